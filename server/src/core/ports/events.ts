@@ -1,0 +1,18 @@
+/** Job progress published to subscribers (SSE) across processes. */
+export interface JobEvent {
+  jobId: string;
+  status: string;
+  progress: number;
+  step?: string;
+  message?: string;
+  at: string;
+}
+
+export type Unsubscribe = () => Promise<void>;
+
+export interface EventBus {
+  readonly kind: 'memory' | 'redis';
+  publish(channel: string, event: JobEvent): Promise<void>;
+  subscribe(channel: string, listener: (event: JobEvent) => void): Promise<Unsubscribe>;
+  close(): Promise<void>;
+}

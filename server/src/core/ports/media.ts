@@ -1,0 +1,34 @@
+/** Media operations on untrusted and generated files (sharp, ffmpeg), each bounded in pixels and time. */
+export type ImageMime = 'image/jpeg' | 'image/png' | 'image/webp';
+
+export interface ImageInfo {
+  mime: ImageMime;
+  width: number;
+  height: number;
+}
+
+export interface VideoInfo {
+  durationSec: number;
+  width: number;
+  height: number;
+  videoCodec: string | null;
+  audioCodec: string | null;
+}
+
+export interface MediaToolkit {
+  /** Magic bytes and a full decode; throws InvalidMediaError when it is not a readable jpeg/png/webp. */
+  inspectImage(buf: Buffer): Promise<ImageInfo>;
+  /** Auto-rotated, cropped to a square of `size` px, PNG. */
+  normalizeImage(buf: Buffer, size: number): Promise<{ png: Buffer; width: number; height: number }>;
+  /** A 64-bit perceptual hash (dHash) as 16 hex characters. */
+  perceptualHash(buf: Buffer): Promise<string>;
+  /** A JPEG poster frame of an MP4, `width` px wide. */
+  posterFrame(mp4: Buffer, width: number): Promise<{ jpeg: Buffer; width: number; height: number }>;
+  /** Clips joined in order, the audio laid under them (looped or cut to length), H.264 + AAC MP4. */
+  assemble(clips: Buffer[], audio: Buffer): Promise<{ mp4: Buffer; durationSec: number }>;
+  probeVideo(mp4: Buffer): Promise<VideoInfo>;
+}
+
+export class InvalidMediaError extends Error {
+  override readonly name = 'InvalidMediaError';
+}
