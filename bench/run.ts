@@ -1,0 +1,241 @@
+/**
+ * `npm run bench`: the platform's own numbers next to a reference measured in the same run.
+ * Embedded mode always; server mode when PostgreSQL and Redis answer (DATABASE_URL / REDIS_URL,
+ * or this machine's defaults).
+ */
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { Queue, Worker as BullWorker, QueueEvents } from 'bullmq';
+import { createTestPlatform, type TestPlatform } from '../server/src/testing/test-platform';
+import { confirmBody, makeDraft } from '../server/src/testing/clips-flow';
+import { submitJob } from '../server/src/services/jobs/submit-job';
+import { percentile, runLoad, type LoadResult } from './load';
+
+const rows: string[][] = [];
+const row = (...cells: (string | number)[]) => rows.push(cells.map(String));
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<{ url: string; close(): void }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+      resolve({ url: `http://127.0.0.1:${info.port}`, close: () => server.close() }),
+    );
+  });
+}
+
+async function benchApi(mode: string, env: Record<string, string>) {
+  const t = await createTestPlatform({ env: { ...env, SIGNUP_CREDITS: '0' }, startWorker: false });
+  const server = await listen(t.app.fetch);
+  try {
+    // (a) confirm: each request consumes a fresh draft; 8 users with plenty of credits.
+    const users = await Promise.all(Array.from({ length: 8 }, () => t.signUp()));
+    for (const u of users) await t.call('POST', '/v1/admin/credits', { token: t.env.ADMIN_API_KEY, body: { userId: u.userId, amount: 100_000, reason: 'bench' } });
+    const drafts: { token: string; draftJobId: string }[] = [];
+    const perUser = 150;
+    for (const u of users) {
+      // Drafts share one verified upload per user: the draft step is not what is measured here.
+      const first = await makeDraft(t, u.token);
+      const job = await t.deps.store.read((r) => r.jobs.get(first));
+      const photoUrl = (job!.input as { photos: { url: string }[] }).photos[0]!.url;
+      drafts.push({ token: u.token, draftJobId: first });
+      for (let i = 1; i < perUser; i++) {
+        const d = await t.call('POST', '/api/jobs/draft', { token: u.token, body: { photoUrls: [photoUrl] } });
+        drafts.push({ token: u.token, draftJobId: d.body.draftJobId });
+      }
+    }
+    let next = 0;
+    const confirm = await runLoad({
+      concurrency: 8,
+      requests: drafts.length,
+      send: async () => {
+        const d = drafts[next++]!;
+        const res = await fetch(`${server.url}/api/jobs/confirm`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${d.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(confirmBody(d.draftJobId, 'story')),
+        });
+        await res.arrayBuffer();
+        return res.status === 200;
+      },
+    });
+    row(mode, '(a) POST /api/jobs/confirm, 8 clients', `${fmt(confirm.rps)} req/s`, `p50 ${fmt(confirm.p50, 1)} ms, p99 ${fmt(confirm.p99, 1)} ms`, okNote(confirm));
+
+    // (b) GET /api/jobs/:id next to a bare Hono JSON route, same harness and server.
+    const target = drafts[0]!;
+    const get = await runLoad({
+      concurrency: 8, durationMs: 4000,
+      send: async () => {
+        const res = await fetch(`${server.url}/api/jobs/${target.draftJobId}`, { headers: { authorization: `Bearer ${target.token}` } });
+        await res.arrayBuffer();
+        return res.status === 200;
+      },
+    });
+    const bare = new Hono().get('/json', (c) => c.json({ id: 'job_x', status: 'queued', progress: 0 }));
+    const bareServer = await listen(bare.fetch);
+    const ref = await runLoad({
+      concurrency: 8, durationMs: 4000,
+      send: async () => {
+        const res = await fetch(`${bareServer.url}/json`);
+        await res.arrayBuffer();
+        return res.status === 200;
+      },
+    });
+    bareServer.close();
+    row(mode, '(b) GET /api/jobs/:id, 8 clients', `${fmt(get.rps)} req/s`, `bare Hono route ${fmt(ref.rps)} req/s`, `${fmt((get.rps / ref.rps) * 100)}% of bare (bar 50%)`);
+  } finally {
+    server.close();
+    await t.dispose();
+  }
+}
+
+async function benchEngine(mode: string, env: Record<string, string>, bullmqUrl: string | null) {
+  const t = await createTestPlatform({
+    env: { ...env, WORKER_CONCURRENCY: '4' },
+    pipelines: (r) => r.register({ id: 'bench.noop', app: 'bench', steps: [{ name: 'noop', weight: 1, run: async () => ({ output: null }) }] }),
+  });
+  try {
+    const { userId } = await t.signUp();
+    const latencies: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const start = performance.now();
+      const job = await submitJob(t.deps, { userId, app: 'bench', pipeline: 'bench.noop', input: {} });
+      await waitCompleted(t, job.id);
+      latencies.push(performance.now() - start);
+    }
+    latencies.sort((a, b) => a - b);
+    let reference = 'n/a in embedded mode';
+    if (bullmqUrl) {
+      const bull = await bareBullmq(bullmqUrl);
+      reference = `bare BullMQ add+process p50 ${fmt(bull.p50, 1)} ms, p99 ${fmt(bull.p99, 1)} ms; ratio p50 ${fmt(percentile(latencies, 50) / bull.p50, 1)}x (bar 3x)`;
+    }
+    row(mode, '(c) engine submit -> completed, one no-op step', `p50 ${fmt(percentile(latencies, 50), 1)} ms`, `p99 ${fmt(percentile(latencies, 99), 1)} ms`, reference);
+  } finally {
+    await t.dispose();
+  }
+}
+
+/** Waits on the job's events, falling back to reads, so the measurement is not a polling interval. */
+async function waitCompleted(t: TestPlatform, jobId: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    let done = false;
+    const finish = () => {
+      if (!done) {
+        done = true;
+        resolve();
+      }
+    };
+    void t.deps.events.subscribe(`job:${jobId}`, (e) => {
+      if (e.status === 'completed') finish();
+      if (e.status === 'failed') reject(new Error('bench job failed'));
+    }).then(async (unsubscribe) => {
+      const check = async () => (await t.deps.store.read((r) => r.jobs.get(jobId)))?.status === 'completed';
+      while (!done) {
+        if (await check()) finish();
+        else await new Promise((r) => setTimeout(r, 5));
+      }
+      await unsubscribe();
+    });
+  });
+}
+
+async function bareBullmq(url: string): Promise<{ p50: number; p99: number }> {
+  const name = `bench-bare-${Date.now()}`;
+  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  const queue = new Queue(name, { connection });
+  const events = new QueueEvents(name, { connection: new Redis(url, { maxRetriesPerRequest: null }) });
+  const worker = new BullWorker(name, async () => null, { connection: new Redis(url, { maxRetriesPerRequest: null }), concurrency: 4 });
+  await events.waitUntilReady();
+  const lat: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const start = performance.now();
+    const job = await queue.add('noop', { i }, { removeOnComplete: true });
+    await job.waitUntilFinished(events);
+    lat.push(performance.now() - start);
+  }
+  await worker.close();
+  await events.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  connection.disconnect();
+  lat.sort((a, b) => a - b);
+  return { p50: percentile(lat, 50), p99: percentile(lat, 99) };
+}
+
+async function benchStory(mode: string, env: Record<string, string>) {
+  const t = await createTestPlatform({ env: { ...env, STUB_LATENCY_MS: '0' } });
+  try {
+    const { token } = await t.signUp();
+    const draftJobId = await makeDraft(t, token);
+    const start = performance.now();
+    await t.call('POST', '/api/jobs/confirm', { token, body: confirmBody(draftJobId, 'story') });
+    await t.waitForJob(draftJobId, ['completed', 'failed'], 120_000);
+    const wall = performance.now() - start;
+    const steps = await t.deps.store.read((r) => r.steps.list(draftJobId));
+    const split = steps
+      .filter((s) => s.startedAt && s.finishedAt)
+      .sort((a, b) => a.startedAt!.getTime() - b.startedAt!.getTime())
+      .map((s) => `${s.name} ${fmt(s.finishedAt!.getTime() - s.startedAt!.getTime())}`)
+      .join(', ');
+    row(mode, '(d) story job wall time, STUB_LATENCY_MS=0', `${fmt(wall)} ms`, `steps (ms): ${split}`, '');
+  } finally {
+    await t.dispose();
+  }
+}
+
+const okNote = (r: LoadResult) => (r.failed ? `${r.failed} non-200` : `${r.ok} ok`);
+
+async function serverModeEnv(): Promise<Record<string, string> | null> {
+  const db = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const redis = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  try {
+    const c = new pg.Client({ connectionString: db });
+    await c.connect();
+    await c.end();
+    const r = new Redis(redis, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await r.connect();
+    r.disconnect();
+  } catch {
+    return null;
+  }
+  return { DATABASE_URL: db, REDIS_URL: redis };
+}
+
+async function main() {
+  const server = await serverModeEnv();
+  // createTestPlatform picks server mode from process.env; run embedded first with it cleared.
+  const saved = { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL };
+  delete process.env.DATABASE_URL;
+  delete process.env.REDIS_URL;
+  await benchApi('embedded', {});
+  await benchEngine('embedded', {}, null);
+  await benchStory('embedded', {});
+  if (server) {
+    process.env.DATABASE_URL = server.DATABASE_URL;
+    process.env.REDIS_URL = server.REDIS_URL;
+    await benchApi('server', {});
+    await benchEngine('server', {}, server.REDIS_URL ?? null);
+    await benchStory('server', {});
+  } else {
+    row('server', 'skipped', 'PostgreSQL or Redis did not answer', '', '');
+  }
+  Object.assign(process.env, saved);
+  printTable(['mode', 'measure', 'result', 'detail', 'reference / bar']);
+  process.exit(0);
+}
+
+function printTable(header: string[]) {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import type { Store } from '../../core/ports/store';
+import { MIGRATIONS_DIR } from './migrations-dir';
+import { createRepos, type Db } from './repos';
+import * as schema from './schema';
+
+/** Arbitrary constant: the advisory lock that lets only one process migrate at a time. */
+const MIGRATION_LOCK = 7_031_966_402;
+
+export async function openPostgresStore(
+  url: string,
+  opts: { poolSize?: number } = {},
+): Promise<Store & { migrate(): Promise<void> }> {
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+  // An idle client's error (e.g. the server restarting) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const db = drizzle(pool, { schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    tx: (fn) => db.transaction((tx) => fn(createRepos(tx as unknown as Db))),
+    read: (fn) => fn(createRepos(db)),
+    async ping() {
+      await pool.query('select 1');
+    },
+    async close() {
+      await pool.end();
+    },
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+        await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_DIR });
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+        client.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,172 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    plan: text('plan').notNull().default('free'),
+    role: text('role').notNull().default('user'),
+    // The balance is a cache of the ledger, updated in the same transaction as each entry.
+    credits: integer('credits').notNull().default(0),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [check('users_credits_non_negative', sql`${t.credits} >= 0`)],
+);
+
+export const ledgerEntries = pgTable(
+  'ledger_entries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: text('user_id').notNull().references(() => users.id),
+    kind: text('kind').notNull(),
+    amount: integer('amount').notNull(),
+    jobId: text('job_id'),
+    itemIndex: integer('item_index'),
+    // One entry per idempotency key: a redelivered job cannot charge or refund twice.
+    idemKey: text('idem_key').notNull(),
+    reason: text('reason').notNull().default(''),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('ledger_entries_idem_key').on(t.idemKey),
+    index('ledger_entries_user').on(t.userId, t.id),
+    index('ledger_entries_job').on(t.jobId),
+  ],
+);
+
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull().references(() => users.id),
+    app: text('app').notNull(),
+    pipeline: text('pipeline').notNull(),
+    status: text('status').notNull(),
+    progress: real('progress').notNull().default(0),
+    // Incremented on every enqueue, so queue messages of an old run are ignored.
+    run: integer('run').notNull().default(0),
+    input: jsonb('input').notNull().default({}),
+    state: jsonb('state').notNull().default({}),
+    result: jsonb('result'),
+    error: jsonb('error'),
+    history: jsonb('history').notNull().default([]),
+    trace: jsonb('trace').notNull().default([]),
+    entityKey: text('entity_key'),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: ts('lease_until'),
+    wait: jsonb('wait'),
+    waitDeadline: ts('wait_deadline'),
+    nextPollAt: ts('next_poll_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    startedAt: ts('started_at'),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [
+    index('jobs_user_created').on(t.userId, t.createdAt, t.id),
+    index('jobs_status').on(t.status),
+    index('jobs_entity_active').on(t.entityKey).where(sql`${t.status} in ('queued','running','waiting')`),
+  ],
+);
+
+export const jobSteps = pgTable(
+  'job_steps',
+  {
+    jobId: text('job_id').notNull().references(() => jobs.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    output: jsonb('output'),
+    error: jsonb('error'),
+    startedAt: ts('started_at'),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.name] })],
+);
+
+export const jobItems = pgTable(
+  'job_items',
+  {
+    jobId: text('job_id').notNull().references(() => jobs.id, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(),
+    status: text('status').notNull(),
+    cost: integer('cost').notNull().default(0),
+    input: jsonb('input').notNull().default({}),
+    output: jsonb('output'),
+    error: jsonb('error'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.idx] })],
+);
+
+export const uploads = pgTable(
+  'uploads',
+  {
+    key: text('key').primaryKey(),
+    userId: text('user_id').notNull().references(() => users.id),
+    mime: text('mime').notNull(),
+    declaredSize: integer('declared_size').notNull(),
+    status: text('status').notNull().default('pending'),
+    size: integer('size'),
+    sha256: text('sha256'),
+    width: integer('width'),
+    height: integer('height'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    verifiedAt: ts('verified_at'),
+  },
+  (t) => [index('uploads_user').on(t.userId)],
+);
+
+export const assets = pgTable(
+  'assets',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull().references(() => users.id),
+    jobId: text('job_id').references(() => jobs.id, { onDelete: 'cascade' }),
+    // A job's named output (clip_1, thumb_1, video_final): one row per slot, so a resumed step overwrites.
+    slot: text('slot'),
+    kind: text('kind').notNull(),
+    storageKey: text('storage_key').notNull(),
+    mime: text('mime').notNull(),
+    size: integer('size').notNull(),
+    width: integer('width'),
+    height: integer('height'),
+    durationSec: real('duration_sec'),
+    sha256: text('sha256').notNull(),
+    phash: text('phash'),
+    meta: jsonb('meta').notNull().default({}),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('assets_job_slot').on(t.jobId, t.slot), index('assets_user').on(t.userId)],
+);
+
+export const counters = pgTable(
+  'counters',
+  {
+    scope: text('scope').notNull(),
+    subject: text('subject').notNull(),
+    window: text('window').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.subject, t.window] })],
+);
+
+export const webhookReceipts = pgTable('webhook_receipts', {
+  id: text('id').primaryKey(),
+  receivedAt: ts('received_at').notNull().defaultNow(),
+});

@@ -1,0 +1,127 @@
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { Config } from '../config/config';
+import type { EventBus } from '../core/ports/events';
+import type { JobQueue } from '../core/ports/queue';
+import type { ObjectStorage } from '../core/ports/storage';
+import type { Store } from '../core/ports/store';
+import type { Providers } from '../core/ports/providers';
+import type { MediaToolkit } from '../core/ports/media';
+import { openPgliteStore } from '../adapters/db/pglite-store';
+import { openPostgresStore } from '../adapters/db/postgres-store';
+import { createApp } from '../http/app';
+import type { Platform } from '../http/platform';
+import { PipelineRegistry } from '../pipelines/engine/pipeline';
+import { Reconciler } from '../pipelines/engine/reconciler';
+import { PipelineRunner } from '../pipelines/engine/runner';
+import { registerPipelines } from '../pipelines/register-pipelines';
+import type { Clock, Deps, Logger, Settings } from '../services/deps';
+import { TokenService } from '../services/identity/tokens';
+import { Worker } from '../worker/worker';
+import { createLogger } from './logger';
+import { openAdapters } from './open-adapters';
+
+export interface BuildOptions {
+  role: 'start' | 'api' | 'worker' | 'migrate' | 'test';
+  logger?: Logger;
+  clock?: Clock;
+  settings?: Partial<Settings>;
+  workerId?: string;
+  /** Extra pipelines (tests and benchmarks register their own). */
+  pipelines?: (registry: PipelineRegistry) => void;
+  /** Replace adapters (tests inject fakes for external AI services only). */
+  overrides?: Partial<{ providers: Providers; media: MediaToolkit; queue: JobQueue; events: EventBus; storage: ObjectStorage }>;
+  queueName?: string;
+  reconcileEveryMs?: number;
+  staleQueuedMs?: number;
+  /** Embedded mode only: keep the database in memory (tests). */
+  memoryDatabase?: boolean;
+}
+
+export interface BuiltPlatform {
+  app: ReturnType<typeof createApp>;
+  platform: Platform;
+  deps: Deps;
+  runner: PipelineRunner;
+  reconciler: Reconciler;
+  worker: Worker;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The one place that picks concrete adapters and wires them into services, pipelines and HTTP. */
+export async function buildPlatform(config: Config, opts: BuildOptions): Promise<BuiltPlatform> {
+  const log = opts.logger ?? createLogger(config.env.LOG_LEVEL);
+  const store: Store & { migrate(): Promise<void> } =
+    config.mode.database === 'postgres'
+      ? await openPostgresStore(config.env.DATABASE_URL!)
+      : await openPgliteStore(opts.memoryDatabase ? undefined : pgliteDir(config));
+  const adapters = await openAdapters(config, log, { queueName: opts.queueName, ...opts.overrides });
+
+  const settings: Settings = {
+    quotaTz: config.env.QUOTA_TZ,
+    signupCredits: config.env.SIGNUP_CREDITS,
+    signupRateLimit: config.env.SIGNUP_RATE_LIMIT,
+    leaseMs: 30_000,
+    mediaUrlTtlSec: 3600,
+    uploadUrlTtlSec: 60,
+    maxUploadBytes: 10 * 1024 * 1024,
+    ...opts.settings,
+  };
+  const deps: Deps = {
+    store,
+    queue: adapters.queue,
+    events: adapters.events,
+    storage: adapters.storage,
+    providers: adapters.providers,
+    media: adapters.media,
+    clock: opts.clock ?? { now: () => new Date() },
+    log,
+    settings,
+  };
+
+  const pipelines = new PipelineRegistry();
+  registerPipelines(pipelines);
+  opts.pipelines?.(pipelines);
+  const runner = new PipelineRunner(deps, pipelines, { workerId: opts.workerId });
+  const reconciler = new Reconciler(deps, pipelines, runner, { staleQueuedMs: opts.staleQueuedMs ?? 30_000 });
+  const worker = new Worker(deps, runner, reconciler, {
+    concurrency: config.env.WORKER_CONCURRENCY,
+    reconcileEveryMs: opts.reconcileEveryMs ?? 2_000,
+  });
+
+  const platform: Platform = {
+    deps,
+    tokens: new TokenService(config.jwtSecret, config.env.JWT_TTL_SEC),
+    pipelines,
+    adminApiKey: config.env.ADMIN_API_KEY,
+    trustProxy: config.env.TRUST_PROXY,
+    readiness: {
+      database: () => store.ping(),
+      queue: () => adapters.queue.ping(),
+      storage: () => adapters.storage.ping(),
+    },
+    mounts: adapters.mounts,
+  };
+
+  return {
+    app: createApp(platform),
+    platform,
+    deps,
+    runner,
+    reconciler,
+    worker,
+    migrate: () => store.migrate(),
+    async close() {
+      await worker.stop().catch(() => {});
+      await adapters.close();
+      await store.close();
+    },
+  };
+}
+
+function pgliteDir(config: Config): string {
+  const dir = path.join(config.dataDir, 'pglite');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import type { Hono } from 'hono';
+import type { Config } from '../config/config';
+import type { EventBus } from '../core/ports/events';
+import type { MediaToolkit } from '../core/ports/media';
+import type { Providers } from '../core/ports/providers';
+import type { JobQueue } from '../core/ports/queue';
+import type { ObjectStorage } from '../core/ports/storage';
+import { MemoryEventBus } from '../adapters/events/memory-event-bus';
+import { RedisEventBus } from '../adapters/events/redis-event-bus';
+import { FfmpegRunner, defaultFfmpegPath } from '../adapters/media/ffmpeg-runner';
+import { SharpFfmpegToolkit } from '../adapters/media/media-toolkit';
+import { parseStubFail } from '../adapters/providers/stub/failure-injection';
+import { createStubProviders } from '../adapters/providers/stub/stub-providers';
+import { BullmqQueue } from '../adapters/queue/bullmq-queue';
+import { MemoryQueue } from '../adapters/queue/memory-queue';
+import { LocalObjectStorage } from '../adapters/storage/local-storage';
+import { localStorageRoutes } from '../adapters/storage/local-storage-routes';
+import { S3ObjectStorage } from '../adapters/storage/s3-storage';
+import type { Logger } from '../services/deps';
+
+export interface Adapters {
+  queue: JobQueue;
+  events: EventBus;
+  storage: ObjectStorage;
+  providers: Providers;
+  media: MediaToolkit;
+  mounts: Hono[];
+  close(): Promise<void>;
+}
+
+/** Picks each adapter by configuration: embedded defaults, or the server-mode services named by env. */
+export async function openAdapters(
+  config: Config,
+  log: Logger,
+  opts: Partial<Omit<Adapters, 'mounts' | 'close'>> & { queueName?: string },
+): Promise<Adapters> {
+  const { env } = config;
+  const ffmpeg = new FfmpegRunner(await defaultFfmpegPath());
+  const media = opts.media ?? new SharpFfmpegToolkit({ ffmpeg });
+  const providers = opts.providers ?? createStubProviders({ ffmpeg, latencyMs: env.STUB_LATENCY_MS, failWhen: parseStubFail(env.STUB_FAIL) });
+
+  const mounts: Hono[] = [];
+  let storage = opts.storage;
+  if (!storage) {
+    if (config.mode.storage === 's3') {
+      storage = new S3ObjectStorage({
+        endpoint: env.S3_ENDPOINT, region: env.S3_REGION, accessKeyId: env.S3_ACCESS_KEY_ID!, secretAccessKey: env.S3_SECRET_ACCESS_KEY!,
+        bucket: env.S3_BUCKET!, forcePathStyle: env.S3_FORCE_PATH_STYLE, publicBaseUrl: env.S3_PUBLIC_BASE_URL,
+      });
+    } else {
+      const local = new LocalObjectStorage({ rootDir: path.join(config.dataDir, 'objects'), publicBaseUrl: config.publicUrl, secret: config.storageSecret });
+      mounts.push(localStorageRoutes(local));
+      storage = local;
+    }
+  }
+
+  const queue = opts.queue ?? (config.mode.queue === 'bullmq'
+    ? new BullmqQueue({ connection: env.REDIS_URL!, queueName: opts.queueName ?? 'mediaforge-jobs', onError: (err, msg) => log.error({ err, ...msg }, 'job handler failed'), onWarning: (m) => log.warn(m) })
+    : new MemoryQueue((err, msg) => log.error({ err, ...msg }, 'job handler failed')));
+  const events = opts.events ?? (config.mode.queue === 'bullmq' ? new RedisEventBus(env.REDIS_URL!, `${opts.queueName ?? 'mediaforge'}:events:`) : new MemoryEventBus());
+
+  return {
+    queue, events, storage, providers, media, mounts,
+    async close() {
+      await queue.close();
+      await events.close();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const url = z.string().url();
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+/** Every environment variable the platform reads, validated once at start. */
+const envSchema = z
+  .object({
+    PORT: optional(int(0, 65535)).default(3000),
+    HOST: optional(z.string().min(1)).default('0.0.0.0'),
+    DATA_DIR: optional(z.string().min(1)).default('./data'),
+    PUBLIC_URL: optional(url),
+    DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')),
+    REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')),
+    S3_ENDPOINT: optional(url),
+    S3_REGION: optional(z.string().min(1)).default('auto'),
+    S3_ACCESS_KEY_ID: optional(z.string().min(1)),
+    S3_SECRET_ACCESS_KEY: optional(z.string().min(1)),
+    S3_BUCKET: optional(z.string().min(3).max(63)),
+    S3_PUBLIC_BASE_URL: optional(url),
+    S3_FORCE_PATH_STYLE: optional(bool).default(false),
+    JWT_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+    JWT_TTL_SEC: optional(int(60, 365 * 24 * 3600)).default(30 * 24 * 3600),
+    ADMIN_API_KEY: optional(z.string().min(16, 'must be at least 16 characters')),
+    GENERATION_PROVIDER: optional(z.enum(['stub'])).default('stub'),
+    QUOTA_TZ: optional(
+      z.string().refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as Asia/Seoul'),
+    ).default('Asia/Seoul'),
+    SIGNUP_CREDITS: optional(int(0, 1_000_000)).default(10),
+    SIGNUP_RATE_LIMIT: optional(int(0, 1_000_000)).default(10),
+    STUB_LATENCY_MS: optional(int(0, 600_000)).default(0),
+    STUB_FAIL: optional(z.string()),
+    WORKER_CONCURRENCY: optional(int(1, 64)).default(2),
+    LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
+    TRUST_PROXY: optional(bool).default(false),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DATABASE_URL && !env.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when DATABASE_URL is set' });
+    }
+    if (env.S3_ENDPOINT || env.S3_BUCKET) {
+      for (const name of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when S3 storage is configured' });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment; throws a ConfigError naming each bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = envSchema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+}

@@ -1,0 +1,32 @@
+/** Every expected failure is an AppError: a stable code, an HTTP-agnostic kind, a message saying what to fix. */
+export type ErrorKind =
+  | 'invalid'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payment_required'
+  | 'rate_limited'
+  | 'too_large'
+  | 'unavailable';
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    message: string,
+    /** Extra fields merged into the error body (e.g. `needed`, `balance`). */
+    readonly details: Record<string, unknown> = {},
+    /** Seconds, for rate limits. */
+    readonly retryAfterSec?: number,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (code: string, message: string) => new AppError('not_found', code, message);
+export const forbidden = (code: string, message: string) => new AppError('forbidden', code, message);
+export const invalid = (code: string, message: string, details?: Record<string, unknown>) =>
+  new AppError('invalid', code, message, details);
+export const conflict = (code: string, message: string) => new AppError('conflict', code, message);

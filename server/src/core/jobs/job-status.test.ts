@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { allowedSources, canTransition, isTerminal, JOB_STATUSES, type JobStatus } from './job-status';
+
+describe('job state machine', () => {
+  const allowed: [JobStatus, JobStatus][] = [
+    ['draft', 'queued'], ['draft', 'cancelled'],
+    ['queued', 'running'], ['queued', 'cancelled'], ['queued', 'failed'],
+    ['running', 'running'], ['running', 'waiting'], ['running', 'queued'], ['running', 'completed'], ['running', 'failed'], ['running', 'cancelled'],
+    ['waiting', 'queued'], ['waiting', 'failed'], ['waiting', 'cancelled'],
+  ];
+
+  it('allows exactly the transitions of the table', () => {
+    for (const from of JOB_STATUSES) {
+      for (const to of JOB_STATUSES) {
+        const expected = allowed.some(([f, t]) => f === from && t === to);
+        expect(canTransition(from, to), `${from} -> ${to}`).toBe(expected);
+      }
+    }
+  });
+
+  it('never leaves a terminal status', () => {
+    for (const from of ['completed', 'failed', 'cancelled'] as const) {
+      expect(isTerminal(from)).toBe(true);
+      for (const to of JOB_STATUSES) expect(canTransition(from, to)).toBe(false);
+    }
+  });
+
+  it('lists the sources of a target', () => {
+    expect(allowedSources('completed')).toEqual(['running']);
+    expect(allowedSources('queued').sort()).toEqual(['draft', 'running', 'waiting']);
+  });
+});

@@ -1,0 +1,247 @@
+import type { JobStatus } from '../jobs/job-status';
+
+/** Domain records, as the services see them. */
+export type Plan = 'free' | 'pro';
+export type Role = 'user' | 'admin';
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export interface User {
+  id: string;
+  plan: Plan;
+  role: Role;
+  credits: number;
+  createdAt: Date;
+}
+
+export type LedgerKind = 'grant' | 'charge' | 'refund' | 'adjust';
+
+export interface LedgerEntry {
+  id: number;
+  userId: string;
+  kind: LedgerKind;
+  amount: number;
+  jobId: string | null;
+  itemIndex: number | null;
+  idemKey: string;
+  reason: string;
+  createdAt: Date;
+}
+
+export interface HistoryEntry {
+  status: JobStatus;
+  at: string;
+  note?: string;
+}
+
+export interface TraceEntry {
+  at: string;
+  step?: string;
+  message: string;
+}
+
+/** What a waiting job waits for: a person, a webhook, a worker callback, or a poll. */
+export interface JobWait {
+  step: string;
+  reason: string;
+  /** Opaque token an outside event must present to resume this wait. */
+  token: string;
+  pollIntervalMs?: number;
+}
+
+export interface Job {
+  id: string;
+  userId: string;
+  app: string;
+  pipeline: string;
+  status: JobStatus;
+  progress: number;
+  run: number;
+  input: JsonObject;
+  state: JsonObject;
+  result: Json | null;
+  error: JsonObject | null;
+  history: HistoryEntry[];
+  trace: TraceEntry[];
+  entityKey: string | null;
+  leaseOwner: string | null;
+  leaseUntil: Date | null;
+  wait: JobWait | null;
+  waitDeadline: Date | null;
+  nextPollAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export type StepStatus = 'running' | 'waiting' | 'done' | 'failed';
+
+export interface JobStep {
+  jobId: string;
+  name: string;
+  status: StepStatus;
+  attempts: number;
+  output: Json | null;
+  error: JsonObject | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export type ItemStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface JobItem {
+  jobId: string;
+  idx: number;
+  status: ItemStatus;
+  cost: number;
+  input: JsonObject;
+  output: Json | null;
+  error: JsonObject | null;
+}
+
+export interface Upload {
+  key: string;
+  userId: string;
+  mime: string;
+  declaredSize: number;
+  status: 'pending' | 'verified' | 'rejected';
+  size: number | null;
+  sha256: string | null;
+  width: number | null;
+  height: number | null;
+  createdAt: Date;
+}
+
+export type AssetKind = 'image' | 'video' | 'audio' | 'document' | 'thumb';
+
+export interface Asset {
+  id: string;
+  userId: string;
+  jobId: string | null;
+  slot: string | null;
+  kind: AssetKind;
+  storageKey: string;
+  mime: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  durationSec: number | null;
+  sha256: string;
+  phash: string | null;
+  meta: JsonObject;
+  createdAt: Date;
+}
+
+export interface JobListQuery {
+  userId?: string;
+  app?: string;
+  status?: JobStatus;
+  limit: number;
+  /** Exclusive (createdAt, id) position to continue after, newest first. */
+  after?: { createdAt: Date; id: string };
+}
+
+export type JobPatch = Partial<
+  Pick<
+    Job,
+    | 'status'
+    | 'pipeline'
+    | 'progress'
+    | 'run'
+    | 'input'
+    | 'state'
+    | 'result'
+    | 'error'
+    | 'history'
+    | 'trace'
+    | 'leaseOwner'
+    | 'leaseUntil'
+    | 'wait'
+    | 'waitDeadline'
+    | 'nextPollAt'
+    | 'startedAt'
+    | 'finishedAt'
+  >
+>;
+
+/** The repositories one transaction sees. Every method runs inside the transaction that made it. */
+export interface Repos {
+  users: {
+    insert(user: Pick<User, 'id' | 'plan' | 'role'>): Promise<User>;
+    get(id: string): Promise<User | null>;
+    /** Row lock held until the transaction ends: serialises a user's limit checks. */
+    getForUpdate(id: string): Promise<User | null>;
+    update(id: string, patch: Partial<Pick<User, 'plan' | 'role'>>): Promise<User | null>;
+  };
+  ledger: {
+    /**
+     * Appends an entry and moves the balance by `amount`, unless an entry with the same idemKey
+     * exists (then `applied` is false). A debit that would make the balance negative returns
+     * `insufficient` and changes nothing.
+     */
+    apply(entry: Omit<LedgerEntry, 'id' | 'createdAt'>): Promise<
+      { outcome: 'applied'; balance: number } | { outcome: 'duplicate' } | { outcome: 'insufficient'; balance: number }
+    >;
+    listForUser(userId: string, limit: number, beforeId?: number): Promise<LedgerEntry[]>;
+    listForJob(jobId: string): Promise<LedgerEntry[]>;
+  };
+  jobs: {
+    insert(job: Pick<Job, 'id' | 'userId' | 'app' | 'pipeline' | 'status' | 'input' | 'entityKey'> & Partial<Job>): Promise<Job>;
+    get(id: string): Promise<Job | null>;
+    getForUpdate(id: string): Promise<Job | null>;
+    /** Applies the patch only when the job's status is one of `from`; returns the updated job or null. */
+    update(id: string, patch: JobPatch, from?: readonly JobStatus[]): Promise<Job | null>;
+    list(query: JobListQuery): Promise<Job[]>;
+    countActive(filter: { userId?: string; app?: string; entityKey?: string }): Promise<number>;
+    /** Jobs the reconciler must look at: queued or running with an expired lease, expired waits, due polls. */
+    findQueuedOlderThan(before: Date, limit: number): Promise<Job[]>;
+    findExpiredLeases(now: Date, limit: number): Promise<Job[]>;
+    findExpiredWaits(now: Date, limit: number): Promise<Job[]>;
+    findDuePolls(now: Date, limit: number): Promise<Job[]>;
+    countByStatus(): Promise<Record<string, number>>;
+  };
+  steps: {
+    list(jobId: string): Promise<JobStep[]>;
+    upsert(step: JobStep): Promise<void>;
+  };
+  items: {
+    insertMany(items: JobItem[]): Promise<void>;
+    list(jobId: string): Promise<JobItem[]>;
+    update(jobId: string, idx: number, patch: Partial<Pick<JobItem, 'status' | 'output' | 'error'>>): Promise<void>;
+  };
+  counters: {
+    /** Adds `by` to the counter unless that would pass `limit`; true when it was added. */
+    incrementIfBelow(key: { scope: string; subject: string; window: string }, by: number, limit: number): Promise<boolean>;
+    /** Gives back what incrementIfBelow took (a refunded daily quota). */
+    decrement(key: { scope: string; subject: string; window: string }, by: number): Promise<void>;
+    get(key: { scope: string; subject: string; window: string }): Promise<number>;
+  };
+  uploads: {
+    insert(upload: Pick<Upload, 'key' | 'userId' | 'mime' | 'declaredSize'>): Promise<void>;
+    get(key: string): Promise<Upload | null>;
+    markVerified(key: string, facts: { size: number; sha256: string; width: number; height: number }): Promise<void>;
+  };
+  assets: {
+    /** Inserts, or replaces the row of the same (jobId, slot): resumed steps never duplicate assets. */
+    upsert(asset: Omit<Asset, 'createdAt'>): Promise<Asset>;
+    listForJob(jobId: string): Promise<Asset[]>;
+    get(id: string): Promise<Asset | null>;
+  };
+  webhooks: {
+    /** True the first time an id is seen. */
+    remember(id: string): Promise<boolean>;
+  };
+  /** Transaction-scoped advisory lock on an arbitrary key (per-entity limits). */
+  lock(key: string): Promise<void>;
+}
+
+export interface Store {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction; everything in it commits or nothing does. */
+  tx<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
+  /** Runs `fn` outside an explicit transaction (each statement on its own). */
+  read<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from '../core/errors/app-error';
+import { newRouter } from './app-env';
+import { errorResponse } from './errors';
+import type { Platform } from './platform';
+import { clipsRoutes } from './routes/clips/clips-routes';
+import { docsRoutes } from './routes/docs-routes';
+import { healthRoutes } from './routes/health-routes';
+import { homeRoutes } from './routes/home-routes';
+import { adminRoutes } from './routes/platform/admin-routes';
+import { authRoutes } from './routes/platform/auth-routes';
+import { creditsRoutes } from './routes/platform/credits-routes';
+import { jobsRoutes } from './routes/platform/jobs-routes';
+
+/** JSON bodies are small; uploads go to their own signed route with its own limit. */
+export const JSON_BODY_LIMIT = 256 * 1024;
+
+export function createApp(platform: Platform) {
+  const app = newRouter();
+  const log = platform.deps.log;
+
+  app.use('*', async (c, next) => {
+    c.set('requestId', c.req.header('x-request-id')?.slice(0, 100) ?? randomUUID());
+    c.header('x-request-id', c.get('requestId'));
+    await next();
+  });
+  app.use('/v1/*', bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (c) => errorResponse(c, tooLarge()) }));
+  app.use('/api/*', bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (c) => errorResponse(c, tooLarge()) }));
+  app.use('/api/*', malformedJson);
+  app.use('/v1/*', malformedJson);
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) return errorResponse(c, err);
+    if (err instanceof HTTPException && err.status < 500) {
+      return errorResponse(c, new AppError('invalid', 'INVALID_REQUEST', err.message || 'Invalid request'));
+    }
+    log.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error');
+    return c.json({ error: { code: 'INTERNAL_ERROR', message: 'Internal error', requestId: c.get('requestId') } }, 500);
+  });
+  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
+
+  app.route('/', healthRoutes(platform));
+  app.route('/', authRoutes(platform));
+  app.route('/', jobsRoutes(platform));
+  app.route('/', creditsRoutes(platform));
+  if (platform.adminApiKey) app.route('/', adminRoutes(platform));
+  app.route('/', clipsRoutes(platform));
+  for (const mount of platform.mounts) app.route('/', mount);
+  app.route('/', docsRoutes());
+  app.route('/', homeRoutes());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'mediaforge', version: '0.1.0', description: 'Self-hostable platform for generative-media apps.' },
+  });
+  return app;
+}
+
+const tooLarge = () => new AppError('too_large', 'PAYLOAD_TOO_LARGE', `Request body is larger than ${JSON_BODY_LIMIT} bytes`);
+
+/** A JSON body that does not parse is the client's mistake: 400, never 500. */
+const malformedJson = async (c: import('hono').Context, next: () => Promise<void>) => {
+  const type = c.req.header('content-type') ?? '';
+  if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && type.includes('application/json')) {
+    try {
+      const text = await c.req.raw.clone().text();
+      if (text.length > 0) JSON.parse(text);
+    } catch {
+      throw new AppError('invalid', 'INVALID_JSON', 'Body is not valid JSON');
+    }
+  }
+  await next();
+};

@@ -1,0 +1,100 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { notFound } from '../../../core/errors/app-error';
+import type { ImageMime } from '../../../core/ports/media';
+import { CLIPS_APP, confirmDraft, createDraft } from '../../../services/clips/clips-service';
+import { assetUrls, getJobDetail } from '../../../services/jobs/read-jobs';
+import { presignUpload } from '../../../services/uploads/uploads-service';
+import { mapClipsResult } from '../../../pipelines/clips/clips-result';
+import { newRouter } from '../../app-env';
+import { assertBodyUser, requireUser } from '../../middleware/auth';
+import { errorStyle } from '../../middleware/error-style';
+import type { Platform } from '../../platform';
+import { bearerSecurity, FlatErrorSchema } from '../../schemas';
+import { ClipsJobResponse, ConfirmBody, DraftBody, PresignBody, PresignResponse } from './clips-schemas';
+
+const err = (description: string) => ({ description, content: { 'application/json': { schema: FlatErrorSchema } } });
+const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
+
+const presign = createRoute({
+  method: 'post', path: '/api/upload/presign', tags: ['clips'], security: bearerSecurity,
+  summary: 'A presigned PUT URL for one photo (jpeg, png or webp, up to 10 MB, valid 60 s)',
+  request: { body: json(PresignBody) },
+  responses: { 200: { description: 'Upload URL', content: { 'application/json': { schema: PresignResponse } } }, 400: err('Bad mime or size'), 401: err('No token'), 403: err('userId is not the token user') },
+});
+
+const draft = createRoute({
+  method: 'post', path: '/api/jobs/draft', tags: ['clips'], security: bearerSecurity,
+  summary: 'A draft job from 1-3 uploaded photos',
+  request: { body: json(DraftBody) },
+  responses: {
+    200: { description: 'Draft created', content: { 'application/json': { schema: z.object({ draftJobId: z.string() }) } } },
+    400: err('A photo URL is not your verified upload'), 401: err('No token'), 403: err('userId is not the token user'),
+  },
+});
+
+const confirm = createRoute({
+  method: 'post', path: '/api/jobs/confirm', tags: ['clips'], security: bearerSecurity,
+  summary: 'Confirm a draft: charge (story 2, trailer 5, rewrite +1; quick free once a day) and queue it',
+  request: { body: json(ConfirmBody) },
+  responses: {
+    200: { description: 'Queued', content: { 'application/json': { schema: z.object({ jobId: z.string(), status: z.literal('queued') }) } } },
+    400: err('Not a draft, no photos, or a bad option'), 401: err('No token'), 402: err('Not enough credits: `needed` and `balance`'),
+    403: err('Not your draft'), 404: err('Draft not found'), 429: err('Daily free limit reached (1 Quick/day)'),
+  },
+});
+
+const getJob = createRoute({
+  method: 'get', path: '/api/jobs/{jobId}', tags: ['clips'], security: bearerSecurity,
+  request: { params: z.object({ jobId: z.string().min(1).max(100) }) },
+  responses: { 200: { description: 'The job and its result', content: { 'application/json': { schema: ClipsJobResponse } } }, 401: err('No token'), 403: err('Not yours'), 404: err('Not found') },
+});
+
+/** Seed 000: the photo-to-clips app, its paths and error wording kept. */
+export function clipsRoutes(platform: Platform) {
+  const { deps } = platform;
+  const r = newRouter();
+  r.use('/api/*', errorStyle('flat'), requireUser(platform));
+
+  r.openapi(presign, async (c) => {
+    const body = c.req.valid('json');
+    assertBodyUser(c.get('actor'), body.userId);
+    return c.json(await presignUpload(deps, c.get('actor').userId, body.mime as ImageMime, body.size), 200);
+  });
+
+  r.openapi(draft, async (c) => {
+    const body = c.req.valid('json');
+    assertBodyUser(c.get('actor'), body.userId);
+    return c.json(await createDraft(deps, c.get('actor').userId, body.photoUrls), 200);
+  });
+
+  r.openapi(confirm, async (c) => {
+    const b = c.req.valid('json');
+    assertBodyUser(c.get('actor'), b.userId);
+    const out = await confirmDraft(deps, c.get('actor'), {
+      draftJobId: b.draftJobId, mode: b.mode, stage: b.stage, genre: b.genre, sliders: b.slidersJson,
+      rewriteEnabled: b.rewriteEnabled, rewriteRawText: b.rewriteRawText, distanceMode: b.distanceMode, desiredEnding: b.desiredEnding,
+    });
+    return c.json(out, 200);
+  });
+
+  r.openapi(getJob, async (c) => {
+    const detail = await getJobDetail(deps, c.get('actor'), c.req.valid('param').jobId);
+    const { job } = detail;
+    if (job.app !== CLIPS_APP) throw notFound('JOB_NOT_FOUND', 'Not found');
+    const urls = await assetUrls(deps, detail.assets);
+    const input = job.input as { mode?: string; stage?: string; genre?: string; photos?: { url: string }[]; rewriteEnabled?: boolean; rewrite?: { distanceMode: string; desiredEnding: string } | null };
+    return c.json({
+      id: job.id,
+      mode: input.mode ?? 'quick',
+      stage: input.stage ?? 'teen',
+      genre: input.genre ?? 'comedy',
+      status: job.status,
+      progress: job.progress,
+      photos: (input.photos ?? []).map((p) => p.url),
+      rewrite: input.rewrite ? { enabled: input.rewriteEnabled ?? true, distanceMode: input.rewrite.distanceMode, desiredEnding: input.rewrite.desiredEnding } : { enabled: false },
+      result: mapClipsResult(job, detail.assets, (a) => urls.get(a.id) ?? null),
+      error: job.error,
+    }, 200);
+  });
+  return r;
+}

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import { adjustCredits } from '../../../services/credits/credits-service';
+import { updateUser } from '../../../services/identity/users';
+import { listJobs } from '../../../services/jobs/read-jobs';
+import { decodeCursor } from '../../../services/jobs/read-jobs';
+import { invalid } from '../../../core/errors/app-error';
+import { newRouter } from '../../app-env';
+import { jobSummary } from '../../job-views';
+import { requireAdmin } from '../../middleware/auth';
+import type { Platform } from '../../platform';
+import { bearerSecurity, errorResponses, JobStatusSchema, JobSummarySchema, UserSchema } from '../../schemas';
+
+const grant = createRoute({
+  method: 'post', path: '/v1/admin/credits', tags: ['admin'], security: bearerSecurity,
+  summary: 'Grant (positive) or take back (negative) credits',
+  request: {
+    headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z.object({
+            userId: z.string().min(1).max(100),
+            amount: z.number().int().min(-1_000_000).max(1_000_000).refine((n) => n !== 0, 'must not be 0'),
+            reason: z.string().min(1).max(500),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: { description: 'New balance', content: { 'application/json': { schema: z.object({ userId: z.string(), balance: z.number().int(), applied: z.boolean() }) } } },
+    ...errorResponses,
+  },
+});
+
+const jobs = createRoute({
+  method: 'get', path: '/v1/admin/jobs', tags: ['admin'], security: bearerSecurity,
+  request: {
+    query: z.object({
+      userId: z.string().max(100).optional(), app: z.string().max(40).optional(), status: JobStatusSchema.optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(200).optional(),
+    }),
+  },
+  responses: {
+    200: { description: 'Jobs of every user', content: { 'application/json': { schema: z.object({ jobs: z.array(JobSummarySchema.extend({ userId: z.string() })), nextCursor: z.string().nullable() }) } } },
+    ...errorResponses,
+  },
+});
+
+const queues = createRoute({
+  method: 'get', path: '/v1/admin/queues', tags: ['admin'], security: bearerSecurity,
+  responses: {
+    200: {
+      description: 'Queue and job counts per state',
+      content: { 'application/json': { schema: z.object({ queue: z.record(z.string(), z.number()), jobs: z.record(z.string(), z.number()) }) } },
+    },
+    ...errorResponses,
+  },
+});
+
+const patchUser = createRoute({
+  method: 'patch', path: '/v1/admin/users/{id}', tags: ['admin'], security: bearerSecurity,
+  request: {
+    params: z.object({ id: z.string().min(1).max(100) }),
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z.object({ plan: z.enum(['free', 'pro']).optional(), role: z.enum(['user', 'admin']).optional() })
+            .refine((b) => b.plan !== undefined || b.role !== undefined, 'give plan, role or both'),
+        },
+      },
+    },
+  },
+  responses: { 200: { description: 'Updated user', content: { 'application/json': { schema: UserSchema } } }, ...errorResponses },
+});
+
+/** Mounted only when ADMIN_API_KEY is set. */
+export function adminRoutes(platform: Platform) {
+  const { deps } = platform;
+  const r = newRouter();
+  r.use('/v1/admin/*', requireAdmin(platform));
+  r.openapi(grant, async (c) => {
+    const body = c.req.valid('json');
+    const key = c.req.valid('header')['idempotency-key'];
+    const out = await adjustCredits(deps, { ...body, idemKey: `admin:${key ?? randomUUID()}` });
+    return c.json({ userId: body.userId, ...out }, 200);
+  });
+  r.openapi(jobs, async (c) => {
+    const q = c.req.valid('query');
+    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    if (after === null) throw invalid('INVALID_CURSOR', 'cursor: not a cursor this API returned');
+    const page = await listJobs(deps, { userId: q.userId, app: q.app, status: q.status, limit: q.limit, after });
+    return c.json({ jobs: page.jobs.map((j) => ({ ...jobSummary(j), userId: j.userId })), nextCursor: page.nextCursor }, 200);
+  });
+  r.openapi(queues, async (c) => {
+    const [queue, jobCounts] = await Promise.all([deps.queue.counts(), deps.store.read((s) => s.jobs.countByStatus())]);
+    return c.json({ queue: { ...queue }, jobs: jobCounts }, 200);
+  });
+  r.openapi(patchUser, async (c) => {
+    const u = await updateUser(deps, c.req.valid('param').id, c.req.valid('json'));
+    return c.json({ id: u.id, plan: u.plan, role: u.role, credits: u.credits }, 200);
+  });
+  return r;
+}

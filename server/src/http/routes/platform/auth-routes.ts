@@ -1,0 +1,45 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { PLAN_LIMITS } from '../../../services/identity/plan-limits';
+import { createAnonymousUser } from '../../../services/identity/users';
+import { newRouter } from '../../app-env';
+import { clientAddress } from '../../middleware/client-address';
+import { requireUser } from '../../middleware/auth';
+import type { Platform } from '../../platform';
+import { bearerSecurity, ErrorSchema, LimitsSchema, UserSchema, errorResponses } from '../../schemas';
+
+const anon = createRoute({
+  method: 'post',
+  path: '/v1/auth/anon',
+  tags: ['identity'],
+  summary: 'Create an anonymous user and get a bearer token',
+  responses: {
+    201: { description: 'Created', content: { 'application/json': { schema: z.object({ token: z.string(), user: UserSchema }) } } },
+    429: { description: 'Too many sign-ups from this address', content: { 'application/json': { schema: ErrorSchema } } },
+  },
+});
+
+const me = createRoute({
+  method: 'get',
+  path: '/v1/me',
+  tags: ['identity'],
+  security: bearerSecurity,
+  responses: {
+    200: { description: 'The signed-in user', content: { 'application/json': { schema: UserSchema.extend({ limits: LimitsSchema }) } } },
+    401: errorResponses[401],
+  },
+});
+
+export function authRoutes(platform: Platform) {
+  const r = newRouter();
+  r.openapi(anon, async (c) => {
+    const user = await createAnonymousUser(platform.deps, clientAddress(c, platform.trustProxy));
+    const token = await platform.tokens.issue(user.id);
+    return c.json({ token, user: { id: user.id, plan: user.plan, role: user.role, credits: user.credits } }, 201);
+  });
+  r.use('/v1/me', requireUser(platform));
+  r.openapi(me, async (c) => {
+    const user = c.get('user')!;
+    return c.json({ id: user.id, plan: user.plan, role: user.role, credits: user.credits, limits: PLAN_LIMITS[user.plan] }, 200);
+  });
+  return r;
+}

@@ -1,0 +1,74 @@
+import { z } from '@hono/zod-openapi';
+import { JOB_STATUSES } from '../core/jobs/job-status';
+
+export const ErrorSchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string() }).passthrough() })
+  .openapi('Error');
+
+export const FlatErrorSchema = z
+  .object({ error: z.string(), code: z.string() })
+  .passthrough()
+  .openapi('FlatError');
+
+export const LimitsSchema = z.object({
+  concurrentJobs: z.number().int(),
+  ruleSlots: z.number().int(),
+  maxImagesPerJob: z.number().int(),
+  clipsQuickPerDay: z.number().int(),
+  galleryImagesPerDay: z.number().int(),
+});
+
+export const UserSchema = z
+  .object({ id: z.string(), plan: z.enum(['free', 'pro']), role: z.enum(['user', 'admin']), credits: z.number().int() })
+  .openapi('User');
+
+export const JobStatusSchema = z.enum(JOB_STATUSES).openapi('JobStatus');
+
+export const AssetSchema = z
+  .object({
+    id: z.string(),
+    slot: z.string().nullable(),
+    kind: z.string(),
+    mime: z.string(),
+    size: z.number().int(),
+    width: z.number().int().nullable(),
+    height: z.number().int().nullable(),
+    durationSec: z.number().nullable(),
+    url: z.string(),
+  })
+  .openapi('Asset');
+
+export const JobSummarySchema = z
+  .object({
+    id: z.string(),
+    app: z.string(),
+    status: JobStatusSchema,
+    progress: z.number(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .openapi('JobSummary');
+
+export const JobDetailSchema = JobSummarySchema.extend({
+  pipeline: z.string(),
+  input: z.record(z.string(), z.unknown()),
+  state: z.record(z.string(), z.unknown()),
+  stateHistory: z.array(z.object({ status: JobStatusSchema, at: z.string(), note: z.string().optional() })),
+  trace: z.array(z.object({ at: z.string(), step: z.string().optional(), message: z.string() })),
+  steps: z.array(z.object({ name: z.string(), status: z.string(), attempts: z.number().int(), error: z.unknown().nullable() })),
+  items: z.array(z.object({ idx: z.number().int(), status: z.string(), cost: z.number().int(), output: z.unknown().nullable(), error: z.unknown().nullable() })),
+  wait: z.object({ step: z.string(), reason: z.string(), deadline: z.string().nullable() }).nullable(),
+  result: z.unknown().nullable(),
+  error: z.unknown().nullable(),
+  assets: z.array(AssetSchema),
+}).openapi('JobDetail');
+
+export const bearerSecurity = [{ bearerAuth: [] }];
+
+export const errorResponses = {
+  400: { description: 'Invalid request', content: { 'application/json': { schema: ErrorSchema } } },
+  401: { description: 'Missing or invalid token', content: { 'application/json': { schema: ErrorSchema } } },
+  403: { description: 'Not yours', content: { 'application/json': { schema: ErrorSchema } } },
+  404: { description: 'Not found', content: { 'application/json': { schema: ErrorSchema } } },
+} as const;

@@ -1,0 +1,85 @@
+import type { Asset, AssetKind, Job, JobItem, Json, JsonObject } from '../../core/ports/store';
+import type { Deps } from '../../services/deps';
+
+/** What a step may return: its output (kept, so a resumed job skips it), or a wait for an outside event. */
+export type StepOutcome =
+  | { output?: Json }
+  | {
+      wait: {
+        reason: string;
+        /** The wait fails the job (and refunds) when nothing arrives in time. */
+        timeoutMs: number;
+        /** When set, the engine calls the step's `poll` at this interval until it reports done. */
+        pollIntervalMs?: number;
+      };
+    };
+
+export interface AssetInput {
+  slot: string;
+  kind: AssetKind;
+  body: Buffer;
+  mime: string;
+  ext: string;
+  width?: number | null;
+  height?: number | null;
+  durationSec?: number | null;
+  phash?: string | null;
+  meta?: JsonObject;
+}
+
+export interface StepContext {
+  job: Job;
+  /** Outputs of the steps already done, by step name. */
+  outputs: Record<string, Json>;
+  /** The payload that resumed this step's wait (a review, a webhook, a callback, a poll result). */
+  event: Json | undefined;
+  /** This step's own output of an earlier attempt that waited (e.g. the provider's prediction id). */
+  attempt: number;
+  deps: Deps;
+  signal: AbortSignal;
+  /** Reports progress within the step, 0..1. */
+  progress(fraction: number, message?: string): Promise<void>;
+  trace(message: string): Promise<void>;
+  /** Merges into the job's state (e.g. a provider's prediction id, so its webhook finds the job). */
+  setState(patch: JsonObject): Promise<void>;
+  /** Stores bytes and upserts the job's asset for `slot`: idempotent across retries and resumes. */
+  saveAsset(input: AssetInput): Promise<Asset>;
+  items(): Promise<JobItem[]>;
+  /** Marks one item done or failed; a failed item's own charge is refunded in the same transaction. */
+  settleItem(idx: number, result: { output: Json } | { error: { code: string; message: string } }): Promise<void>;
+}
+
+export interface PollResult {
+  done: boolean;
+  /** Delivered to the step as `ctx.event` when done. */
+  event?: Json;
+}
+
+export interface StepDef {
+  name: string;
+  /** Share of the job's progress this step accounts for. */
+  weight: number;
+  maxAttempts?: number;
+  run(ctx: StepContext): Promise<StepOutcome | void>;
+  poll?(ctx: StepContext): Promise<PollResult>;
+}
+
+export interface PipelineDef {
+  id: string;
+  app: string;
+  steps: StepDef[];
+  /** The job's `result` once every step is done. */
+  result?(ctx: { job: Job; outputs: Record<string, Json>; deps: Deps }): Promise<Json> | Json;
+}
+
+export class PipelineRegistry {
+  private readonly byId = new Map<string, PipelineDef>();
+  register(def: PipelineDef): this {
+    if (this.byId.has(def.id)) throw new Error(`pipeline ${def.id} registered twice`);
+    this.byId.set(def.id, def);
+    return this;
+  }
+  get(id: string): PipelineDef | undefined {
+    return this.byId.get(id);
+  }
+}

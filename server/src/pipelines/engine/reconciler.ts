@@ -1,0 +1,111 @@
+import type { Job } from '../../core/ports/store';
+import type { Deps } from '../../services/deps';
+import { enqueueJob } from '../../services/jobs/enqueue';
+import { publishJob } from '../../services/jobs/job-events';
+import { transition } from '../../services/jobs/transition';
+import { resumeWait } from '../../services/jobs/waits';
+import type { PipelineRegistry } from './pipeline';
+import { failJob, type PipelineRunner } from './runner';
+
+export interface ReconcilerOptions {
+  /** A queued job untouched this long is enqueued again (the crash between commit and enqueue). */
+  staleQueuedMs: number;
+  batch?: number;
+}
+
+/**
+ * Repairs what crashes leave behind and drives time-based transitions: re-enqueues stale queued jobs,
+ * takes back running jobs whose worker died, fails waits past their deadline, and polls providers.
+ */
+export class Reconciler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly pipelines: PipelineRegistry,
+    private readonly runner: PipelineRunner,
+    private readonly opts: ReconcilerOptions,
+  ) {}
+
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => {
+      if (!this.running) this.running = this.tick().catch((err) => this.deps.log.error({ err }, 'reconciler tick failed')).finally(() => (this.running = null));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  async tick(): Promise<void> {
+    const now = this.deps.clock.now();
+    const batch = this.opts.batch ?? 100;
+    const { stale, expiredLeases, expiredWaits, duePolls } = await this.deps.store.read(async (r) => ({
+      stale: await r.jobs.findQueuedOlderThan(new Date(now.getTime() - this.opts.staleQueuedMs), batch),
+      expiredLeases: await r.jobs.findExpiredLeases(now, batch),
+      expiredWaits: await r.jobs.findExpiredWaits(now, batch),
+      duePolls: await r.jobs.findDuePolls(now, batch),
+    }));
+    for (const job of stale) {
+      // Touch it so the next tick waits another staleQueuedMs before enqueueing again.
+      await this.deps.store.tx((r) => r.jobs.update(job.id, {}, ['queued']));
+      await enqueueJob(this.deps, job);
+    }
+    for (const job of expiredLeases) await this.recover(job, now);
+    for (const job of expiredWaits) await this.expireWait(job, now);
+    for (const job of duePolls) await this.poll(job, now);
+  }
+
+  private async recover(job: Job, now: Date): Promise<void> {
+    const requeued = await this.deps.store.tx(async (repos) => {
+      const current = await repos.jobs.getForUpdate(job.id);
+      if (!current || current.status !== 'running' || !current.leaseUntil || current.leaseUntil >= now) return null;
+      return transition(repos, current, 'queued', { run: current.run + 1, leaseOwner: null, leaseUntil: null }, 'worker lost; requeued', now);
+    });
+    if (requeued) {
+      this.deps.log.warn({ jobId: job.id }, 'job requeued after its worker stopped renewing the lease');
+      await publishJob(this.deps, requeued);
+      await enqueueJob(this.deps, requeued);
+    }
+  }
+
+  private async expireWait(job: Job, now: Date): Promise<void> {
+    const failed = await this.deps.store.tx(async (repos) => {
+      const current = await repos.jobs.getForUpdate(job.id);
+      if (!current || current.status !== 'waiting' || !current.waitDeadline || current.waitDeadline >= now) return null;
+      return failJob(repos, current, {
+        code: 'WAIT_TIMEOUT',
+        message: `Timed out waiting for ${current.wait?.reason ?? 'an event'}`,
+        ...(current.wait ? { step: current.wait.step } : {}),
+      }, now);
+    });
+    if (failed) await publishJob(this.deps, failed);
+  }
+
+  private async poll(job: Job, now: Date): Promise<void> {
+    const wait = job.wait;
+    const step = wait && this.pipelines.get(job.pipeline)?.steps.find((s) => s.name === wait.step);
+    if (!wait || !step?.poll) return;
+    const ctx = this.runner.pollContext(job, step);
+    let result;
+    try {
+      result = await step.poll(ctx);
+    } catch (err) {
+      this.deps.log.warn({ err, jobId: job.id }, 'poll failed; will poll again');
+      result = { done: false };
+    }
+    if (result.done) {
+      await resumeWait(this.deps, job.id, { step: wait.step, token: wait.token }, result.event ?? null);
+      return;
+    }
+    const next = new Date(now.getTime() + (wait.pollIntervalMs ?? 5000));
+    await this.deps.store.tx(async (repos) => {
+      const current = await repos.jobs.getForUpdate(job.id);
+      if (current?.status === 'waiting' && current.wait?.token === wait.token) await repos.jobs.update(job.id, { nextPollAt: next });
+    });
+  }
+}

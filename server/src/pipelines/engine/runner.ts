@@ -1,0 +1,337 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { FatalStepError, LeaseLostError, RetryableStepError, retryDelayMs } from '../../core/jobs/step-errors';
+import type { QueueMessage } from '../../core/ports/queue';
+import type { Job, JobStep, Json, JsonObject, Repos } from '../../core/ports/store';
+import { refundItem, refundUnfinished } from '../../services/credits/ledger';
+import type { Deps } from '../../services/deps';
+import { enqueueJob } from '../../services/jobs/enqueue';
+import { publishJob } from '../../services/jobs/job-events';
+import { transition } from '../../services/jobs/transition';
+import { releaseQuota } from '../../services/jobs/quota-hold';
+import type { AssetInput, PipelineDef, PipelineRegistry, StepContext, StepDef, StepOutcome } from './pipeline';
+
+const DEFAULT_MAX_ATTEMPTS = 3;
+
+export interface RunnerOptions {
+  workerId?: string;
+}
+
+/** Executes one run of a job: claims it, runs the steps not yet done, and settles it. */
+export class PipelineRunner {
+  readonly workerId: string;
+  private readonly active = new Set<AbortController>();
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly pipelines: PipelineRegistry,
+    opts: RunnerOptions = {},
+  ) {
+    this.workerId = opts.workerId ?? `w-${randomUUID().slice(0, 8)}`;
+  }
+
+  /** The queue handler: at-least-once delivery is made safe by the claim and per-step records. */
+  handle = async (msg: QueueMessage): Promise<void> => {
+    const claimed = await this.claim(msg);
+    if (!claimed) return;
+    const { job, steps } = claimed;
+    const pipeline = this.pipelines.get(job.pipeline);
+    if (!pipeline) {
+      await this.fail(job, { code: 'UNKNOWN_PIPELINE', message: `No pipeline ${job.pipeline}` });
+      return;
+    }
+    const abort = new AbortController();
+    this.active.add(abort);
+    const heartbeat = setInterval(() => void this.renewLease(job.id, abort), Math.max(50, this.deps.settings.leaseMs / 3));
+    try {
+      await this.runSteps(pipeline, job, steps, abort.signal);
+    } catch (err) {
+      if (!(err instanceof LeaseLostError) && !abort.signal.aborted) throw err;
+    } finally {
+      clearInterval(heartbeat);
+      this.active.delete(abort);
+    }
+  };
+
+  /** Simulates a crash for tests: every running job stops where it is, writing nothing more. */
+  abandonAll(): void {
+    for (const a of this.active) a.abort(new LeaseLostError('abandoned'));
+  }
+
+  /** A context for a step's `poll`, outside any run: it reads job state; its writes are refused. */
+  pollContext(job: Job, step: StepDef): StepContext {
+    return this.context(job, step, {}, undefined, 0, new AbortController().signal, (f) => f);
+  }
+
+  private async claim(msg: QueueMessage): Promise<{ job: Job; steps: JobStep[] } | null> {
+    const now = this.deps.clock.now();
+    const job = await this.deps.store.tx(async (repos) => {
+      const current = await repos.jobs.getForUpdate(msg.jobId);
+      if (!current || current.run !== msg.run) return null;
+      const takeover = current.status === 'running' && (!current.leaseUntil || current.leaseUntil < now);
+      if (current.status !== 'queued' && !takeover) return null;
+      return transition(repos, current, 'running', {
+        leaseOwner: this.workerId,
+        leaseUntil: new Date(now.getTime() + this.deps.settings.leaseMs),
+        startedAt: current.startedAt ?? now,
+      }, takeover ? 'resumed after lease expiry' : undefined, now);
+    });
+    if (!job) return null;
+    await publishJob(this.deps, job);
+    const steps = await this.deps.store.read((r) => r.steps.list(job.id));
+    return { job, steps };
+  }
+
+  private async renewLease(jobId: string, abort: AbortController): Promise<void> {
+    if (abort.signal.aborted) return;
+    const now = this.deps.clock.now();
+    try {
+      const ok = await this.deps.store.tx((repos) =>
+        repos.jobs.update(jobId, { leaseUntil: new Date(now.getTime() + this.deps.settings.leaseMs) }, ['running']).then(
+          (j) => j !== null && j.leaseOwner === this.workerId,
+        ),
+      );
+      if (!ok) abort.abort(new LeaseLostError('lease lost'));
+    } catch (err) {
+      this.deps.log.warn({ err, jobId }, 'lease renewal failed');
+    }
+  }
+
+  /** A guarded write: it applies only while this worker still owns the running job. */
+  private async owned<T>(jobId: string, fn: (repos: Repos, job: Job) => Promise<T>): Promise<T> {
+    return this.deps.store.tx(async (repos) => {
+      const job = await repos.jobs.getForUpdate(jobId);
+      if (!job || job.status !== 'running' || job.leaseOwner !== this.workerId) throw new LeaseLostError('lease lost');
+      return fn(repos, job);
+    });
+  }
+
+  private async runSteps(pipeline: PipelineDef, initial: Job, steps: JobStep[], signal: AbortSignal): Promise<void> {
+    let job = initial;
+    const byName = new Map(steps.map((s) => [s.name, s]));
+    const outputs: Record<string, Json> = {};
+    const totalWeight = pipeline.steps.reduce((a, s) => a + s.weight, 0) || 1;
+    let doneWeight = 0;
+
+    for (const step of pipeline.steps) {
+      const record = byName.get(step.name);
+      if (record?.status === 'done') {
+        outputs[step.name] = record.output;
+        doneWeight += step.weight;
+        continue;
+      }
+      if (signal.aborted) throw new LeaseLostError('lease lost');
+      const attempt = (record?.attempts ?? 0) + 1;
+      // A resumed wait's payload rides in the step's output until the step is done, surviving crashes and retries.
+      const prevOutput = record?.output ?? null;
+      const event = (prevOutput as JsonObject | null)?.event;
+      const startedAt = this.deps.clock.now();
+      await this.owned(job.id, (repos) =>
+        repos.steps.upsert({
+          jobId: job.id, name: step.name, status: 'running', attempts: attempt,
+          output: prevOutput, error: null, startedAt, finishedAt: null,
+        }),
+      );
+      const base = doneWeight / totalWeight;
+      const span = step.weight / totalWeight;
+      const ctx = this.context(job, step, outputs, event, attempt, signal, (f) => base + span * Math.min(1, Math.max(0, f)));
+
+      let outcome: StepOutcome | void;
+      try {
+        // A cancelled job or a lost lease frees this worker at once, even if the step ignores the signal.
+        outcome = await Promise.race([step.run(ctx), aborted(signal)]);
+      } catch (err) {
+        if (err instanceof LeaseLostError || signal.aborted) throw err;
+        await this.stepFailed(job, step, attempt, err, prevOutput);
+        return;
+      }
+      if (signal.aborted) throw new LeaseLostError('lease lost');
+
+      if (outcome && 'wait' in outcome) {
+        await this.startWait(job, step, attempt, outcome.wait, base);
+        return;
+      }
+      const output = (outcome && 'output' in outcome ? outcome.output : null) ?? null;
+      doneWeight += step.weight;
+      job = await this.owned(job.id, async (repos, current) => {
+        await repos.steps.upsert({
+          jobId: job.id, name: step.name, status: 'done', attempts: attempt, output,
+          error: null, startedAt, finishedAt: this.deps.clock.now(),
+        });
+        const trace = [...current.trace, { at: this.deps.clock.now().toISOString(), step: step.name, message: 'done' }];
+        return (await repos.jobs.update(job.id, { progress: doneWeight / totalWeight, trace }))!;
+      });
+      outputs[step.name] = output;
+      await publishJob(this.deps, job, { step: step.name });
+    }
+
+    const result = pipeline.result ? await pipeline.result({ job, outputs, deps: this.deps }) : null;
+    const done = await this.owned(job.id, async (repos, current) => {
+      // Items still pending when every step is done were never produced: refund them.
+      const items = await repos.items.list(job.id);
+      for (const item of items.filter((i) => i.status === 'pending' || i.status === 'running')) {
+        await repos.items.update(job.id, item.idx, { status: 'failed', error: { code: 'NOT_PRODUCED', message: 'Item was not produced' } });
+        await refundItem(repos, job, item.idx, 'item not produced');
+      }
+      return transition(repos, current, 'completed', {
+        progress: 1, result, leaseOwner: null, leaseUntil: null, finishedAt: this.deps.clock.now(),
+      }, undefined, this.deps.clock.now());
+    });
+    if (done) await publishJob(this.deps, done);
+  }
+
+  private context(
+    job: Job,
+    step: StepDef,
+    outputs: Record<string, Json>,
+    event: Json | undefined,
+    attempt: number,
+    signal: AbortSignal,
+    overall: (f: number) => number,
+  ): StepContext {
+    const deps = this.deps;
+    let lastProgressAt = 0;
+    return {
+      job, outputs, event, attempt, deps, signal,
+      progress: async (fraction, message) => {
+        const nowMs = Date.now();
+        // Progress is advisory: at most a few writes a second per job.
+        if (nowMs - lastProgressAt < 200 && fraction < 1) return;
+        lastProgressAt = nowMs;
+        const updated = await this.owned(job.id, (repos) => repos.jobs.update(job.id, { progress: overall(fraction) }));
+        if (updated) await publishJob(deps, updated, { step: step.name, ...(message ? { message } : {}) });
+      },
+      trace: async (message) => {
+        await this.owned(job.id, (repos, current) =>
+          repos.jobs.update(job.id, { trace: [...current.trace, { at: deps.clock.now().toISOString(), step: step.name, message }] }),
+        );
+      },
+      saveAsset: async (input: AssetInput) => {
+        const storageKey = `jobs/${job.id}/${input.slot}.${input.ext}`;
+        await deps.storage.put(storageKey, input.body, input.mime);
+        const sha256 = createHash('sha256').update(input.body).digest('hex');
+        return this.owned(job.id, (repos) =>
+          repos.assets.upsert({
+            id: `ast_${randomUUID().replace(/-/g, '')}`,
+            userId: job.userId, jobId: job.id, slot: input.slot, kind: input.kind, storageKey,
+            mime: input.mime, size: input.body.length, width: input.width ?? null, height: input.height ?? null,
+            durationSec: input.durationSec ?? null, sha256, phash: input.phash ?? null, meta: { key: input.slot, ...input.meta },
+          }),
+        );
+      },
+      setState: async (patch) => {
+        await this.owned(job.id, (repos, current) => repos.jobs.update(job.id, { state: { ...current.state, ...patch } }));
+      },
+      items: () => deps.store.read((r) => r.items.list(job.id)),
+      settleItem: async (idx, result) => {
+        await this.owned(job.id, async (repos) => {
+          if ('output' in result) {
+            await repos.items.update(job.id, idx, { status: 'done', output: result.output, error: null });
+          } else {
+            await repos.items.update(job.id, idx, { status: 'failed', error: result.error });
+            await refundItem(repos, job, idx, `item failed: ${result.error.code}`);
+          }
+        });
+      },
+    };
+  }
+
+  private async startWait(
+    job: Job,
+    step: StepDef,
+    attempt: number,
+    wait: { reason: string; timeoutMs: number; pollIntervalMs?: number },
+    progress: number,
+  ): Promise<void> {
+    const now = this.deps.clock.now();
+    const waiting = await this.owned(job.id, async (repos, current) => {
+      await repos.steps.upsert({
+        jobId: job.id, name: step.name, status: 'waiting', attempts: attempt, output: null,
+        error: null, startedAt: now, finishedAt: null,
+      });
+      return transition(repos, current, 'waiting', {
+        progress,
+        leaseOwner: null,
+        leaseUntil: null,
+        wait: { step: step.name, reason: wait.reason, token: randomUUID(), ...(wait.pollIntervalMs ? { pollIntervalMs: wait.pollIntervalMs } : {}) },
+        waitDeadline: new Date(now.getTime() + wait.timeoutMs),
+        nextPollAt: wait.pollIntervalMs ? new Date(now.getTime() + wait.pollIntervalMs) : null,
+      }, wait.reason, now);
+    });
+    if (waiting) await publishJob(this.deps, waiting, { step: step.name, message: wait.reason });
+  }
+
+  private async stepFailed(job: Job, step: StepDef, attempt: number, err: unknown, prevOutput: Json): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    const code = err instanceof FatalStepError || err instanceof RetryableStepError ? err.code : 'STEP_FAILED';
+    const retryable = err instanceof RetryableStepError || (isRetryableProviderError(err) && !(err instanceof FatalStepError));
+    const maxAttempts = step.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    this.deps.log.warn({ jobId: job.id, step: step.name, attempt, err: message }, 'step failed');
+    if (retryable && attempt < maxAttempts) {
+      const now = this.deps.clock.now();
+      const requeued = await this.owned(job.id, async (repos, current) => {
+        await repos.steps.upsert({
+          jobId: job.id, name: step.name, status: 'failed', attempts: attempt, output: prevOutput,
+          error: { code, message }, startedAt: null, finishedAt: now,
+        });
+        return transition(repos, current, 'queued', {
+          run: current.run + 1, leaseOwner: null, leaseUntil: null,
+          trace: [...current.trace, { at: now.toISOString(), step: step.name, message: `attempt ${attempt} failed: ${message}` }],
+        }, `retry ${step.name}`, now);
+      });
+      if (requeued) await enqueueJob(this.deps, requeued, retryDelayMs(attempt));
+      return;
+    }
+    await this.owned(job.id, (repos) =>
+      repos.steps.upsert({
+        jobId: job.id, name: step.name, status: 'failed', attempts: attempt, output: null,
+        error: { code, message }, startedAt: null, finishedAt: this.deps.clock.now(),
+      }),
+    );
+    await this.fail(job, { code, message, step: step.name });
+  }
+
+  private async fail(job: Job, error: { code: string; message: string; step?: string }): Promise<void> {
+    const failed = await this.deps.store.tx(async (repos) => {
+      const current = await repos.jobs.getForUpdate(job.id);
+      if (!current) return null;
+      return failJob(repos, current, error, this.deps.clock.now());
+    });
+    if (failed) await publishJob(this.deps, failed);
+  }
+}
+
+/** Fails a job and gives back what it was charged for work not done, in the caller's transaction. */
+export async function failJob(
+  repos: Repos,
+  job: Job,
+  error: { code: string; message: string; step?: string },
+  now: Date,
+): Promise<Job | null> {
+  const items = await repos.items.list(job.id);
+  for (const item of items.filter((i) => i.status === 'pending' || i.status === 'running')) {
+    await repos.items.update(job.id, item.idx, { status: 'failed', error: { code: error.code, message: error.message } });
+  }
+  const failed = await transition(repos, job, 'failed', {
+    error: error as unknown as JsonObject, leaseOwner: null, leaseUntil: null, wait: null,
+    waitDeadline: null, nextPollAt: null, finishedAt: now,
+  }, error.code, now);
+  if (!failed) return null;
+  const refunded = await refundUnfinished(repos, job, { jobCompleted: false, reason: `job failed: ${error.code}` });
+  await releaseQuota(repos, job);
+  if (refunded > 0) {
+    return repos.jobs.update(job.id, { error: { ...error, refunded } as unknown as JsonObject });
+  }
+  return failed;
+}
+
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    const fail = () => reject(signal.reason instanceof Error ? signal.reason : new LeaseLostError('aborted'));
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+}
+
+function isRetryableProviderError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true;
+}

@@ -1,0 +1,99 @@
+import { AppError, invalid, notFound } from '../../core/errors/app-error';
+import { clipsPrice, QUICK_PER_DAY, type ClipMode } from '../../core/clips/clips-options';
+import { sanitizeRewrite } from '../../core/clips/sanitize-rewrite';
+import { dayWindow, secondsUntilNextDay } from '../../core/quotas/day-window';
+import type { JsonObject } from '../../core/ports/store';
+import { chargeJob } from '../credits/ledger';
+import type { Deps } from '../deps';
+import { assertOwner, type Actor } from '../jobs/actor';
+import { enqueueJob } from '../jobs/enqueue';
+import { publishJob } from '../jobs/job-events';
+import type { QuotaHold } from '../jobs/quota-hold';
+import { mustTransition } from '../jobs/transition';
+import { verifyOwnUpload } from '../uploads/uploads-service';
+import { newJobId } from '../jobs/submit-job';
+
+export const CLIPS_APP = 'clips';
+export const clipsPipelineFor = (mode: ClipMode) => (mode === 'trailer' ? 'clips.trailer' : 'clips.clips');
+
+/** Seed 000 section 3-1: verified photos of the caller become a draft job. */
+export async function createDraft(deps: Deps, userId: string, photoUrls: string[]): Promise<{ draftJobId: string }> {
+  const photos: JsonObject[] = [];
+  for (const url of photoUrls) {
+    const upload = await verifyOwnUpload(deps, userId, url);
+    photos.push({ url, key: upload.key, mime: upload.mime, width: upload.width, height: upload.height });
+  }
+  const job = await deps.store.tx((r) =>
+    r.jobs.insert({
+      id: newJobId(), userId, app: CLIPS_APP, pipeline: 'clips.clips', status: 'draft',
+      input: { photos }, entityKey: null,
+      history: [{ status: 'draft', at: deps.clock.now().toISOString() }],
+    }),
+  );
+  return { draftJobId: job.id };
+}
+
+export interface ConfirmInput {
+  draftJobId: string;
+  mode: ClipMode;
+  stage: string;
+  genre: string;
+  sliders: { realism: number; intensity: number; pace: number };
+  rewriteEnabled: boolean;
+  rewriteRawText: string;
+  distanceMode: string;
+  desiredEnding: string;
+}
+
+/**
+ * Seed 000 section 3-2. The daily quick quota, the credit charge and the status change are one
+ * transaction: concurrent confirms cannot pass a limit together, and a failure charges nothing.
+ */
+export async function confirmDraft(deps: Deps, actor: Actor, input: ConfirmInput): Promise<{ jobId: string; status: 'queued' }> {
+  const now = deps.clock.now();
+  const job = await deps.store.tx(async (repos) => {
+    const draft = await repos.jobs.getForUpdate(input.draftJobId);
+    if (!draft || draft.app !== CLIPS_APP) throw notFound('DRAFT_NOT_FOUND', 'Draft not found');
+    assertOwner(draft, actor);
+    if (draft.status !== 'draft') throw invalid('NOT_A_DRAFT', 'Not a draft');
+    const photos = (draft.input as { photos?: unknown[] }).photos ?? [];
+    if (photos.length === 0) throw invalid('NO_PHOTOS', 'No photos in draft');
+
+    let quotaHold: QuotaHold | null = null;
+    if (input.mode === 'quick') {
+      quotaHold = { scope: 'clips.quick', subject: draft.userId, window: dayWindow(now, deps.settings.quotaTz), amount: 1 };
+      const ok = await repos.counters.incrementIfBelow(quotaHold, 1, QUICK_PER_DAY);
+      if (!ok) {
+        throw new AppError('rate_limited', 'DAILY_LIMIT', 'Daily free limit reached (1 Quick/day)', {}, secondsUntilNextDay(now, deps.settings.quotaTz));
+      }
+    }
+    const needed = clipsPrice(input.mode, input.rewriteEnabled);
+    await chargeJob(repos, draft, needed, `clips ${input.mode}${input.rewriteEnabled ? ' + rewrite' : ''}`);
+
+    const rewrite = input.rewriteEnabled && input.rewriteRawText.trim()
+      ? { ...sanitizeRewrite(input.rewriteRawText), distanceMode: input.distanceMode, desiredEnding: input.desiredEnding }
+      : null;
+    const confirmed: JsonObject = {
+      ...draft.input,
+      mode: input.mode,
+      stage: input.stage,
+      genre: input.genre,
+      sliders: input.sliders,
+      rewriteEnabled: input.rewriteEnabled,
+      // Only the sanitised text is kept: the raw text may carry personal data.
+      rewrite: rewrite
+        ? { sanitizedText: rewrite.sanitizedText, removed: rewrite.removed, truncated: rewrite.truncated, distanceMode: rewrite.distanceMode, desiredEnding: rewrite.desiredEnding }
+        : null,
+      cost: needed,
+    };
+    return mustTransition(repos, draft, 'queued', {
+      pipeline: clipsPipelineFor(input.mode),
+      run: draft.run + 1,
+      input: confirmed,
+      state: { ...draft.state, ...(quotaHold ? { quotaHold: { ...quotaHold } } : {}) },
+    }, undefined, now);
+  });
+  await publishJob(deps, job);
+  await enqueueJob(deps, job);
+  return { jobId: job.id, status: 'queued' };
+}

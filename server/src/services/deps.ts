@@ -1,0 +1,43 @@
+import type { EventBus } from '../core/ports/events';
+import type { MediaToolkit } from '../core/ports/media';
+import type { Providers } from '../core/ports/providers';
+import type { JobQueue } from '../core/ports/queue';
+import type { ObjectStorage } from '../core/ports/storage';
+import type { Store } from '../core/ports/store';
+
+export interface Logger {
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  debug(obj: object | string, msg?: string): void;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Settings the services read; composition fills them from Config. */
+export interface Settings {
+  quotaTz: string;
+  signupCredits: number;
+  signupRateLimit: number;
+  /** How long a worker owns a running job before another may take it over. */
+  leaseMs: number;
+  /** How long a signed media URL handed to a browser stays valid. */
+  mediaUrlTtlSec: number;
+  uploadUrlTtlSec: number;
+  maxUploadBytes: number;
+}
+
+/** Everything a service or step may use, wired once by the composition. */
+export interface Deps {
+  store: Store;
+  queue: JobQueue;
+  events: EventBus;
+  storage: ObjectStorage;
+  providers: Providers;
+  media: MediaToolkit;
+  clock: Clock;
+  log: Logger;
+  settings: Settings;
+}

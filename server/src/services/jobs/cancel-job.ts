@@ -1,0 +1,37 @@
+import { AppError, notFound } from '../../core/errors/app-error';
+import { assertOwner, type Actor } from './actor';
+import { isTerminal } from '../../core/jobs/job-status';
+import type { Job } from '../../core/ports/store';
+import { refundUnfinished } from '../credits/ledger';
+import type { Deps } from '../deps';
+import { publishJob } from './job-events';
+import { releaseQuota } from './quota-hold';
+import { transition } from './transition';
+
+/** Cancels a job that has not ended and refunds what was charged for work not done. */
+export async function cancelJob(deps: Deps, actor: Actor, jobId: string): Promise<{ job: Job; refunded: number }> {
+  const out = await deps.store.tx(async (repos) => {
+    const job = await repos.jobs.getForUpdate(jobId);
+    if (!job) throw notFound('JOB_NOT_FOUND', 'Job not found');
+    assertOwner(job, actor);
+    if (isTerminal(job.status)) throw new AppError('conflict', 'JOB_WRONG_STATE', `Job is already ${job.status}`);
+    const items = await repos.items.list(job.id);
+    for (const item of items.filter((i) => i.status === 'pending' || i.status === 'running')) {
+      await repos.items.update(job.id, item.idx, { status: 'cancelled' });
+    }
+    const now = deps.clock.now();
+    const cancelled = await transition(repos, job, 'cancelled', {
+      leaseOwner: null, leaseUntil: null, wait: null, waitDeadline: null, nextPollAt: null, finishedAt: now,
+    }, 'cancelled by user', now);
+    if (!cancelled) throw new AppError('conflict', 'JOB_WRONG_STATE', `Job is ${job.status}; it cannot be cancelled`);
+    const refunded = await refundUnfinished(repos, job, {
+      jobCompleted: false,
+      items: items.map((i) => (i.status === 'pending' || i.status === 'running' ? { ...i, status: 'cancelled' as const } : i)),
+      reason: 'job cancelled',
+    });
+    await releaseQuota(repos, job);
+    return { job: cancelled, refunded };
+  });
+  await publishJob(deps, out.job);
+  return out;
+}

@@ -1,0 +1,19 @@
+import type { JobEvent } from '../../core/ports/events';
+import type { Job } from '../../core/ports/store';
+import type { Deps } from '../deps';
+
+export const jobChannel = (jobId: string) => `job:${jobId}`;
+
+/** Publishes a job's status after its transaction committed; a lost event only delays a subscriber. */
+export async function publishJob(deps: Pick<Deps, 'events' | 'log'>, job: Job, extra: Partial<JobEvent> = {}): Promise<void> {
+  const event: JobEvent = {
+    jobId: job.id,
+    status: job.status,
+    progress: job.progress,
+    at: new Date().toISOString(),
+    ...extra,
+  };
+  await deps.events.publish(jobChannel(job.id), event).catch((err: unknown) => {
+    deps.log.warn({ err, jobId: job.id }, 'job event not published');
+  });
+}

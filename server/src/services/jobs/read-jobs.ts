@@ -1,0 +1,57 @@
+import { notFound } from '../../core/errors/app-error';
+import type { JobStatus } from '../../core/jobs/job-status';
+import type { Asset, Job, JobItem, JobStep } from '../../core/ports/store';
+import type { Deps } from '../deps';
+import { assertOwner, type Actor } from './actor';
+
+export interface JobDetail {
+  job: Job;
+  steps: JobStep[];
+  items: JobItem[];
+  assets: Asset[];
+}
+
+export async function getJob(deps: Deps, actor: Actor, jobId: string): Promise<Job> {
+  const job = await deps.store.read((r) => r.jobs.get(jobId));
+  if (!job) throw notFound('JOB_NOT_FOUND', 'Job not found');
+  assertOwner(job, actor);
+  return job;
+}
+
+export async function getJobDetail(deps: Deps, actor: Actor, jobId: string): Promise<JobDetail> {
+  const job = await getJob(deps, actor, jobId);
+  return deps.store.read(async (r) => ({
+    job,
+    steps: await r.steps.list(jobId),
+    items: await r.items.list(jobId),
+    assets: await r.assets.listForJob(jobId),
+  }));
+}
+
+/** An opaque cursor: the (createdAt, id) of the last job of the previous page. */
+export const encodeCursor = (job: Pick<Job, 'createdAt' | 'id'>) =>
+  Buffer.from(`${job.createdAt.toISOString()}|${job.id}`).toString('base64url');
+
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = at ? new Date(at) : null;
+  if (!createdAt || Number.isNaN(createdAt.getTime()) || !id) return null;
+  return { createdAt, id };
+}
+
+export async function listJobs(
+  deps: Deps,
+  query: { userId?: string; app?: string; status?: JobStatus; limit: number; after?: { createdAt: Date; id: string } },
+): Promise<{ jobs: Job[]; nextCursor: string | null }> {
+  const rows = await deps.store.read((r) => r.jobs.list({ ...query, limit: query.limit + 1 }));
+  const jobs = rows.slice(0, query.limit);
+  const last = jobs[jobs.length - 1];
+  return { jobs, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
+}
+
+/** Signed URLs for a job's assets, by slot. */
+export async function assetUrls(deps: Deps, assets: Asset[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const a of assets) out.set(a.id, await deps.storage.signedGetUrl(a.storageKey, deps.settings.mediaUrlTtlSec));
+  return out;
+}
