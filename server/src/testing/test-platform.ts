@@ -84,7 +84,8 @@ export async function createTestPlatform(
     env,
     call,
     async signUp() {
-      const res = await call('POST', '/v1/auth/anon');
+      // A fresh address per sign-up, so tests that lower SIGNUP_RATE_LIMIT only limit their own calls.
+      const res = await call('POST', '/v1/auth/anon', { headers: { 'x-forwarded-for': `198.18.${randomBytes(1)[0]}.${randomBytes(1)[0]}` } });
       if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
       return { token: res.body.token, userId: res.body.user.id };
     },
