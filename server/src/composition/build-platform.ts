@@ -62,7 +62,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     quotaTz: config.env.QUOTA_TZ,
     signupCredits: config.env.SIGNUP_CREDITS,
     signupRateLimit: config.env.SIGNUP_RATE_LIMIT,
-    leaseMs: 30_000,
+    leaseMs: config.env.JOB_LEASE_MS,
     mediaUrlTtlSec: 3600,
     uploadUrlTtlSec: 60,
     maxUploadBytes: 10 * 1024 * 1024,
@@ -87,6 +87,8 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
   const reconciler = new Reconciler(deps, pipelines, runner, { staleQueuedMs: opts.staleQueuedMs ?? 30_000 });
   const worker = new Worker(deps, runner, reconciler, {
     concurrency: config.env.WORKER_CONCURRENCY,
+    // One process owns an embedded database, so at start nothing else can be running its jobs.
+    soleWorker: config.mode.database === 'pglite',
     reconcileEveryMs: opts.reconcileEveryMs ?? 2_000,
   });
 

@@ -41,6 +41,7 @@ const envSchema = z
     STUB_LATENCY_MS: optional(int(0, 600_000)).default(0),
     STUB_FAIL: optional(z.string()),
     WORKER_CONCURRENCY: optional(int(1, 64)).default(2),
+    JOB_LEASE_MS: optional(int(500, 3_600_000)).default(30_000),
     LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
     TRUST_PROXY: optional(bool).default(false),
   })

@@ -6,6 +6,8 @@ import type { Deps } from '../services/deps';
 export interface WorkerOptions {
   concurrency: number;
   reconcileEveryMs: number;
+  /** True when no other process can hold this database's jobs (embedded mode). */
+  soleWorker: boolean;
 }
 
 /** A queue consumer feeding the pipeline runner, plus the reconciler loop that repairs crashes. */
@@ -22,7 +24,8 @@ export class Worker {
   async start(): Promise<void> {
     this.consumer = await this.deps.queue.consume(this.runner.handle, { concurrency: this.opts.concurrency });
     // One pass at start picks up what a previous process left behind.
-    await this.reconciler.tick().catch((err) => this.deps.log.error({ err }, 'initial reconcile failed'));
+    const first = this.opts.soleWorker ? this.reconciler.recoverAfterRestart() : this.reconciler.tick();
+    await first.catch((err) => this.deps.log.error({ err }, 'initial reconcile failed'));
     this.reconciler.start(this.opts.reconcileEveryMs);
     this.deps.log.info({ workerId: this.runner.workerId, concurrency: this.opts.concurrency }, 'worker started');
   }

@@ -60,10 +60,27 @@ export class Reconciler {
     for (const job of duePolls) await this.poll(job, now);
   }
 
-  private async recover(job: Job, now: Date): Promise<void> {
+  /**
+   * For a worker that is the only one on its database (embedded mode): after a crash the in-process
+   * queue is empty and every running job's worker is gone, so requeue them all without waiting.
+   */
+  async recoverAfterRestart(): Promise<void> {
+    const now = this.deps.clock.now();
+    const farFuture = new Date(now.getTime() + 365 * 24 * 3600 * 1000);
+    const { queued, running } = await this.deps.store.read(async (r) => ({
+      queued: await r.jobs.findQueuedOlderThan(farFuture, 10_000),
+      running: await r.jobs.findExpiredLeases(farFuture, 10_000),
+    }));
+    for (const job of queued) await enqueueJob(this.deps, job);
+    for (const job of running) await this.recover(job, farFuture);
+    await this.tick();
+  }
+
+  private async recover(job: Job, leaseExpiredBy: Date): Promise<void> {
+    const now = this.deps.clock.now();
     const requeued = await this.deps.store.tx(async (repos) => {
       const current = await repos.jobs.getForUpdate(job.id);
-      if (!current || current.status !== 'running' || !current.leaseUntil || current.leaseUntil >= now) return null;
+      if (!current || current.status !== 'running' || !current.leaseUntil || current.leaseUntil >= leaseExpiredBy) return null;
       return transition(repos, current, 'queued', { run: current.run + 1, leaseOwner: null, leaseUntil: null }, 'worker lost; requeued', now);
     });
     if (requeued) {

@@ -1,0 +1,39 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../../../bin/mediaforge.js', import.meta.url));
+
+export interface Child {
+  proc: ChildProcess;
+  output(): string;
+  waitForOutput(needle: string, timeoutMs?: number): Promise<void>;
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+/** Runs `mediaforge <command>` as a real process, for crash tests. */
+export function runCli(command: string, env: Record<string, string>): Child {
+  const proc = spawn(process.execPath, [CLI, command], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  return {
+    proc,
+    output: () => out,
+    async waitForOutput(needle, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!out.includes(needle)) {
+        if (proc.exitCode !== null) throw new Error(`mediaforge ${command} exited: ${out.slice(-2000)}`);
+        if (Date.now() > deadline) throw new Error(`no "${needle}" from mediaforge ${command}: ${out.slice(-2000)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async kill(signal) {
+      if (proc.exitCode === null) proc.kill(signal);
+      await exited;
+    },
+  };
+}

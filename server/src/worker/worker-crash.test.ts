@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, type Child } from '../testing/child-process';
+import { makeImage } from '../testing/fixtures';
+import { createTestDatabase } from '../testing/test-database';
+import { serverMode } from '../testing/test-platform';
+
+/**
+ * A worker process SIGKILLed in the middle of a job: the job resumes elsewhere, finishes, charges
+ * once and keeps one asset per slot. Embedded mode restarts the single process on the same data
+ * dir; server mode kills one of two worker processes sharing PostgreSQL and Redis.
+ */
+const children: Child[] = [];
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const c of children) await c.kill('SIGKILL');
+  for (const f of cleanups) await f();
+});
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+async function http(base: string, method: string, url: string, token?: string, body?: unknown) {
+  const res = await fetch(base + url, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+async function startStoryJob(base: string) {
+  const { body: auth } = await http(base, 'POST', '/v1/auth/anon');
+  const photo = await makeImage('image/png');
+  const { body: p } = await http(base, 'POST', '/api/upload/presign', auth.token, { mime: 'image/png', size: photo.length });
+  const put = await fetch(p.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: photo });
+  expect(put.status).toBe(200);
+  const { body: d } = await http(base, 'POST', '/api/jobs/draft', auth.token, { photoUrls: [p.publicUrl] });
+  const confirm = await http(base, 'POST', '/api/jobs/confirm', auth.token, { draftJobId: d.draftJobId, mode: 'story', stage: 'teen', genre: 'drama' });
+  expect(confirm.status).toBe(200);
+  return { token: auth.token as string, jobId: d.draftJobId as string };
+}
+
+async function waitFor<T>(fn: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => null);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const stepDone = (base: string, token: string, jobId: string, step: string) => async () => {
+  const { body } = await http(base, 'GET', `/v1/jobs/${jobId}`, token);
+  return body.status === 'running' && body.steps.some((s: { name: string; status: string }) => s.name === step && s.status === 'done') ? body : null;
+};
+
+async function assertFinishedOnce(base: string, token: string, jobId: string) {
+  const done = await waitFor(async () => {
+    const { body } = await http(base, 'GET', `/v1/jobs/${jobId}`, token);
+    return ['completed', 'failed'].includes(body.status) ? body : null;
+  }, 60_000, 'the job to finish');
+  expect(done.status).toBe('completed');
+  expect(done.stateHistory.some((h: { note?: string }) => h.note === 'worker lost; requeued')).toBe(true);
+  const slots = done.assets.map((a: { slot: string }) => a.slot).sort();
+  expect(slots).toEqual(['clip_1', 'clip_2', 'clip_3', 'ref_1', 'thumb_1', 'thumb_2', 'thumb_3']);
+  const credits = await http(base, 'GET', '/v1/credits', token);
+  expect(credits.body.balance).toBe(8);
+  expect(credits.body.entries.filter((e: { kind: string }) => e.kind === 'charge')).toHaveLength(1);
+  const job = await http(base, 'GET', `/api/jobs/${jobId}`, token);
+  expect(job.body.result.clips.every((c: { videoUrl: string | null }) => c.videoUrl)).toBe(true);
+}
+
+describe('a worker killed mid-job', () => {
+  it.runIf(!serverMode)('embedded: the restarted process resumes the job from its last finished step', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mf-crash-'));
+    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, STUB_LATENCY_MS: '400' };
+    const first = runCli('start', env);
+    children.push(first);
+    await first.waitForOutput('worker started');
+    const { token, jobId } = await startStoryJob(base);
+    await waitFor(stepDone(base, token, jobId, 'clip_1'), 30_000, 'clip_1 to be done');
+    await first.kill('SIGKILL');
+
+    const second = runCli('start', env);
+    children.push(second);
+    await second.waitForOutput('worker started');
+    await assertFinishedOnce(base, token, jobId);
+  }, 90_000);
+
+  it.runIf(serverMode)('server mode: another worker takes the job over when its lease expires', async () => {
+    const db = await createTestDatabase(process.env.DATABASE_URL!);
+    cleanups.push(() => db.drop());
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mf-crash-'));
+    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    const env = {
+      PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: base,
+      DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL!, JWT_SECRET: 'crash-test-secret-0123456789-0123456789',
+      STUB_LATENCY_MS: '400', JOB_LEASE_MS: '2000',
+    };
+    const migrate = runCli('migrate', env);
+    await migrate.waitForOutput('migrations applied');
+    const api = runCli('api', env);
+    children.push(api);
+    await api.waitForOutput('mediaforge listening');
+    const w1 = runCli('worker', { ...env, WORKER_CONCURRENCY: '1' });
+    children.push(w1);
+    await w1.waitForOutput('worker started');
+    const { token, jobId } = await startStoryJob(base);
+    await waitFor(stepDone(base, token, jobId, 'clip_1'), 30_000, 'clip_1 to be done');
+    await w1.kill('SIGKILL');
+
+    const w2 = runCli('worker', env);
+    children.push(w2);
+    await w2.waitForOutput('worker started');
+    await assertFinishedOnce(base, token, jobId);
+  }, 90_000);
+});
