@@ -1,7 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
-import { stream } from 'hono/streaming';
 import { verify } from './local-signature';
 import type { LocalObjectStorage } from './local-storage';
 import { isSafeKey } from './storage-key';
@@ -99,12 +98,8 @@ export function localStorageRoutes(store: LocalObjectStorage): Hono {
     if (range) headers['content-range'] = `bytes ${start}-${end}/${head.size}`;
     const status = range ? 206 : 200;
     if (c.req.method === 'HEAD' || head.size === 0) return c.body(null, status, headers);
-    for (const [k, v] of Object.entries(headers)) c.header(k, v);
-    c.status(status);
-    return stream(c, async (s) => {
-      const file = store.readStream(key, { start, end });
-      for await (const chunk of Readable.from(file)) await s.write(chunk as Uint8Array);
-    });
+    const body = Readable.toWeb(store.readStream(key, { start, end })) as ReadableStream<Uint8Array>;
+    return c.body(body, status, headers);
   };
   r.get('/files/*', serveFile);
   r.on('HEAD', '/files/*', serveFile);
