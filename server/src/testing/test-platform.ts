@@ -9,6 +9,7 @@ import type { JobStatus } from '../core/jobs/job-status';
 import type { Job } from '../core/ports/store';
 import type { Logger } from '../services/deps';
 import { createTestDatabase } from './test-database';
+import { BullmqQueue } from '../adapters/queue/bullmq-queue';
 
 export const serverMode = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
 
@@ -99,6 +100,7 @@ export async function createTestPlatform(
       }
     },
     async dispose() {
+      if (built.deps.queue instanceof BullmqQueue) await built.deps.queue.obliterate().catch(() => {});
       await built.close();
       await db?.drop();
       rmSync(dataDir, { recursive: true, force: true });

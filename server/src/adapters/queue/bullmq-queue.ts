@@ -99,8 +99,9 @@ export class BullmqQueue implements JobQueue {
     await this.queue.obliterate({ force: true });
   }
 
-  async close(): Promise<void> {
-    await Promise.all([...this.workers].map((w) => w.close()));
+  /** `force` drops active messages without finishing them, as a crash would (tests). */
+  async close(opts: { force?: boolean } = {}): Promise<void> {
+    await Promise.all([...this.workers].map((w) => w.close(opts.force)));
     await this.queue.close();
     this.producer.disconnect();
   }

@@ -1,0 +1,51 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from './config';
+import { ConfigError, parseEnv } from './env';
+
+describe('environment', () => {
+  it('has embedded defaults', () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({ PORT: 3000, HOST: '0.0.0.0', DATA_DIR: './data', GENERATION_PROVIDER: 'stub', QUOTA_TZ: 'Asia/Seoul', SIGNUP_CREDITS: 10, SIGNUP_RATE_LIMIT: 10, STUB_LATENCY_MS: 0, S3_FORCE_PATH_STYLE: false });
+  });
+
+  it('names every bad variable', () => {
+    try {
+      parseEnv({ PORT: 'eighty', QUOTA_TZ: 'Mars/Olympus', DATABASE_URL: 'mysql://x', SIGNUP_CREDITS: '-1', S3_FORCE_PATH_STYLE: 'yes', ADMIN_API_KEY: 'short' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const msg = (err as ConfigError).message;
+      for (const name of ['PORT', 'QUOTA_TZ', 'DATABASE_URL', 'SIGNUP_CREDITS', 'S3_FORCE_PATH_STYLE', 'ADMIN_API_KEY']) expect(msg).toContain(name);
+    }
+  });
+
+  it('requires JWT_SECRET with DATABASE_URL, and the S3 credentials with a bucket', () => {
+    expect(() => parseEnv({ DATABASE_URL: 'postgres://localhost/x' })).toThrow(/JWT_SECRET: is required when DATABASE_URL is set/);
+    expect(() => parseEnv({ S3_BUCKET: 'media' })).toThrow(/S3_ACCESS_KEY_ID/);
+    expect(() => parseEnv({ JWT_SECRET: 'too-short' })).toThrow(/JWT_SECRET/);
+  });
+
+  it('picks the runtime mode from what is set', () => {
+    const embedded = resolveConfig(parseEnv({ JWT_SECRET: 'x'.repeat(32) }));
+    expect(embedded.mode).toEqual({ database: 'pglite', queue: 'memory', storage: 'local' });
+    const server = resolveConfig(parseEnv({ JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://h/db', REDIS_URL: 'redis://h:6379', S3_BUCKET: 'media', S3_ACCESS_KEY_ID: 'a', S3_SECRET_ACCESS_KEY: 'b', PORT: '8080' }));
+    expect(server.mode).toEqual({ database: 'postgres', queue: 'bullmq', storage: 's3' });
+    expect(server.publicUrl).toBe('http://localhost:8080');
+  });
+
+  it('generates a JWT secret once and keeps it in DATA_DIR', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mf-env-'));
+    try {
+      const a = resolveConfig(parseEnv({ DATA_DIR: dir }));
+      const b = resolveConfig(parseEnv({ DATA_DIR: dir }));
+      expect(a.jwtSecret.length).toBeGreaterThanOrEqual(32);
+      expect(b.jwtSecret).toBe(a.jwtSecret);
+      expect(readFileSync(path.join(dir, 'jwt-secret'), 'utf8')).toBe(a.jwtSecret);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
