@@ -17,6 +17,8 @@ import { PipelineRunner } from '../pipelines/engine/runner';
 import { registerPipelines } from '../pipelines/register-pipelines';
 import type { Clock, Deps, Logger, Settings } from '../services/deps';
 import { TokenService } from '../services/identity/tokens';
+import { UserCache } from '../services/identity/user-cache';
+import { JobDetailCache } from '../services/jobs/job-detail-cache';
 import { Worker } from '../worker/worker';
 import { createLogger } from './logger';
 import { openAdapters } from './open-adapters';
@@ -92,9 +94,12 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     reconcileEveryMs: opts.reconcileEveryMs ?? 2_000,
   });
 
+  const jobDetails = new JobDetailCache(deps);
   const platform: Platform = {
     deps,
     tokens: new TokenService(config.jwtSecret, config.env.JWT_TTL_SEC),
+    users: new UserCache(deps),
+    jobDetails,
     pipelines,
     adminApiKey: config.env.ADMIN_API_KEY,
     trustProxy: config.env.TRUST_PROXY,
@@ -116,6 +121,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     migrate: () => store.migrate(),
     async close() {
       await worker.stop().catch(() => {});
+      await jobDetails.stop();
       await adapters.close();
       await store.close();
     },

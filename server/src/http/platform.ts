@@ -2,11 +2,15 @@ import type { Hono } from 'hono';
 import type { PipelineRegistry } from '../pipelines/engine/pipeline';
 import type { Deps } from '../services/deps';
 import type { TokenService } from '../services/identity/tokens';
+import type { UserCache } from '../services/identity/user-cache';
+import type { JobDetailCache } from '../services/jobs/job-detail-cache';
 
 /** What the HTTP layer is given by the composition. */
 export interface Platform {
   deps: Deps;
   tokens: TokenService;
+  users: UserCache;
+  jobDetails: JobDetailCache;
   pipelines: PipelineRegistry;
   adminApiKey: string | undefined;
   trustProxy: boolean;

@@ -50,5 +50,20 @@ for (const [name, make, enabled] of pairs) {
       expect(a).toEqual(['running']);
       expect(b).toEqual(['running', 'completed']);
     });
+
+    it('delivers every channel under a prefix', async () => {
+      const [sub, pub] = make();
+      buses.push(sub, pub);
+      const seen: string[] = [];
+      const off = await sub.subscribePrefix('job:', (channel, e) => seen.push(`${channel}=${e.status}`));
+      await pub.publish('job:7', event('running'));
+      await pub.publish('other:7', event('nope'));
+      await pub.publish('job:8', event('completed'));
+      await until(() => seen.length === 2);
+      await off();
+      await pub.publish('job:9', event('late'));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(seen).toEqual(['job:7=running', 'job:8=completed']);
+    });
   });
 }

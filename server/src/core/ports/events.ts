@@ -14,5 +14,7 @@ export interface EventBus {
   readonly kind: 'memory' | 'redis';
   publish(channel: string, event: JobEvent): Promise<void>;
   subscribe(channel: string, listener: (event: JobEvent) => void): Promise<Unsubscribe>;
+  /** Every channel that starts with `prefix` (e.g. all jobs' events, for cache invalidation). */
+  subscribePrefix(prefix: string, listener: (channel: string, event: JobEvent) => void): Promise<Unsubscribe>;
   close(): Promise<void>;
 }

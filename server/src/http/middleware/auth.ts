@@ -28,7 +28,7 @@ export const requireUser = (platform: Platform): MiddlewareHandler => async (c, 
   const token = bearer(c.req.header('authorization'));
   if (!token) throw new AppError('unauthorized', 'AUTH_REQUIRED', 'Authorization: Bearer <token> is required; get one from POST /v1/auth/anon');
   const { sub } = await platform.tokens.verify(token);
-  const user = await platform.deps.store.read((r) => r.users.get(sub));
+  const user = await platform.users.get(sub);
   if (!user) throw new AppError('unauthorized', 'AUTH_INVALID', 'Unknown user; sign in again');
   c.set('user', user);
   c.set('actor', { userId: user.id, isAdmin: user.role === 'admin' } satisfies Actor);
@@ -45,7 +45,7 @@ export const requireAdmin = (platform: Platform): MiddlewareHandler => async (c,
     return next();
   }
   const { sub } = await platform.tokens.verify(token);
-  const user = await platform.deps.store.read((r) => r.users.get(sub));
+  const user = await platform.users.get(sub);
   if (user?.role !== 'admin') throw new AppError('forbidden', 'FORBIDDEN', 'Admin only');
   c.set('actor', { userId: user.id, isAdmin: true } satisfies Actor);
   c.set('user', user);

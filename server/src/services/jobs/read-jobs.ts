@@ -3,6 +3,7 @@ import type { JobStatus } from '../../core/jobs/job-status';
 import type { Asset, Job, JobItem, JobStep } from '../../core/ports/store';
 import type { Deps } from '../deps';
 import { assertOwner, type Actor } from './actor';
+import type { CachedJobDetail, JobDetailCache } from './job-detail-cache';
 
 export interface JobDetail {
   job: Job;
@@ -18,14 +19,12 @@ export async function getJob(deps: Deps, actor: Actor, jobId: string): Promise<J
   return job;
 }
 
-export async function getJobDetail(deps: Deps, actor: Actor, jobId: string): Promise<JobDetail> {
-  const job = await getJob(deps, actor, jobId);
-  return deps.store.read(async (r) => ({
-    job,
-    steps: await r.steps.list(jobId),
-    items: await r.items.list(jobId),
-    assets: await r.assets.listForJob(jobId),
-  }));
+/** A job with its steps, items, assets and signed URLs, for its owner or an admin. */
+export async function getJobDetail(cache: JobDetailCache, actor: Actor, jobId: string): Promise<CachedJobDetail> {
+  const detail = await cache.get(jobId);
+  if (!detail) throw notFound('JOB_NOT_FOUND', 'Job not found');
+  assertOwner(detail.job, actor);
+  return detail;
 }
 
 /** An opaque cursor: the (createdAt, id) of the last job of the previous page. */

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { notFound } from '../../../core/errors/app-error';
 import type { ImageMime } from '../../../core/ports/media';
 import { CLIPS_APP, confirmDraft, createDraft } from '../../../services/clips/clips-service';
-import { assetUrls, getJobDetail } from '../../../services/jobs/read-jobs';
+import { getJobDetail } from '../../../services/jobs/read-jobs';
 import { presignUpload } from '../../../services/uploads/uploads-service';
 import { mapClipsResult } from '../../../pipelines/clips/clips-result';
 import { newRouter } from '../../app-env';
@@ -78,10 +78,10 @@ export function clipsRoutes(platform: Platform) {
   });
 
   r.openapi(getJob, async (c) => {
-    const detail = await getJobDetail(deps, c.get('actor'), c.req.valid('param').jobId);
+    const detail = await getJobDetail(platform.jobDetails, c.get('actor'), c.req.valid('param').jobId);
     const { job } = detail;
     if (job.app !== CLIPS_APP) throw notFound('JOB_NOT_FOUND', 'Not found');
-    const urls = await assetUrls(deps, detail.assets);
+    const { urls } = detail;
     const input = job.input as { mode?: string; stage?: string; genre?: string; photos?: { url: string }[]; rewriteEnabled?: boolean; rewrite?: { distanceMode: string; desiredEnding: string } | null };
     return c.json({
       id: job.id,

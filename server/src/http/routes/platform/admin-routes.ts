@@ -101,6 +101,7 @@ export function adminRoutes(platform: Platform) {
   });
   r.openapi(patchUser, async (c) => {
     const u = await updateUser(deps, c.req.valid('param').id, c.req.valid('json'));
+    platform.users.invalidate(u.id);
     return c.json({ id: u.id, plan: u.plan, role: u.role, credits: u.credits }, 200);
   });
   return r;

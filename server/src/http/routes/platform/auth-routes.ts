@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { PLAN_LIMITS } from '../../../services/identity/plan-limits';
-import { createAnonymousUser } from '../../../services/identity/users';
+import { createAnonymousUser, getUser } from '../../../services/identity/users';
 import { newRouter } from '../../app-env';
 import { clientAddress } from '../../middleware/client-address';
 import { requireUser } from '../../middleware/auth';
@@ -38,7 +38,7 @@ export function authRoutes(platform: Platform) {
   });
   r.use('/v1/me', requireUser(platform));
   r.openapi(me, async (c) => {
-    const user = c.get('user')!;
+    const user = await getUser(platform.deps, c.get('user')!.id);
     return c.json({ id: user.id, plan: user.plan, role: user.role, credits: user.credits, limits: PLAN_LIMITS[user.plan] }, 200);
   });
   return r;

@@ -5,7 +5,7 @@ import { isTerminal } from '../../../core/jobs/job-status';
 import type { JobEvent } from '../../../core/ports/events';
 import { cancelJob } from '../../../services/jobs/cancel-job';
 import { jobChannel } from '../../../services/jobs/job-events';
-import { assetUrls, decodeCursor, getJob, getJobDetail, listJobs } from '../../../services/jobs/read-jobs';
+import { decodeCursor, getJob, getJobDetail, listJobs } from '../../../services/jobs/read-jobs';
 import { newRouter } from '../../app-env';
 import { jobDetailView, jobSummary } from '../../job-views';
 import { requireUser } from '../../middleware/auth';
@@ -72,8 +72,8 @@ export function jobsRoutes(platform: Platform) {
   });
 
   r.openapi(get, async (c) => {
-    const detail = await getJobDetail(deps, c.get('actor'), c.req.valid('param').id);
-    return c.json(jobDetailView(detail, await assetUrls(deps, detail.assets)) as never, 200);
+    const detail = await getJobDetail(platform.jobDetails, c.get('actor'), c.req.valid('param').id);
+    return c.json(jobDetailView(detail, detail.urls) as never, 200);
   });
 
   r.openapi(cancel, async (c) => {

@@ -132,7 +132,10 @@ describe('jobs', () => {
     const job = await submitJob(t.deps, { userId: me.userId, app: 'test', pipeline: 't.wait', input: {}, cost: 4 });
     await t.waitForJob(job.id, ['waiting']);
     expect((await t.call('POST', `/v1/jobs/${job.id}/cancel`, { token: other.token })).status).toBe(403);
+    // Read first so the detail is cached: the cancellation's event must evict it.
+    expect((await t.call('GET', `/v1/jobs/${job.id}`, { token: me.token })).body.status).toBe('waiting');
     const res = await t.call('POST', `/v1/jobs/${job.id}/cancel`, { token: me.token });
+    expect((await t.call('GET', `/v1/jobs/${job.id}`, { token: me.token })).body.status).toBe('cancelled');
     expect(res.body).toMatchObject({ refunded: 4, job: { status: 'cancelled' } });
     expect((await t.call('GET', '/v1/me', { token: me.token })).body.credits).toBe(10);
     expect((await t.call('POST', `/v1/jobs/${job.id}/cancel`, { token: me.token })).status).toBe(409);

@@ -1,0 +1,77 @@
+import { isTerminal } from '../../core/jobs/job-status';
+import type { Unsubscribe } from '../../core/ports/events';
+import type { Deps } from '../deps';
+import type { JobDetail } from './read-jobs';
+import { assetUrls } from './read-jobs';
+
+export interface CachedJobDetail extends JobDetail {
+  /** Signed URLs by asset id, made once per load (they outlive the entry by far). */
+  urls: Map<string, string>;
+}
+
+export interface JobDetailCacheOptions {
+  maxEntries?: number;
+  /** Bound on staleness for writes no event announces (a trace line, an asset mid-step). */
+  activeTtlMs?: number;
+  terminalTtlMs?: number;
+}
+
+/**
+ * Polling clients read the same job again and again; this keeps each job's detail in memory and
+ * drops it when the job's event arrives (from any process, through the event bus) or its TTL ends.
+ */
+export class JobDetailCache {
+  private readonly entries = new Map<string, { detail: CachedJobDetail; expires: number }>();
+  private readonly invalidatedAt = new Map<string, number>();
+  private tick = 0;
+  private readonly max: number;
+  private readonly activeTtl: number;
+  private readonly terminalTtl: number;
+
+  constructor(private readonly deps: Deps, opts: JobDetailCacheOptions = {}) {
+    this.max = opts.maxEntries ?? 5000;
+    this.activeTtl = opts.activeTtlMs ?? 2000;
+    this.terminalTtl = opts.terminalTtlMs ?? 60_000;
+  }
+
+  private subscribed: Promise<Unsubscribe> | null = null;
+
+  /** Subscribes on first use, so processes that never read details (workers) never listen. */
+  private listen(): Promise<Unsubscribe> {
+    this.subscribed ??= this.deps.events.subscribePrefix('job:', (channel) => this.invalidate(channel.slice(4)));
+    return this.subscribed;
+  }
+
+  async stop(): Promise<void> {
+    if (this.subscribed) await (await this.subscribed)();
+    this.subscribed = null;
+  }
+
+  invalidate(jobId: string): void {
+    this.entries.delete(jobId);
+    this.invalidatedAt.set(jobId, ++this.tick);
+    if (this.invalidatedAt.size > 20_000) this.invalidatedAt.clear();
+  }
+
+  async get(jobId: string): Promise<CachedJobDetail | null> {
+    await this.listen();
+    const now = Date.now();
+    const hit = this.entries.get(jobId);
+    if (hit && hit.expires > now) return hit.detail;
+    const started = this.tick;
+    const loaded = await this.deps.store.read(async (r) => {
+      const job = await r.jobs.get(jobId);
+      if (!job) return null;
+      const [steps, items, assets] = await Promise.all([r.steps.list(jobId), r.items.list(jobId), r.assets.listForJob(jobId)]);
+      return { job, steps, items, assets };
+    });
+    if (!loaded) return null;
+    const detail: CachedJobDetail = { ...loaded, urls: await assetUrls(this.deps, loaded.assets) };
+    // An event that arrived while this load ran means what was read may already be old.
+    if ((this.invalidatedAt.get(jobId) ?? 0) <= started) {
+      if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(jobId, { detail, expires: now + (isTerminal(loaded.job.status) ? this.terminalTtl : this.activeTtl) });
+    }
+    return detail;
+  }
+}
