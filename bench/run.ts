@@ -203,21 +203,24 @@ async function serverModeEnv(): Promise<Record<string, string> | null> {
   return { DATABASE_URL: db, REDIS_URL: redis };
 }
 
+/** `npm run bench -- bc` runs only measures b and c. */
+const only = process.argv[2] ?? 'abcd';
+
 async function main() {
   const server = await serverModeEnv();
   // createTestPlatform picks server mode from process.env; run embedded first with it cleared.
   const saved = { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL };
   delete process.env.DATABASE_URL;
   delete process.env.REDIS_URL;
-  await benchApi('embedded', {});
-  await benchEngine('embedded', {}, null);
-  await benchStory('embedded', {});
+  if (/[ab]/.test(only)) await benchApi('embedded', {});
+  if (only.includes('c')) await benchEngine('embedded', {}, null);
+  if (only.includes('d')) await benchStory('embedded', {});
   if (server) {
     process.env.DATABASE_URL = server.DATABASE_URL;
     process.env.REDIS_URL = server.REDIS_URL;
-    await benchApi('server', {});
-    await benchEngine('server', {}, server.REDIS_URL ?? null);
-    await benchStory('server', {});
+    if (/[ab]/.test(only)) await benchApi('server', {});
+    if (only.includes('c')) await benchEngine('server', {}, server.REDIS_URL ?? null);
+    if (only.includes('d')) await benchStory('server', {});
   } else {
     row('server', 'skipped', 'PostgreSQL or Redis did not answer', '', '');
   }

@@ -63,6 +63,7 @@ CREATE TABLE "jobs" (
 	"history" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"trace" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"entity_key" text,
+	"item_count" integer DEFAULT 0 NOT NULL,
 	"lease_owner" text,
 	"lease_until" timestamp with time zone,
 	"wait" jsonb,

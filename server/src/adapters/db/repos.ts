@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { ACTIVE_STATUSES, type JobStatus } from '../../core/jobs/job-status';
 import type { Asset, Job, JobItem, JobStep, LedgerEntry, Repos, Upload, User } from '../../core/ports/store';
@@ -79,6 +79,58 @@ export function createRepos(db: Db): Repos {
       },
       async getForUpdate(id) {
         const [row] = await db.select().from(t.jobs).where(eq(t.jobs.id, id)).for('update');
+        return row ? toJob(row) : null;
+      },
+      async claim(jobId, run, workerId, leaseUntil, now) {
+        const at = now.toISOString();
+        const takeover = and(eq(t.jobs.status, 'running'), or(isNull(t.jobs.leaseUntil), lt(t.jobs.leaseUntil, now)));
+        const [row] = await db
+          .update(t.jobs)
+          .set({
+            status: 'running',
+            leaseOwner: workerId,
+            leaseUntil,
+            startedAt: sql`coalesce(${t.jobs.startedAt}, ${now})`,
+            updatedAt: now,
+            history: sql`${t.jobs.history} || case when ${t.jobs.status} = 'running'
+              then jsonb_build_array(jsonb_build_object('status', 'running', 'at', ${at}::text, 'note', 'resumed after lease expiry'))
+              else jsonb_build_array(jsonb_build_object('status', 'running', 'at', ${at}::text)) end`,
+          })
+          .where(and(eq(t.jobs.id, jobId), eq(t.jobs.run, run), or(eq(t.jobs.status, 'queued'), takeover)))
+          .returning();
+        return row ? toJob(row) : null;
+      },
+      async finishStep({ step, workerId, progress, trace, complete }) {
+        // One statement: the step row and the job row change together, or (lease lost) the job does not.
+        const stepValues = step as typeof t.jobSteps.$inferInsert;
+        const upsert = db.$with('step_upsert').as(
+          db.insert(t.jobSteps).values(stepValues).onConflictDoUpdate({
+            target: [t.jobSteps.jobId, t.jobSteps.name],
+            set: { status: step.status, attempts: step.attempts, output: step.output, error: step.error, startedAt: step.startedAt, finishedAt: step.finishedAt },
+          }).returning({ name: t.jobSteps.name }),
+        );
+        const at = (complete?.at ?? new Date()).toISOString();
+        const set: Partial<Record<keyof typeof t.jobs.$inferInsert, unknown>> = {
+          progress: complete ? 1 : progress,
+          updatedAt: new Date(at),
+          trace: sql`${t.jobs.trace} || jsonb_build_array(${JSON.stringify(trace)}::jsonb)`,
+        };
+        if (complete) {
+          Object.assign(set, {
+            status: 'completed',
+            result: complete.result,
+            leaseOwner: null,
+            leaseUntil: null,
+            finishedAt: complete.at,
+            history: sql`${t.jobs.history} || jsonb_build_array(jsonb_build_object('status', 'completed', 'at', ${at}::text))`,
+          });
+        }
+        const [row] = await db
+          .with(upsert)
+          .update(t.jobs)
+          .set(set as Partial<typeof t.jobs.$inferInsert>)
+          .where(and(eq(t.jobs.id, step.jobId), eq(t.jobs.status, 'running'), eq(t.jobs.leaseOwner, workerId), sql`exists (select 1 from ${upsert})`))
+          .returning();
         return row ? toJob(row) : null;
       },
       async update(id, patch, from) {

@@ -67,6 +67,8 @@ export const jobs = pgTable(
     history: jsonb('history').notNull().default([]),
     trace: jsonb('trace').notNull().default([]),
     entityKey: text('entity_key'),
+    // Jobs without items skip the item settlement on completion.
+    itemCount: integer('item_count').notNull().default(0),
     leaseOwner: text('lease_owner'),
     leaseUntil: ts('lease_until'),
     wait: jsonb('wait'),

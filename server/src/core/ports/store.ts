@@ -64,6 +64,7 @@ export interface Job {
   history: HistoryEntry[];
   trace: TraceEntry[];
   entityKey: string | null;
+  itemCount: number;
   leaseOwner: string | null;
   leaseUntil: Date | null;
   wait: JobWait | null;
@@ -190,6 +191,22 @@ export interface Repos {
     insert(job: Pick<Job, 'id' | 'userId' | 'app' | 'pipeline' | 'status' | 'input' | 'entityKey'> & Partial<Job>): Promise<Job>;
     get(id: string): Promise<Job | null>;
     getForUpdate(id: string): Promise<Job | null>;
+    /**
+     * Takes a job for a worker in one statement: when it is queued in this run, or running with an
+     * expired lease, it becomes running under `workerId` until `leaseUntil`. Null when not claimable.
+     */
+    claim(jobId: string, run: number, workerId: string, leaseUntil: Date, now: Date): Promise<Job | null>;
+    /**
+     * Records a finished step and moves the job's progress in one statement, only while `workerId`
+     * owns the running job; with `complete`, the job also becomes completed. Null when not owned.
+     */
+    finishStep(input: {
+      step: JobStep;
+      workerId: string;
+      progress: number;
+      trace: TraceEntry;
+      complete?: { result: Json | null; at: Date };
+    }): Promise<Job | null>;
     /** Applies the patch only when the job's status is one of `from`; returns the updated job or null. */
     update(id: string, patch: JobPatch, from?: readonly JobStatus[]): Promise<Job | null>;
     list(query: JobListQuery): Promise<Job[]>;

@@ -91,7 +91,7 @@ const testPipelines: PipelineDef[] = [
       {
         name: 'gate', weight: 1,
         run: async (ctx) => {
-          const key = `${ctx.job.id}:${ctx.attempt}`;
+          const key = `${ctx.job.id}:${ctx.job.run}`;
           await new Promise<void>((resolve) => gates.set(key, resolve));
           return { output: { attempt: ctx.attempt } };
         },

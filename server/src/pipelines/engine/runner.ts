@@ -64,20 +64,14 @@ export class PipelineRunner {
 
   private async claim(msg: QueueMessage): Promise<{ job: Job; steps: JobStep[] } | null> {
     const now = this.deps.clock.now();
-    const job = await this.deps.store.tx(async (repos) => {
-      const current = await repos.jobs.getForUpdate(msg.jobId);
-      if (!current || current.run !== msg.run) return null;
-      const takeover = current.status === 'running' && (!current.leaseUntil || current.leaseUntil < now);
-      if (current.status !== 'queued' && !takeover) return null;
-      return transition(repos, current, 'running', {
-        leaseOwner: this.workerId,
-        leaseUntil: new Date(now.getTime() + this.deps.settings.leaseMs),
-        startedAt: current.startedAt ?? now,
-      }, takeover ? 'resumed after lease expiry' : undefined, now);
-    });
+    const job = await this.deps.store.read((r) =>
+      r.jobs.claim(msg.jobId, msg.run, this.workerId, new Date(now.getTime() + this.deps.settings.leaseMs), now),
+    );
     if (!job) return null;
     await publishJob(this.deps, job);
-    const steps = await this.deps.store.read((r) => r.steps.list(job.id));
+    // A job's first run has no step records yet: skip the read.
+    const firstRun = job.history.filter((h) => h.status === 'running').length === 1;
+    const steps = firstRun ? [] : await this.deps.store.read((r) => r.steps.list(job.id));
     return { job, steps };
   }
 
@@ -111,26 +105,23 @@ export class PipelineRunner {
     const outputs: Record<string, Json> = {};
     const totalWeight = pipeline.steps.reduce((a, s) => a + s.weight, 0) || 1;
     let doneWeight = 0;
-
-    for (const step of pipeline.steps) {
+    const pending = pipeline.steps.filter((step) => {
       const record = byName.get(step.name);
-      if (record?.status === 'done') {
-        outputs[step.name] = record.output;
-        doneWeight += step.weight;
-        continue;
-      }
+      if (record?.status !== 'done') return true;
+      outputs[step.name] = record.output;
+      doneWeight += step.weight;
+      return false;
+    });
+
+    for (const [i, step] of pending.entries()) {
       if (signal.aborted) throw new LeaseLostError('lease lost');
-      const attempt = (record?.attempts ?? 0) + 1;
+      const record = byName.get(step.name);
+      // Attempts count failures only; a crash mid-step is the reconciler's to count.
+      const attempt = (record?.status === 'failed' ? record.attempts : 0) + 1;
       // A resumed wait's payload rides in the step's output until the step is done, surviving crashes and retries.
       const prevOutput = record?.output ?? null;
       const event = (prevOutput as JsonObject | null)?.event;
       const startedAt = this.deps.clock.now();
-      await this.owned(job.id, (repos) =>
-        repos.steps.upsert({
-          jobId: job.id, name: step.name, status: 'running', attempts: attempt,
-          output: prevOutput, error: null, startedAt, finishedAt: null,
-        }),
-      );
       const base = doneWeight / totalWeight;
       const span = step.weight / totalWeight;
       const ctx = this.context(job, step, outputs, event, attempt, signal, (f) => base + span * Math.min(1, Math.max(0, f)));
@@ -152,16 +143,26 @@ export class PipelineRunner {
       }
       const output = (outcome && 'output' in outcome ? outcome.output : null) ?? null;
       doneWeight += step.weight;
-      job = await this.owned(job.id, async (repos, current) => {
-        await repos.steps.upsert({
-          jobId: job.id, name: step.name, status: 'done', attempts: attempt, output,
-          error: null, startedAt, finishedAt: this.deps.clock.now(),
-        });
-        const trace = [...current.trace, { at: this.deps.clock.now().toISOString(), step: step.name, message: 'done' }];
-        return (await repos.jobs.update(job.id, { progress: doneWeight / totalWeight, trace }))!;
-      });
       outputs[step.name] = output;
+      const now = this.deps.clock.now();
+      const last = i === pending.length - 1;
+      // The last step of a job without items completes the job in the same statement.
+      const complete = last && job.itemCount === 0
+        ? { result: pipeline.result ? await pipeline.result({ job, outputs, deps: this.deps }) : null, at: now }
+        : undefined;
+      const updated = await this.deps.store.read((r) =>
+        r.jobs.finishStep({
+          step: { jobId: job.id, name: step.name, status: 'done', attempts: attempt, output, error: null, startedAt, finishedAt: now },
+          workerId: this.workerId,
+          progress: doneWeight / totalWeight,
+          trace: { at: now.toISOString(), step: step.name, message: 'done' },
+          complete,
+        }),
+      );
+      if (!updated) throw new LeaseLostError('lease lost');
+      job = updated;
       await publishJob(this.deps, job, { step: step.name });
+      if (complete) return;
     }
 
     const result = pipeline.result ? await pipeline.result({ job, outputs, deps: this.deps }) : null;

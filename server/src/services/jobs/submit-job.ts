@@ -33,8 +33,8 @@ export const newJobId = () => `job_${randomUUID().replace(/-/g, '')}`;
  * concurrency limit, a daily limit or the balance together, and a refused one changes nothing.
  */
 export async function submitJobTx(repos: Repos, deps: Pick<Deps, 'settings'>, s: SubmitJobInput, now: Date): Promise<Job> {
-  // The user's row lock serialises this user's admissions; an entity lock serialises the entity's.
-  await repos.users.getForUpdate(s.userId);
+  // The user's row lock serialises this user's count-then-insert; an entity lock the entity's.
+  if (s.maxActivePerUser !== undefined) await repos.users.getForUpdate(s.userId);
   if (s.entity) await repos.lock(`entity:${s.entity.key}`);
   if (s.maxActivePerUser !== undefined) {
     const active = await repos.jobs.countActive({ userId: s.userId, app: s.app });
@@ -58,7 +58,7 @@ export async function submitJobTx(repos: Repos, deps: Pick<Deps, 'settings'>, s:
   }
   const job = await repos.jobs.insert({
     id: s.jobId ?? newJobId(), userId: s.userId, app: s.app, pipeline: s.pipeline, status: 'queued', run: 1,
-    input: s.input, entityKey: s.entity?.key ?? null,
+    input: s.input, entityKey: s.entity?.key ?? null, itemCount: s.items?.length ?? 0,
     state: quotaHold ? { quotaHold: { ...quotaHold } } : {},
     history: [{ status: 'queued', at: now.toISOString() }],
   });
@@ -80,7 +80,10 @@ export async function submitJobTx(repos: Repos, deps: Pick<Deps, 'settings'>, s:
 }
 
 export async function submitJob(deps: Deps, s: SubmitJobInput): Promise<Job> {
-  const job = await deps.store.tx((repos) => submitJobTx(repos, deps, s, deps.clock.now()));
+  // A job with no limit and no charge is one INSERT: no transaction to open.
+  const simple = !s.cost && !s.items?.length && s.maxActivePerUser === undefined && !s.entity && !s.daily;
+  const run = (repos: Repos) => submitJobTx(repos, deps, s, deps.clock.now());
+  const job = simple ? await deps.store.read(run) : await deps.store.tx(run);
   await publishJob(deps, job);
   await enqueueJob(deps, job);
   return job;
