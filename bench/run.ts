@@ -98,11 +98,13 @@ async function benchEngine(mode: string, env: Record<string, string>, bullmqUrl:
   });
   try {
     const { userId } = await t.signUp();
+    const watcher = completionWatcher(t);
+    await watcher.ready;
     const latencies: number[] = [];
     for (let i = 0; i < 300; i++) {
       const start = performance.now();
       const job = await submitJob(t.deps, { userId, app: 'bench', pipeline: 'bench.noop', input: {} });
-      await waitCompleted(t, job.id);
+      await watcher.wait(job.id);
       latencies.push(performance.now() - start);
     }
     latencies.sort((a, b) => a - b);
@@ -117,28 +119,23 @@ async function benchEngine(mode: string, env: Record<string, string>, bullmqUrl:
   }
 }
 
-/** Waits on the job's events, falling back to reads, so the measurement is not a polling interval. */
-async function waitCompleted(t: TestPlatform, jobId: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    let done = false;
-    const finish = () => {
-      if (!done) {
-        done = true;
-        resolve();
-      }
-    };
-    void t.deps.events.subscribe(`job:${jobId}`, (e) => {
-      if (e.status === 'completed') finish();
-      if (e.status === 'failed') reject(new Error('bench job failed'));
-    }).then(async (unsubscribe) => {
-      const check = async () => (await t.deps.store.read((r) => r.jobs.get(jobId)))?.status === 'completed';
-      while (!done) {
-        if (await check()) finish();
-        else await new Promise((r) => setTimeout(r, 5));
-      }
-      await unsubscribe();
-    });
+/** Completion is observed through the job's events, as a client of the platform would. */
+function completionWatcher(t: TestPlatform) {
+  const waiting = new Map<string, () => void>();
+  const done = new Set<string>();
+  const ready = t.deps.events.subscribePrefix('job:', (_channel, e) => {
+    if (e.status !== 'completed') return;
+    done.add(e.jobId);
+    waiting.get(e.jobId)?.();
   });
+  return {
+    ready,
+    wait: (jobId: string) =>
+      new Promise<void>((resolve) => {
+        if (done.has(jobId)) return resolve();
+        waiting.set(jobId, resolve);
+      }),
+  };
 }
 
 async function bareBullmq(url: string): Promise<{ p50: number; p99: number }> {

@@ -17,15 +17,20 @@ export async function openPostgresStore(
   // An idle client's error (e.g. the server restarting) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const db = drizzle(pool, { schema }) as unknown as Db;
+  // Connections for worker bookkeeping: commits return before the WAL is flushed to disk.
+  const relaxedPool = new pg.Pool({ connectionString: url, max: Math.max(2, Math.ceil((opts.poolSize ?? 10) / 2)), options: '-c synchronous_commit=off' });
+  relaxedPool.on('error', () => {});
+  const relaxedDb = drizzle(relaxedPool, { schema }) as unknown as Db;
   return {
     kind: 'postgres',
     tx: (fn) => db.transaction((tx) => fn(createRepos(tx as unknown as Db))),
     read: (fn) => fn(createRepos(db)),
+    relaxed: (fn) => fn(createRepos(relaxedDb)),
     async ping() {
       await pool.query('select 1');
     },
     async close() {
-      await pool.end();
+      await Promise.all([pool.end(), relaxedPool.end()]);
     },
     async migrate() {
       const client = await pool.connect();

@@ -259,6 +259,12 @@ export interface Store {
   tx<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
   /** Runs `fn` outside an explicit transaction (each statement on its own). */
   read<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
+  /**
+   * Like `read`, for worker bookkeeping (claims, step records, progress) whose loss in a database
+   * crash is recovered by redoing an idempotent step: commits do not wait for the WAL flush.
+   * Money and submissions never go through here.
+   */
+  relaxed<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -64,7 +64,7 @@ export class PipelineRunner {
 
   private async claim(msg: QueueMessage): Promise<{ job: Job; steps: JobStep[] } | null> {
     const now = this.deps.clock.now();
-    const job = await this.deps.store.read((r) =>
+    const job = await this.deps.store.relaxed((r) =>
       r.jobs.claim(msg.jobId, msg.run, this.workerId, new Date(now.getTime() + this.deps.settings.leaseMs), now),
     );
     if (!job) return null;
@@ -79,7 +79,7 @@ export class PipelineRunner {
     if (abort.signal.aborted) return;
     const now = this.deps.clock.now();
     try {
-      const ok = await this.deps.store.tx((repos) =>
+      const ok = await this.deps.store.relaxed((repos) =>
         repos.jobs.update(jobId, { leaseUntil: new Date(now.getTime() + this.deps.settings.leaseMs) }, ['running']).then(
           (j) => j !== null && j.leaseOwner === this.workerId,
         ),
@@ -150,7 +150,7 @@ export class PipelineRunner {
       const complete = last && job.itemCount === 0
         ? { result: pipeline.result ? await pipeline.result({ job, outputs, deps: this.deps }) : null, at: now }
         : undefined;
-      const updated = await this.deps.store.read((r) =>
+      const updated = await this.deps.store.relaxed((r) =>
         r.jobs.finishStep({
           step: { jobId: job.id, name: step.name, status: 'done', attempts: attempt, output, error: null, startedAt, finishedAt: now },
           workerId: this.workerId,

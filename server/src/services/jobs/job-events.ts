@@ -4,7 +4,10 @@ import type { Deps } from '../deps';
 
 export const jobChannel = (jobId: string) => `job:${jobId}`;
 
-/** Publishes a job's status after its transaction committed; a lost event only delays a subscriber. */
+/**
+ * Publishes a job's status after its transaction committed. It does not wait for the bus: events
+ * are advisory (a lost one only delays a subscriber, who can read the job), and sent in order.
+ */
 export async function publishJob(deps: Pick<Deps, 'events' | 'log'>, job: Job, extra: Partial<JobEvent> = {}): Promise<void> {
   const event: JobEvent = {
     jobId: job.id,
@@ -13,7 +16,7 @@ export async function publishJob(deps: Pick<Deps, 'events' | 'log'>, job: Job, e
     at: new Date().toISOString(),
     ...extra,
   };
-  await deps.events.publish(jobChannel(job.id), event).catch((err: unknown) => {
+  void deps.events.publish(jobChannel(job.id), event).catch((err: unknown) => {
     deps.log.warn({ err, jobId: job.id }, 'job event not published');
   });
 }

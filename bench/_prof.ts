@@ -1,0 +1,28 @@
+export {};
+process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
+process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
+const { createTestPlatform } = await import('../server/src/testing/test-platform');
+const t = await createTestPlatform({ startWorker: false });
+const { userId } = await t.signUp();
+const N = 500;
+const time = async (name: string, fn: (i: number) => Promise<unknown>) => {
+  const t0 = performance.now();
+  for (let i = 0; i < N; i++) await fn(i);
+  console.log(name, ((performance.now() - t0) / N * 1000).toFixed(0), 'us');
+};
+const ids: string[] = [];
+await time('insert', async (i) => { const id = `job_p${i}`; ids.push(id); await t.deps.store.read((r) => r.jobs.insert({ id, userId, app: 'b', pipeline: 'x', status: 'queued', run: 1, input: {}, entityKey: null })); });
+await time('claim relaxed', async (i) => t.deps.store.relaxed((r) => r.jobs.claim(ids[i]!, 1, 'w', new Date(Date.now() + 30000), new Date())));
+await time('finishStep relaxed', async (i) => t.deps.store.relaxed((r) => r.jobs.finishStep({ step: { jobId: ids[i]!, name: 's', status: 'done', attempts: 1, output: null, error: null, startedAt: new Date(), finishedAt: new Date() }, workerId: 'w', progress: 1, trace: { at: 'x', message: 'done' }, complete: { result: null, at: new Date() } })));
+await time('select 1', async () => t.deps.store.ping());
+await time('sync commit setting', async () => t.deps.store.relaxed((r) => r.lock('x')));
+const pg = (await import('pg')).default;
+const c = new pg.Client({ connectionString: t.env.DATABASE_URL });
+await c.connect();
+await time('raw claim-like update on jobs', async (i) => c.query("update jobs set status='running', lease_owner='w2', history = history || jsonb_build_array(jsonb_build_object('status','running')) where id=$1 returning *", [ids[i]]));
+await time('raw update on jobs, no returning', async (i) => c.query("update jobs set progress=0.5 where id=$1", [ids[i]]));
+await time('raw select job', async (i) => c.query("select * from jobs where id=$1", [ids[i]]));
+await time('drizzle get job', async (i) => t.deps.store.read((r) => r.jobs.get(ids[i]!)));
+await c.end();
+await t.dispose();
+process.exit(0);
