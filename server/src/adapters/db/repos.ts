@@ -82,55 +82,21 @@ export function createRepos(db: Db): Repos {
         return row ? toJob(row) : null;
       },
       async claim(jobId, run, workerId, leaseUntil, now) {
-        const at = now.toISOString();
-        const takeover = and(eq(t.jobs.status, 'running'), or(isNull(t.jobs.leaseUntil), lt(t.jobs.leaseUntil, now)));
-        const [row] = await db
-          .update(t.jobs)
-          .set({
-            status: 'running',
-            leaseOwner: workerId,
-            leaseUntil,
-            startedAt: sql`coalesce(${t.jobs.startedAt}, ${now})`,
-            updatedAt: now,
-            history: sql`${t.jobs.history} || case when ${t.jobs.status} = 'running'
-              then jsonb_build_array(jsonb_build_object('status', 'running', 'at', ${at}::text, 'note', 'resumed after lease expiry'))
-              else jsonb_build_array(jsonb_build_object('status', 'running', 'at', ${at}::text)) end`,
-          })
-          .where(and(eq(t.jobs.id, jobId), eq(t.jobs.run, run), or(eq(t.jobs.status, 'queued'), takeover)))
-          .returning();
+        const [row] = await hotQueries(db).claim.execute({ jobId, run, workerId, leaseUntil, now, at: now.toISOString() });
         return row ? toJob(row) : null;
       },
       async finishStep({ step, workerId, progress, trace, complete }) {
-        // One statement: the step row and the job row change together, or (lease lost) the job does not.
-        const stepValues = step as typeof t.jobSteps.$inferInsert;
-        const upsert = db.$with('step_upsert').as(
-          db.insert(t.jobSteps).values(stepValues).onConflictDoUpdate({
-            target: [t.jobSteps.jobId, t.jobSteps.name],
-            set: { status: step.status, attempts: step.attempts, output: step.output, error: step.error, startedAt: step.startedAt, finishedAt: step.finishedAt },
-          }).returning({ name: t.jobSteps.name }),
-        );
-        const at = (complete?.at ?? new Date()).toISOString();
-        const set: Partial<Record<keyof typeof t.jobs.$inferInsert, unknown>> = {
-          progress: complete ? 1 : progress,
-          updatedAt: new Date(at),
-          trace: sql`${t.jobs.trace} || jsonb_build_array(${JSON.stringify(trace)}::jsonb)`,
+        const hot = hotQueries(db);
+        const at = complete?.at ?? new Date();
+        const values = {
+          jobId: step.jobId, name: step.name, status: step.status, attempts: step.attempts,
+          output: JSON.stringify(step.output), stepError: JSON.stringify(step.error),
+          startedAt: step.startedAt, finishedAt: step.finishedAt,
+          workerId, progress, trace: JSON.stringify([trace]), now: at, at: at.toISOString(),
         };
-        if (complete) {
-          Object.assign(set, {
-            status: 'completed',
-            result: complete.result,
-            leaseOwner: null,
-            leaseUntil: null,
-            finishedAt: complete.at,
-            history: sql`${t.jobs.history} || jsonb_build_array(jsonb_build_object('status', 'completed', 'at', ${at}::text))`,
-          });
-        }
-        const [row] = await db
-          .with(upsert)
-          .update(t.jobs)
-          .set(set as Partial<typeof t.jobs.$inferInsert>)
-          .where(and(eq(t.jobs.id, step.jobId), eq(t.jobs.status, 'running'), eq(t.jobs.leaseOwner, workerId), sql`exists (select 1 from ${upsert})`))
-          .returning();
+        const [row] = complete
+          ? await hot.finishAndComplete.execute({ ...values, result: JSON.stringify(complete.result) })
+          : await hot.finishStep.execute(values);
         return row ? toJob(row) : null;
       },
       async update(id, patch, from) {
@@ -308,3 +274,77 @@ export function createRepos(db: Db): Repos {
 }
 
 export type { JobStatus };
+
+/**
+ * The engine's per-job statements, prepared once per connection pool: a job's claim and each
+ * finished step are one round trip each, without rebuilding or re-planning the SQL.
+ */
+const hot = new WeakMap<Db, ReturnType<typeof prepareHotQueries>>();
+
+function hotQueries(db: Db) {
+  let q = hot.get(db);
+  if (!q) hot.set(db, (q = prepareHotQueries(db)));
+  return q;
+}
+
+function prepareHotQueries(db: Db) {
+  const p = sql.placeholder;
+  const now = sql`${p('now')}::timestamptz`;
+  const claim = db
+    .update(t.jobs)
+    .set({
+      status: 'running',
+      leaseOwner: sql`${p('workerId')}::text`,
+      leaseUntil: sql`${p('leaseUntil')}::timestamptz`,
+      startedAt: sql`coalesce(${t.jobs.startedAt}, ${now})`,
+      updatedAt: now,
+      history: sql`${t.jobs.history} || case when ${t.jobs.status} = 'running'
+        then jsonb_build_array(jsonb_build_object('status', 'running', 'at', ${p('at')}::text, 'note', 'resumed after lease expiry'))
+        else jsonb_build_array(jsonb_build_object('status', 'running', 'at', ${p('at')}::text)) end`,
+    })
+    .where(and(
+      sql`${t.jobs.id} = ${p('jobId')}::text`,
+      sql`${t.jobs.run} = ${p('run')}::int`,
+      or(eq(t.jobs.status, 'queued'), and(eq(t.jobs.status, 'running'), or(isNull(t.jobs.leaseUntil), sql`${t.jobs.leaseUntil} < ${now}`))),
+    ))
+    .returning()
+    .prepare('mf_jobs_claim');
+
+  // One statement: the step row and the job row change together; a lost lease leaves the job alone.
+  const finish = (complete: boolean, name: string) => {
+    const upsert = db.$with('step_upsert').as(
+      db.insert(t.jobSteps).values({
+        jobId: sql`${p('jobId')}::text`, name: sql`${p('name')}::text`, status: sql`${p('status')}::text`,
+        attempts: sql`${p('attempts')}::int`, output: sql`${p('output')}::jsonb`, error: sql`${p('stepError')}::jsonb`,
+        startedAt: sql`${p('startedAt')}::timestamptz`, finishedAt: sql`${p('finishedAt')}::timestamptz`,
+      }).onConflictDoUpdate({
+        target: [t.jobSteps.jobId, t.jobSteps.name],
+        set: { status: sql`excluded.status`, attempts: sql`excluded.attempts`, output: sql`excluded.output`, error: sql`excluded.error`, startedAt: sql`excluded.started_at`, finishedAt: sql`excluded.finished_at` },
+      }).returning({ name: t.jobSteps.name }),
+    );
+    const set: Record<string, unknown> = {
+      progress: complete ? 1 : sql`${p('progress')}::real`,
+      updatedAt: now,
+      trace: sql`${t.jobs.trace} || ${p('trace')}::jsonb`,
+    };
+    if (complete) {
+      Object.assign(set, {
+        status: 'completed', result: sql`${p('result')}::jsonb`, leaseOwner: null, leaseUntil: null, finishedAt: now,
+        history: sql`${t.jobs.history} || jsonb_build_array(jsonb_build_object('status', 'completed', 'at', ${p('at')}::text))`,
+      });
+    }
+    return db
+      .with(upsert)
+      .update(t.jobs)
+      .set(set as Partial<typeof t.jobs.$inferInsert>)
+      .where(and(
+        sql`${t.jobs.id} = ${p('jobId')}::text`,
+        eq(t.jobs.status, 'running'),
+        sql`${t.jobs.leaseOwner} = ${p('workerId')}::text`,
+        sql`exists (select 1 from ${upsert})`,
+      ))
+      .returning()
+      .prepare(name);
+  };
+  return { claim, finishStep: finish(false, 'mf_jobs_finish_step'), finishAndComplete: finish(true, 'mf_jobs_finish_complete') };
+}
