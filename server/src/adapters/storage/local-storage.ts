@@ -4,7 +4,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile, open } from 'node:fs/prom
 import path from 'node:path';
 import type { ObjectHead, ObjectStorage, PresignPutInput } from '../../core/ports/storage';
 import { sign } from './local-signature';
-import { assertSafeKey } from './storage-key';
+import { assertSafeKey, encodeKey, keyUnderPrefix } from './storage-key';
 
 export interface LocalStorageOptions {
   rootDir: string;
@@ -52,17 +52,7 @@ export class LocalObjectStorage implements ObjectStorage {
   }
 
   keyFromPublicUrl(url: string): string | null {
-    const prefix = `${this.base}/files/`;
-    if (!url.startsWith(prefix)) return null;
-    const rest = url.slice(prefix.length);
-    if (rest.includes('?') || rest.includes('#')) return null;
-    try {
-      const key = rest.split('/').map(decodeURIComponent).join('/');
-      assertSafeKey(key);
-      return key;
-    } catch {
-      return null;
-    }
+    return keyUnderPrefix(`${this.base}/files/`, url);
   }
 
   async signedGetUrl(key: string, expiresInSec: number): Promise<string> {
@@ -135,6 +125,3 @@ export class LocalObjectStorage implements ObjectStorage {
     await handle.close();
   }
 }
-
-/** Keys go into URL paths segment by segment, so '/' stays a separator. */
-export const encodeKey = (key: string) => key.split('/').map(encodeURIComponent).join('/');

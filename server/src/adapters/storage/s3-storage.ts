@@ -1,8 +1,7 @@
 import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ObjectHead, ObjectStorage, PresignPutInput } from '../../core/ports/storage';
-import { encodeKey } from './local-storage';
-import { assertSafeKey } from './storage-key';
+import { assertSafeKey, encodeKey, keyUnderPrefix } from './storage-key';
 
 export interface S3StorageOptions {
   endpoint?: string;
@@ -45,17 +44,7 @@ export class S3ObjectStorage implements ObjectStorage {
   }
 
   keyFromPublicUrl(url: string): string | null {
-    const prefix = `${this.objectBase}/`;
-    if (!url.startsWith(prefix)) return null;
-    const rest = url.slice(prefix.length);
-    if (rest.includes('?') || rest.includes('#')) return null;
-    try {
-      const key = rest.split('/').map(decodeURIComponent).join('/');
-      assertSafeKey(key);
-      return key;
-    } catch {
-      return null;
-    }
+    return keyUnderPrefix(`${this.objectBase}/`, url);
   }
 
   async signedGetUrl(key: string, expiresInSec: number): Promise<string> {

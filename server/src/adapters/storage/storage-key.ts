@@ -16,3 +16,19 @@ export function isSafeKey(key: string): boolean {
     return false;
   }
 }
+
+/** Keys go into URL paths segment by segment, so '/' stays a separator. */
+export const encodeKey = (key: string) => key.split('/').map(encodeURIComponent).join('/');
+
+/** The key a URL names under `prefix` (exactly, no query or fragment), or null. Never fetches. */
+export function keyUnderPrefix(prefix: string, url: string): string | null {
+  if (!url.startsWith(prefix)) return null;
+  const rest = url.slice(prefix.length);
+  if (rest.includes('?') || rest.includes('#')) return null;
+  try {
+    const key = rest.split('/').map(decodeURIComponent).join('/');
+    return isSafeKey(key) ? key : null;
+  } catch {
+    return null;
+  }
+}
