@@ -26,10 +26,12 @@ export function createApp(platform: Platform) {
     c.header('x-request-id', c.get('requestId'));
     await next();
   });
-  app.use('/v1/*', bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (c) => errorResponse(c, tooLarge()) }));
-  app.use('/api/*', bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (c) => errorResponse(c, tooLarge()) }));
-  app.use('/api/*', malformedJson);
-  app.use('/v1/*', malformedJson);
+  // Only requests that carry a body pay for these: touching the raw request costs every GET dearly.
+  const limit = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (c) => errorResponse(c, tooLarge()) });
+  for (const path of ['/v1/*', '/api/*']) {
+    app.use(path, (c, next) => (BODY_METHODS.has(c.req.method) ? limit(c, next) : next()));
+    app.use(path, (c, next) => (BODY_METHODS.has(c.req.method) ? malformedJson(c, next) : next()));
+  }
 
   app.onError((err, c) => {
     if (err instanceof AppError) return errorResponse(c, err);
@@ -59,12 +61,14 @@ export function createApp(platform: Platform) {
   return app;
 }
 
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
 const tooLarge = () => new AppError('too_large', 'PAYLOAD_TOO_LARGE', `Request body is larger than ${JSON_BODY_LIMIT} bytes`);
 
 /** A JSON body that does not parse is the client's mistake: 400, never 500. */
 const malformedJson = async (c: import('hono').Context, next: () => Promise<void>) => {
   const type = c.req.header('content-type') ?? '';
-  if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && type.includes('application/json')) {
+  if (type.includes('application/json')) {
     try {
       const text = await c.req.raw.clone().text();
       if (text.length > 0) JSON.parse(text);
