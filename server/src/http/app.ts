@@ -21,16 +21,18 @@ export function createApp(platform: Platform) {
   const app = newRouter();
   const log = platform.deps.log;
 
+  // A process prefix and a counter: unique enough to find a request in the logs, and cheap.
+  const processTag = randomUUID().slice(0, 8);
+  let requests = 0;
   app.use('*', async (c, next) => {
-    c.set('requestId', c.req.header('x-request-id')?.slice(0, 100) ?? randomUUID());
+    c.set('requestId', c.req.header('x-request-id')?.slice(0, 100) ?? `${processTag}-${(++requests).toString(36)}`);
     c.header('x-request-id', c.get('requestId'));
     await next();
   });
   // Only requests that carry a body pay for these: touching the raw request costs every GET dearly.
   const limit = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (c) => errorResponse(c, tooLarge()) });
   for (const path of ['/v1/*', '/api/*']) {
-    app.use(path, (c, next) => (BODY_METHODS.has(c.req.method) ? limit(c, next) : next()));
-    app.use(path, (c, next) => (BODY_METHODS.has(c.req.method) ? malformedJson(c, next) : next()));
+    app.use(path, (c, next) => (BODY_METHODS.has(c.req.method) ? limit(c, () => malformedJson(c, next)) : next()));
   }
 
   app.onError((err, c) => {

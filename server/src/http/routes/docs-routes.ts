@@ -14,13 +14,13 @@ const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>mediaforge API</title>
 <link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
 <body><div id="ui"></div><script src="/docs/assets/swagger-ui-bundle.js"></script>
-<script src="/docs/assets/init.js"></script></body></html>`;
+<script src="/docs/init.js"></script></body></html>`;
 
 /** /docs: Swagger UI served from the swagger-ui-dist package, no CDN. */
 export function docsRoutes() {
   const r = new Hono();
   r.get('/docs', (c) => c.html(PAGE));
-  r.get('/docs/assets/init.js', (c) =>
+  r.get('/docs/init.js', (c) =>
     c.body("window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', persistAuthorization: true });", 200, {
       'content-type': 'text/javascript; charset=utf-8',
     }),

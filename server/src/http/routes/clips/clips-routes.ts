@@ -7,7 +7,6 @@ import { presignUpload } from '../../../services/uploads/uploads-service';
 import { mapClipsResult } from '../../../pipelines/clips/clips-result';
 import { newRouter } from '../../app-env';
 import { assertBodyUser, requireUser } from '../../middleware/auth';
-import { errorStyle } from '../../middleware/error-style';
 import type { Platform } from '../../platform';
 import { bearerSecurity, FlatErrorSchema } from '../../schemas';
 import { ClipsJobResponse, ConfirmBody, DraftBody, PresignBody, PresignResponse } from './clips-schemas';
@@ -53,7 +52,12 @@ const getJob = createRoute({
 export function clipsRoutes(platform: Platform) {
   const { deps } = platform;
   const r = newRouter();
-  r.use('/api/*', errorStyle('flat'), requireUser(platform));
+  const auth = requireUser(platform);
+  // One middleware for both: every /api request pays for it.
+  r.use('/api/*', (c, next) => {
+    c.set('errorStyle', 'flat');
+    return auth(c, next);
+  });
 
   r.openapi(presign, async (c) => {
     const body = c.req.valid('json');
