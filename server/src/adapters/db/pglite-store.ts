@@ -14,8 +14,8 @@ export async function openPgliteStore(dataDir: string | undefined): Promise<Stor
     kind: 'pglite',
     // PGlite runs one transaction at a time, so transactions here never race each other.
     tx: (fn) => db.transaction((tx) => fn(createRepos(tx as unknown as Db))),
-    read: (fn) => fn(createRepos(db)),
-    relaxed: (fn) => fn(createRepos(db)),
+    read: (fn) => fn(createRepos(db, true)),
+    relaxed: (fn) => fn(createRepos(db, true)),
     async ping() {
       await client.query('select 1');
     },

@@ -24,8 +24,8 @@ export async function openPostgresStore(
   return {
     kind: 'postgres',
     tx: (fn) => db.transaction((tx) => fn(createRepos(tx as unknown as Db))),
-    read: (fn) => fn(createRepos(db)),
-    relaxed: (fn) => fn(createRepos(relaxedDb)),
+    read: (fn) => fn(createRepos(db, true)),
+    relaxed: (fn) => fn(createRepos(relaxedDb, true)),
     async ping() {
       await pool.query('select 1');
     },

@@ -12,7 +12,8 @@ const toJob = (r: typeof t.jobs.$inferSelect): Job => r as unknown as Job;
 const toEntry = (r: typeof t.ledgerEntries.$inferSelect): LedgerEntry => r as LedgerEntry;
 const toAsset = (r: typeof t.assets.$inferSelect): Asset => r as unknown as Asset;
 
-export function createRepos(db: Db): Repos {
+/** `pooled`: `db` is a pool, not a transaction, so the engine's prepared statements may be used. */
+export function createRepos(db: Db, pooled = false): Repos {
   return {
     users: {
       async insert(user) {
@@ -70,7 +71,9 @@ export function createRepos(db: Db): Repos {
 
     jobs: {
       async insert(job) {
-        const [row] = await db.insert(t.jobs).values(job as typeof t.jobs.$inferInsert).returning();
+        const [row] = pooled
+          ? await hotQueries(db).insertJob.execute(insertParams(job))
+          : await db.insert(t.jobs).values(job as typeof t.jobs.$inferInsert).returning();
         return toJob(row!);
       },
       async get(id) {
@@ -346,5 +349,22 @@ function prepareHotQueries(db: Db) {
       .returning()
       .prepare(name);
   };
-  return { claim, finishStep: finish(false, 'mf_jobs_finish_step'), finishAndComplete: finish(true, 'mf_jobs_finish_complete') };
+  const insertJob = db
+    .insert(t.jobs)
+    .values({
+      id: sql`${p('id')}::text`, userId: sql`${p('userId')}::text`, app: sql`${p('app')}::text`, pipeline: sql`${p('pipeline')}::text`,
+      status: sql`${p('status')}::text`, run: sql`${p('run')}::int`, input: sql`${p('input')}::jsonb`, state: sql`${p('state')}::jsonb`,
+      history: sql`${p('history')}::jsonb`, entityKey: sql`${p('entityKey')}::text`, itemCount: sql`${p('itemCount')}::int`,
+    })
+    .returning()
+    .prepare('mf_jobs_insert');
+  return { claim, insertJob, finishStep: finish(false, 'mf_jobs_finish_step'), finishAndComplete: finish(true, 'mf_jobs_finish_complete') };
+}
+
+function insertParams(job: Parameters<Repos['jobs']['insert']>[0]) {
+  return {
+    id: job.id, userId: job.userId, app: job.app, pipeline: job.pipeline, status: job.status, run: job.run ?? 0,
+    input: JSON.stringify(job.input), state: JSON.stringify(job.state ?? {}), history: JSON.stringify(job.history ?? []),
+    entityKey: job.entityKey, itemCount: job.itemCount ?? 0,
+  };
 }
