@@ -29,4 +29,3 @@ export const notFound = (code: string, message: string) => new AppError('not_fou
 export const forbidden = (code: string, message: string) => new AppError('forbidden', code, message);
 export const invalid = (code: string, message: string, details?: Record<string, unknown>) =>
   new AppError('invalid', code, message, details);
-export const conflict = (code: string, message: string) => new AppError('conflict', code, message);

@@ -1,4 +1,3 @@
-import { AppError } from '../../core/errors/app-error';
 import type { Job, Json, Repos } from '../../core/ports/store';
 import type { Deps } from '../deps';
 import { enqueueJob } from './enqueue';
@@ -42,8 +41,4 @@ export async function resumeWaitTx(
   return transition(repos, job, 'queued', {
     run: job.run + 1, wait: null, waitDeadline: null, nextPollAt: null,
   }, `resumed ${job.wait.step}`, now);
-}
-
-export function notWaiting(job: Job): AppError {
-  return new AppError('conflict', 'JOB_WRONG_STATE', `Job is ${job.status}, not waiting for input`);
 }
