@@ -8,7 +8,7 @@ import type { Platform } from './platform';
 import { clipsRoutes } from './routes/clips/clips-routes';
 import { docsRoutes } from './routes/docs-routes';
 import { healthRoutes } from './routes/health-routes';
-import { homeRoutes } from './routes/home-routes';
+import { consoleRoutes } from './routes/console-routes';
 import { adminRoutes } from './routes/platform/admin-routes';
 import { authRoutes } from './routes/platform/auth-routes';
 import { creditsRoutes } from './routes/platform/credits-routes';
@@ -53,15 +53,17 @@ export function createApp(platform: Platform) {
   app.route('/', clipsRoutes(platform));
   for (const mount of platform.mounts) app.route('/', mount);
   app.route('/', docsRoutes());
-  app.route('/', homeRoutes());
+  app.route('/', consoleRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'mediaforge', version: '0.1.0', description: 'Self-hostable platform for generative-media apps.' },
-  });
+  app.doc31('/openapi.json', OPENAPI_CONFIG);
   return app;
 }
+
+export const OPENAPI_CONFIG = {
+  openapi: '3.1.0',
+  info: { title: 'mediaforge', version: '0.1.0', description: 'Self-hostable platform for generative-media apps.' },
+};
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

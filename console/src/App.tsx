@@ -1,0 +1,19 @@
+import { Header } from './components/Header';
+import { useRoute } from './hooks/use-route';
+import { ClipsPage } from './pages/ClipsPage';
+import { JobPage } from './pages/JobPage';
+import { JobsPage } from './pages/JobsPage';
+
+export function App() {
+  const route = useRoute();
+  return (
+    <>
+      <Header route={route} />
+      <main className="mx-auto max-w-5xl px-4 py-6">
+        {route.page === 'clips' && <ClipsPage />}
+        {route.page === 'jobs' && <JobsPage />}
+        {route.page === 'job' && <JobPage id={route.id} />}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,40 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { api, unwrap } from '../api/client';
+import { followJob } from '../api/job-events';
+
+const ENDED = ['completed', 'failed', 'cancelled'];
+
+type ClipsJob = Awaited<ReturnType<typeof fetchJob>>;
+const fetchJob = async (jobId: string) => unwrap(await api.GET('/api/jobs/{jobId}', { params: { path: { jobId } } }));
+
+/** A clips job, live: Server-Sent Events refresh it; when the stream fails, it is polled every 2 s. */
+export function useClipsJob(jobId: string) {
+  const client = useQueryClient();
+  const [streaming, setStreaming] = useState(true);
+  const query = useQuery({
+    queryKey: ['clips-job', jobId],
+    queryFn: () => fetchJob(jobId),
+    refetchInterval: (q) => (streaming || ENDED.includes(q.state.data?.status ?? '') ? false : 2000),
+  });
+  const status = query.data?.status;
+  // Follow the stream while the job runs; reconnecting on every progress event would be wasteful.
+  const live = status !== undefined && !ENDED.includes(status);
+
+  useEffect(() => {
+    if (!live) return;
+    const abort = new AbortController();
+    followJob(jobId, (e) => {
+      client.setQueryData(['clips-job', jobId], (old: ClipsJob | undefined) => (old ? { ...old, status: e.status, progress: e.progress } : old));
+      if (ENDED.includes(e.status)) {
+        void client.invalidateQueries({ queryKey: ['clips-job', jobId] });
+        void client.invalidateQueries({ queryKey: ['me'] });
+      }
+    }, abort.signal).catch(() => {
+      if (!abort.signal.aborted) setStreaming(false);
+    });
+    return () => abort.abort();
+  }, [jobId, live, client]);
+
+  return query;
+}

@@ -1,0 +1,12 @@
+import type { Platform } from './platform';
+import { createApp, OPENAPI_CONFIG } from './app';
+
+/**
+ * The whole API's OpenAPI document, admin routes included, built from the route definitions
+ * alone: no database or queue is opened (the console's typed client is generated from it).
+ */
+export function openapiDocument() {
+  const inert = new Proxy({}, { get: () => () => undefined });
+  const platform = { deps: { log: inert }, adminApiKey: 'document-only', mounts: [], readiness: {} } as unknown as Platform;
+  return createApp(platform).getOpenAPI31Document(OPENAPI_CONFIG);
+}
