@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'server',
-          include: ['server/src/**/*.test.ts', 'console/scripts/**/*.test.ts'],
+          include: ['server/src/**/*.test.ts', 'console/scripts/**/*.test.ts', 'console/e2e/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
           pool: 'forks',

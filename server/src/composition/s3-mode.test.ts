@@ -39,7 +39,7 @@ describe('S3 mode', () => {
     const p = await t.call('POST', '/api/upload/presign', { token, body: { mime: 'image/webp', size: photo.length } });
     expect(p.body.uploadUrl).toContain('/mediaforge/uploads/');
     expect(p.body.uploadUrl).toContain('X-Amz-Signature=');
-    expect((await fetch(p.body.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/webp' }, body: photo })).status).toBe(200);
+    expect((await fetch(p.body.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/webp' }, body: new Uint8Array(photo) })).status).toBe(200);
     const d = await t.call('POST', '/api/jobs/draft', { token, body: { photoUrls: [p.body.publicUrl] } });
     expect(d.status).toBe(200);
     await t.call('POST', '/api/jobs/confirm', { token, body: confirmBody(d.body.draftJobId, 'quick') });

@@ -10,10 +10,16 @@ export interface Child {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-/** Runs `mediaforge <command>` as a real process, for crash tests. */
-export function runCli(command: string, env: Record<string, string>): Child {
+/**
+ * Runs `mediaforge <command>` as a real process. With `embedded`, the server-mode variables of
+ * this process (a test run against PostgreSQL and Redis) are not passed on.
+ */
+export function runCli(command: string, env: Record<string, string>, opts: { embedded?: boolean } = {}): Child {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !(opts.embedded && (k === 'DATABASE_URL' || k === 'REDIS_URL' || k.startsWith('S3_')))),
+  );
   const proc = spawn(process.execPath, [CLI, command], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: { ...inherited, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -6,7 +6,7 @@ export async function uploadPhoto(t: TestPlatform, token: string, mime: 'image/j
   const bytes = body ?? (await makeImage(mime));
   const presign = await t.call('POST', '/api/upload/presign', { token, body: { mime, size: bytes.length } });
   if (presign.status !== 200) throw new Error(`presign: ${presign.status} ${JSON.stringify(presign.body)}`);
-  const put = await t.app.request(presign.body.uploadUrl, { method: 'PUT', headers: { 'content-type': mime }, body: bytes });
+  const put = await t.app.request(presign.body.uploadUrl, { method: 'PUT', headers: { 'content-type': mime }, body: new Uint8Array(bytes) });
   if (put.status !== 200) throw new Error(`PUT: ${put.status} ${await put.text()}`);
   return presign.body as { key: string; uploadUrl: string; publicUrl: string };
 }

@@ -41,7 +41,7 @@ async function startStoryJob(base: string) {
   const { body: auth } = await http(base, 'POST', '/v1/auth/anon');
   const photo = await makeImage('image/png');
   const { body: p } = await http(base, 'POST', '/api/upload/presign', auth.token, { mime: 'image/png', size: photo.length });
-  const put = await fetch(p.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: photo });
+  const put = await fetch(p.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: new Uint8Array(photo) });
   expect(put.status).toBe(200);
   const { body: d } = await http(base, 'POST', '/api/jobs/draft', auth.token, { photoUrls: [p.publicUrl] });
   const confirm = await http(base, 'POST', '/api/jobs/confirm', auth.token, { draftJobId: d.draftJobId, mode: 'story', stage: 'teen', genre: 'drama' });
@@ -87,14 +87,14 @@ describe('a worker killed mid-job', () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, STUB_LATENCY_MS: '400' };
-    const first = runCli('start', env);
+    const first = runCli('start', env, { embedded: true });
     children.push(first);
     await first.waitForOutput('worker started');
     const { token, jobId } = await startStoryJob(base);
     await waitFor(stepDone(base, token, jobId, 'clip_1'), 30_000, 'clip_1 to be done');
     await first.kill('SIGKILL');
 
-    const second = runCli('start', env);
+    const second = runCli('start', env, { embedded: true });
     children.push(second);
     await second.waitForOutput('worker started');
     await assertFinishedOnce(base, token, jobId);

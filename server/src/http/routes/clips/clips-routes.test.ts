@@ -102,10 +102,10 @@ describe('presign errors', () => {
     const { token } = await t.signUp();
     const png = await makeImage('image/png');
     const presign = await t.call('POST', '/api/upload/presign', { token, body: { mime: 'image/png', size: png.length } });
-    const wrongType = await t.app.request(presign.body.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/jpeg' }, body: png });
+    const wrongType = await t.app.request(presign.body.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/jpeg' }, body: new Uint8Array(png) });
     expect(wrongType.status).toBeGreaterThanOrEqual(400);
     expect(wrongType.status).toBeLessThan(500);
-    const tooBig = await t.app.request(presign.body.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: Buffer.concat([png, Buffer.alloc(10)]) });
+    const tooBig = await t.app.request(presign.body.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: new Uint8Array(Buffer.concat([png, Buffer.alloc(10)])) });
     expect(tooBig.status).toBe(413);
     expect(await t.deps.storage.head(presign.body.key)).toBeNull();
   });

@@ -1,0 +1,139 @@
+import { execSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type Child } from '../../server/src/testing/child-process';
+import { makeImage } from '../../server/src/testing/fixtures';
+import { launchChromium, shot } from './browser';
+
+/** The console in a real browser against the real server on embedded defaults. */
+let server: Child;
+let browser: Browser;
+let base: string;
+let photo: string;
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mf-e2e-'));
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+beforeAll(async () => {
+  execSync('node console/build-if-stale.mjs', { cwd: path.resolve(import.meta.dirname, '../..'), stdio: 'ignore' });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = runCli('start', { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: base, STUB_LATENCY_MS: '0' }, { embedded: true });
+  photo = path.join(dataDir, 'me.jpg');
+  writeFileSync(photo, await makeImage('image/jpeg', 4, 512));
+  await server.waitForOutput('worker started', 30_000);
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function openConsole(): Promise<{ page: Page; usableMs: number }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const start = Date.now();
+  await page.goto(base);
+  await page.getByTestId('credits').getByText('10').waitFor();
+  await page.getByRole('button', { name: '만들기' }).waitFor();
+  return { page, usableMs: Date.now() - start };
+}
+
+describe('the clips flow in a browser', () => {
+  it('uploads a photo, creates a story and plays three clips', async () => {
+    const { page, usableMs } = await openConsole();
+    console.log(`e2e: clips page usable ${usableMs} ms after navigation`);
+    await page.screenshot({ path: shot('1-clips-page') });
+
+    await page.getByLabel('사진 선택').setInputFiles(photo);
+    await page.getByText('업로드 완료').waitFor();
+    await page.getByLabel('스토리 (2 크레딧)').check();
+    await expect(page.getByTestId('price').textContent()).resolves.toBe('필요한 크레딧: 2');
+    await page.screenshot({ path: shot('2-ready') });
+    await page.getByRole('button', { name: '만들기' }).click();
+
+    await page.waitForURL(/\/jobs\/job_/);
+    await page.getByTestId('job-status').getByText('완료').waitFor({ timeout: 60_000 });
+    await page.getByTestId('credits').getByText('8').waitFor();
+    const videos = page.locator('video');
+    await expect(videos.count()).resolves.toBe(3);
+    // Each video really loads: the browser fetched and decoded the MP4's first frame.
+    const ready = await videos.evaluateAll((els) =>
+      Promise.all((els as HTMLVideoElement[]).map((v) => new Promise<number>((resolve) => {
+        if (v.readyState >= 2) return resolve(v.readyState);
+        v.addEventListener('loadeddata', () => resolve(v.readyState), { once: true });
+        v.addEventListener('error', () => resolve(-1), { once: true });
+        v.preload = 'auto';
+        v.load();
+      }))),
+    );
+    expect(ready.every((s) => s >= 2)).toBe(true);
+    const posters = await videos.evaluateAll((els) => (els as HTMLVideoElement[]).map((v) => v.poster));
+    expect(posters.every((p) => p.includes('/files/jobs/'))).toBe(true);
+    await page.screenshot({ path: shot('3-clips'), fullPage: true });
+    await page.context().close();
+  }, 90_000);
+
+  it('explains the daily limit when a second quick is asked for', async () => {
+    const { page } = await openConsole();
+    for (let i = 0; i < 2; i++) {
+      await page.goto(base);
+      await page.getByLabel('사진 선택').setInputFiles(photo);
+      await page.getByText('업로드 완료').waitFor();
+      await page.getByLabel('퀵 (하루 1회 무료)').check();
+      await page.getByRole('button', { name: '만들기' }).click();
+      if (i === 0) await page.waitForURL(/\/jobs\/job_/);
+    }
+    await page.getByRole('alert').getByText('오늘의 무료 퀵은 이미 사용했습니다', { exact: false }).waitFor();
+    await page.screenshot({ path: shot('4-daily-limit') });
+    await page.context().close();
+  }, 60_000);
+
+  it('works by keyboard alone, at phone width, in English', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(base);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByTestId('credits').getByText('Credits').waitFor();
+    await page.locator('body').focus();
+    // Tab to the file input and open it with the keyboard.
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === 'file')) break;
+    }
+    const chooser = page.waitForEvent('filechooser');
+    await page.keyboard.press('Space');
+    await (await chooser).setFiles(photo);
+    await page.getByText('Uploaded').waitFor();
+    // Focus a mode radio by Tab, then move to Story with an arrow key.
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === 'radio')) break;
+    }
+    await page.keyboard.press('ArrowDown');
+    await expect(page.evaluate(() => (document.activeElement as HTMLInputElement).value)).resolves.toBe('trailer');
+    await page.keyboard.press('ArrowUp');
+    await expect(page.getByTestId('price').textContent()).resolves.toBe('Credits needed: 2');
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('type') === 'submit')) break;
+    }
+    await page.screenshot({ path: shot('5-keyboard-phone'), fullPage: true });
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/jobs\/job_/);
+    await page.getByTestId('job-status').waitFor();
+    await context.close();
+  }, 60_000);
+});
