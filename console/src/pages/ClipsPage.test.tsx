@@ -38,6 +38,13 @@ describe('ClipsPage', () => {
     expect((screen.getByRole('button', { name: '만들기' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
+  it('names every choice in the user’s language', () => {
+    renderPage('ko');
+    const stage = screen.getByLabelText('인생 단계') as HTMLSelectElement;
+    expect([...stage.options].map((o) => o.textContent)).toEqual(['어린 시절', '10대', '20대', '30대', '중년', '노년']);
+    expect(stage.value).toBe('teen');
+  });
+
   it('gives every control an accessible name', () => {
     renderPage('ko');
     for (const el of screen.getAllByRole('slider')) expect(el.closest('label')?.textContent).toBeTruthy();

@@ -86,8 +86,8 @@ export function ClipsPage() {
         </fieldset>
       </section>
       <section className="space-y-4">
-        <Select label={t('clips.stage')} value={stage} options={STAGES} onChange={setStage} />
-        <Select label={t('clips.genre')} value={genre} options={GENRES} onChange={setGenre} />
+        <Select label={t('clips.stage')} value={stage} options={STAGES} onChange={setStage} labelOf={(v) => t(`stage.${v}` as MessageKey)} />
+        <Select label={t('clips.genre')} value={genre} options={GENRES} onChange={setGenre} labelOf={(v) => t(`genre.${v}` as MessageKey)} />
         {(['realism', 'intensity', 'pace'] as const).map((k) => (
           <label key={k} className="block">
             <span className="flex justify-between text-sm"><span>{t(`clips.${k}`)}</span><span>{sliders[k].toFixed(2)}</span></span>
@@ -107,8 +107,8 @@ export function ClipsPage() {
                 className="mt-1 w-full rounded border border-slate-300 p-2" aria-describedby="rewrite-hint" />
               <span id="rewrite-hint" className="text-xs text-slate-600">{t('clips.rewriteHint')}</span>
             </label>
-            <Select label={t('clips.distance')} value={distance} options={DISTANCES} onChange={setDistance} />
-            <Select label={t('clips.ending')} value={ending} options={ENDINGS} onChange={setEnding} />
+            <Select label={t('clips.distance')} value={distance} options={DISTANCES} onChange={setDistance} labelOf={(v) => t(`distance.${v}` as MessageKey)} />
+            <Select label={t('clips.ending')} value={ending} options={ENDINGS} onChange={setEnding} labelOf={(v) => t(`ending.${v}` as MessageKey)} />
           </div>
         )}
         <p className="font-medium" data-testid="price">{t('clips.price', { price: cost })}</p>
@@ -135,12 +135,18 @@ export function explain(err: unknown, t: ReturnType<typeof useI18n>['t']): strin
   return t('error.generic', { message: err instanceof Error ? err.message : String(err) });
 }
 
-function Select<T extends string>({ label, value, options, onChange }: { label: string; value: T; options: readonly T[]; onChange: (v: T) => void }) {
+function Select<T extends string>({ label, value, options, onChange, labelOf }: {
+  label: string;
+  value: T;
+  options: readonly T[];
+  onChange: (v: T) => void;
+  labelOf: (v: T) => string;
+}) {
   return (
     <label className="block">
       <span className="text-sm">{label}</span>
       <select value={value} onChange={(e) => onChange(e.target.value as T)} className="mt-1 w-full rounded border border-slate-300 bg-white p-2">
-        {options.map((o) => <option key={o} value={o}>{o}</option>)}
+        {options.map((o) => <option key={o} value={o}>{labelOf(o)}</option>)}
       </select>
     </label>
   );
