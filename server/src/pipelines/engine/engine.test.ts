@@ -258,6 +258,22 @@ describe('pipeline engine', () => {
     gates.get(`${job.id}:1`)!();
   });
 
+  it('fails and refunds a job whose worker keeps dying, instead of requeueing it forever', async () => {
+    const before = await balance();
+    const job = await submit('t.gated', { cost: 1 });
+    for (let run = 1; run <= 4; run++) {
+      await waitGate(`${job.id}:${run}`);
+      t.runner.abandonAll();
+      await new Promise((r) => setTimeout(r, 450));
+      await t.reconciler.tick();
+    }
+    const failed = await t.waitForJob(job.id, ['failed']);
+    expect(failed.error).toMatchObject({ code: 'WORKER_LOST', refunded: 1 });
+    expect(failed.history.filter((h) => h.note === 'worker lost; requeued')).toHaveLength(3);
+    expect(await balance()).toBe(before);
+    for (let run = 1; run <= 4; run++) gates.get(`${job.id}:${run}`)?.();
+  });
+
   it('re-enqueues a job committed as queued whose enqueue never happened', async () => {
     const job = await t.deps.store.tx((r) =>
       r.jobs.insert({ id: `job_orphan${Date.now()}`, userId, app: 'test', pipeline: 't.noop', status: 'queued', run: 1, input: {}, entityKey: null, history: [] }),

@@ -7,6 +7,10 @@ import { resumeWait } from '../../services/jobs/waits';
 import type { PipelineRegistry } from './pipeline';
 import { failJob, type PipelineRunner } from './runner';
 
+const WORKER_LOST = 'worker lost; requeued';
+/** How many times a job may lose its worker before it is failed instead of requeued. */
+export const MAX_WORKER_LOSSES = 3;
+
 export interface ReconcilerOptions {
   /** A queued job untouched this long is enqueued again (the crash between commit and enqueue). */
   staleQueuedMs: number;
@@ -81,9 +85,16 @@ export class Reconciler {
     const requeued = await this.deps.store.tx(async (repos) => {
       const current = await repos.jobs.getForUpdate(job.id);
       if (!current || current.status !== 'running' || !current.leaseUntil || current.leaseUntil >= leaseExpiredBy) return null;
-      return transition(repos, current, 'queued', { run: current.run + 1, leaseOwner: null, leaseUntil: null }, 'worker lost; requeued', now);
+      // A job that keeps taking its workers down (a poison input) is failed and refunded, not retried forever.
+      const losses = current.history.filter((h) => h.note === WORKER_LOST).length;
+      if (losses >= MAX_WORKER_LOSSES) {
+        return failJob(repos, current, { code: 'WORKER_LOST', message: `Its worker stopped ${losses + 1} times; the job was given up` }, now);
+      }
+      return transition(repos, current, 'queued', { run: current.run + 1, leaseOwner: null, leaseUntil: null }, WORKER_LOST, now);
     });
-    if (requeued) {
+    if (requeued?.status === 'failed') {
+      await publishJob(this.deps, requeued);
+    } else if (requeued) {
       this.deps.log.warn({ jobId: job.id }, 'job requeued after its worker stopped renewing the lease');
       await publishJob(this.deps, requeued);
       await enqueueJob(this.deps, requeued);
