@@ -3,25 +3,12 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEventBusContract, jobEvent, sleep, until } from './event-bus-contract';
 import { RedisEventBus } from './redis-event-bus';
+import { redisAnswers, testRedisUrl } from '../../testing/test-redis';
 
 // The real Redis: REDIS_URL, or the local default when it answers (skipped, not failed, only when neither).
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisUrl = testRedisUrl;
 const enabled = Boolean(process.env.REDIS_URL) || (await redisAnswers(redisUrl));
 const prefix = `mf-test-${randomBytes(4).toString('hex')}:events:`;
-
-async function redisAnswers(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    await probe.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 
 describe.runIf(enabled)('redis event bus', () => {
   const admin = new Redis(redisUrl, { lazyConnect: true });

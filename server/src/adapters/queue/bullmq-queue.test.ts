@@ -6,29 +6,16 @@ import type { QueueMessage } from '../../core/ports/queue';
 import { BullmqQueue, type BullmqQueueOptions } from './bullmq-queue';
 import { evictionWarning } from './eviction-policy';
 import { describeQueueContract, until } from './queue-contract';
+import { redisAnswers, testRedisUrl } from '../../testing/test-redis';
 
 // The real Redis: REDIS_URL, or the local default when it answers (skipped, not failed, only when neither).
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisUrl = testRedisUrl;
 const enabled = Boolean(process.env.REDIS_URL) || (await redisAnswers(redisUrl));
 // Every key of this run lives under its own prefix, removed at the end.
 const prefix = `mf-test-${randomBytes(4).toString('hex')}`;
 let names = 0;
 const uniqueName = () => `q${++names}`;
 const bullmq = (opts: Partial<BullmqQueueOptions> = {}) => new BullmqQueue({ connection: redisUrl, queueName: uniqueName(), prefix, ...opts });
-
-async function redisAnswers(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    await probe.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 
 describe.runIf(enabled)('bullmq queue on Redis', () => {
   const admin = new Redis(redisUrl, { lazyConnect: true });

@@ -21,15 +21,9 @@ export async function transition(
 }
 
 /** Like transition, but a lost race is the caller's 409. */
-export async function mustTransition(
-  repos: Repos,
-  job: Pick<Job, 'id' | 'status' | 'history'>,
-  to: JobStatus,
-  patch: JobPatch = {},
-  note?: string,
-  now = new Date(),
-): Promise<Job> {
-  const updated = await transition(repos, job, to, patch, note, now);
+export async function mustTransition(...args: Parameters<typeof transition>): Promise<Job> {
+  const updated = await transition(...args);
+  const [, job, to] = args;
   if (!updated) throw new AppError('conflict', 'JOB_WRONG_STATE', `Job is ${job.status}; it cannot become ${to}`);
   return updated;
 }
