@@ -34,9 +34,11 @@ async function benchApi(mode: string, env: Record<string, string>) {
     // (a) confirm: each request consumes a fresh draft; 8 users with plenty of credits.
     const users = await Promise.all(Array.from({ length: 8 }, () => t.signUp()));
     for (const u of users) await t.call('POST', '/v1/admin/credits', { token: t.env.ADMIN_API_KEY, body: { userId: u.userId, amount: 100_000, reason: 'bench' } });
-    const drafts: { token: string; draftJobId: string }[] = [];
-    const perUser = 150;
+    const byUser: { token: string; draftJobId: string }[][] = [];
+    const perUser = 250;
     for (const u of users) {
+      const drafts: { token: string; draftJobId: string }[] = [];
+      byUser.push(drafts);
       // Drafts share one verified upload per user: the draft step is not what is measured here.
       const first = await makeDraft(t, u.token);
       const job = await t.deps.store.read((r) => r.jobs.get(first));
@@ -47,7 +49,9 @@ async function benchApi(mode: string, env: Record<string, string>) {
         drafts.push({ token: u.token, draftJobId: d.body.draftJobId });
       }
     }
-    // Drafts belong to 8 users; each request confirms the next draft with its owner's token.
+    // Consecutive requests belong to different users, as 8 people confirming at once would.
+    const drafts = byUser[0]!.flatMap((_, i) => byUser.map((list) => list[i]!));
+    // Each request confirms the next draft with its owner's token.
     const confirm = await httpLoad({
       url: `${server.url}/api/jobs/confirm`, method: 'POST', connections: 8, amount: drafts.length,
       headers: { 'content-type': 'application/json' },
