@@ -28,7 +28,7 @@ beforeAll(async () => {
   execSync('node console/build-if-stale.mjs', { cwd: path.resolve(import.meta.dirname, '../..'), stdio: 'ignore' });
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  server = runCli('start', { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: base, STUB_LATENCY_MS: '0' }, { embedded: true });
+  server = runCli('start', { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: base, STUB_LATENCY_MS: '0', STUB_FAIL: 'text:FAILME' }, { embedded: true });
   photo = path.join(dataDir, 'me.jpg');
   writeFileSync(photo, await makeImage('image/jpeg', 4, 512));
   await server.waitForOutput('worker started', 30_000);
@@ -85,6 +85,23 @@ describe('the clips flow in a browser', () => {
     await page.screenshot({ path: shot('3-clips'), fullPage: true });
     await page.context().close();
   }, 90_000);
+
+  it('shows why a job failed and that its credits came back', async () => {
+    const { page } = await openConsole();
+    await page.getByLabel('사진 선택').setInputFiles(photo);
+    await page.getByText('업로드 완료').waitFor();
+    await page.getByLabel('내 이야기로 다시 쓰기 (+1 크레딧)').check();
+    // The stub text provider is told (STUB_FAIL=text:FAILME) to fail prompts containing this word.
+    await page.getByLabel('나의 이야기').fill('FAILME 바닷가에서 자랐습니다');
+    await page.getByRole('button', { name: '만들기' }).click();
+    await page.waitForURL(/\/jobs\/job_/);
+    const alert = page.getByRole('alert');
+    await alert.getByText('만들지 못했습니다', { exact: false }).waitFor({ timeout: 30_000 });
+    await alert.getByText('사용한 크레딧 3개는 돌려드렸습니다.').waitFor();
+    await page.getByTestId('credits').getByText('10').waitFor();
+    await page.screenshot({ path: shot('6-failed') });
+    await page.context().close();
+  }, 60_000);
 
   it('explains the daily limit when a second quick is asked for', async () => {
     const { page } = await openConsole();

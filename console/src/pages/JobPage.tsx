@@ -12,7 +12,7 @@ export function JobPage({ id }: { id: string }) {
   const error = data.error as { message?: string; refunded?: number } | null;
   return (
     <article className="space-y-4" aria-busy={running}>
-      <h1 className="text-2xl font-bold">{t('job.heading')} · {data.mode}</h1>
+      <h1 className="text-2xl font-bold">{t('job.heading')} · {t(`modeName.${data.mode}` as MessageKey)}</h1>
       <p aria-live="polite" data-testid="job-status" className="text-lg">{t(`job.status.${data.status}` as MessageKey)}</p>
       {running && (
         <div className="space-y-2">
