@@ -100,6 +100,28 @@ describe('a worker killed mid-job', () => {
     await assertFinishedOnce(base, token, jobId);
   }, 90_000);
 
+  it.runIf(!serverMode)('SIGTERM lets the running job finish before the process exits', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mf-term-'));
+    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, STUB_LATENCY_MS: '300' };
+    const first = runCli('start', env, { embedded: true });
+    children.push(first);
+    await first.waitForOutput('worker started');
+    const { token, jobId } = await startStoryJob(base);
+    await waitFor(stepDone(base, token, jobId, 'identity_pack'), 30_000, 'identity_pack to be done');
+    await first.kill('SIGTERM');
+    expect(first.proc.exitCode).toBe(0);
+
+    const second = runCli('start', env, { embedded: true });
+    children.push(second);
+    await second.waitForOutput('worker started');
+    const { body } = await http(base, 'GET', `/v1/jobs/${jobId}`, token);
+    expect(body.status).toBe('completed');
+    expect(body.stateHistory.some((h: { note?: string }) => h.note === 'worker lost; requeued')).toBe(false);
+  }, 90_000);
+
   it.runIf(serverMode)('server mode: another worker takes the job over when its lease expires', async () => {
     const db = await createTestDatabase(process.env.DATABASE_URL!);
     cleanups.push(() => db.drop());
