@@ -67,7 +67,6 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     leaseMs: config.env.JOB_LEASE_MS,
     mediaUrlTtlSec: 3600,
     uploadUrlTtlSec: 60,
-    maxUploadBytes: 10 * 1024 * 1024,
     ...opts.settings,
   };
   const deps: Deps = {

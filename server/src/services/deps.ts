@@ -26,7 +26,6 @@ export interface Settings {
   /** How long a signed media URL handed to a browser stays valid. */
   mediaUrlTtlSec: number;
   uploadUrlTtlSec: number;
-  maxUploadBytes: number;
 }
 
 /** Everything a service or step may use, wired once by the composition. */
