@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { runCli, type Child } from '../../server/src/testing/child-process';
 import { makeImage } from '../../server/src/testing/fixtures';
 import { launchChromium, shot } from './browser';
@@ -41,9 +41,22 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function openConsole(): Promise<{ page: Page; usableMs: number }> {
+/** On a failure, the page as it was: a screenshot, its text and its console, for the CI log. */
+function recordOnFailure(page: Page, name: string): void {
+  const logs: string[] = [];
+  page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+  onTestFailed(async () => {
+    await page.screenshot({ path: shot(`failed-${name}`) }).catch(() => {});
+    const text = await page.locator('body').innerText().catch(() => '(no page)');
+    console.log(`--- ${name} failed at ${page.url()}\n${text}\n--- console:\n${logs.join('\n')}`);
+  });
+}
+
+async function openConsole(name: string): Promise<{ page: Page; usableMs: number }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  recordOnFailure(page, name);
   const start = Date.now();
   await page.goto(base);
   await page.getByTestId('credits').getByText('10').waitFor();
@@ -53,7 +66,7 @@ async function openConsole(): Promise<{ page: Page; usableMs: number }> {
 
 describe('the clips flow in a browser', () => {
   it('uploads a photo, creates a story and plays three clips', async () => {
-    const { page, usableMs } = await openConsole();
+    const { page, usableMs } = await openConsole('story');
     console.log(`e2e: clips page usable ${usableMs} ms after navigation`);
     await page.screenshot({ path: shot('1-clips-page') });
 
@@ -87,7 +100,7 @@ describe('the clips flow in a browser', () => {
   }, 90_000);
 
   it('shows why a job failed and that its credits came back', async () => {
-    const { page } = await openConsole();
+    const { page } = await openConsole('failure');
     await page.getByLabel('사진 선택').setInputFiles(photo);
     await page.getByText('업로드 완료').waitFor();
     await page.getByLabel('내 이야기로 다시 쓰기 (+1 크레딧)').check();
@@ -104,7 +117,7 @@ describe('the clips flow in a browser', () => {
   }, 60_000);
 
   it('explains the daily limit when a second quick is asked for', async () => {
-    const { page } = await openConsole();
+    const { page } = await openConsole('daily-limit');
     for (let i = 0; i < 2; i++) {
       await page.goto(base);
       await page.getByLabel('사진 선택').setInputFiles(photo);
@@ -121,6 +134,9 @@ describe('the clips flow in a browser', () => {
   it('works by keyboard alone, at phone width, in English', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
+    recordOnFailure(page, 'keyboard');
+    // Listening from the start turns file-chooser interception on before any key can open one.
+    page.on('filechooser', () => {});
     await page.goto(base);
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByTestId('credits').getByText('Credits').waitFor();
@@ -130,6 +146,7 @@ describe('the clips flow in a browser', () => {
       await page.keyboard.press('Tab');
       if (await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === 'file')) break;
     }
+    await expect(page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).resolves.toBe('file');
     const chooser = page.waitForEvent('filechooser');
     await page.keyboard.press('Space');
     await (await chooser).setFiles(photo);

@@ -24,15 +24,24 @@ export function useClipsJob(jobId: string) {
   useEffect(() => {
     if (!live) return;
     const abort = new AbortController();
+    const refresh = () => {
+      void client.invalidateQueries({ queryKey: ['clips-job', jobId] });
+      void client.invalidateQueries({ queryKey: ['me'] });
+    };
     followJob(jobId, (e) => {
       client.setQueryData(['clips-job', jobId], (old: ClipsJob | undefined) => (old ? { ...old, status: e.status, progress: e.progress } : old));
-      if (ENDED.includes(e.status)) {
-        void client.invalidateQueries({ queryKey: ['clips-job', jobId] });
-        void client.invalidateQueries({ queryKey: ['me'] });
-      }
-    }, abort.signal).catch(() => {
-      if (!abort.signal.aborted) setStreaming(false);
-    });
+      if (ENDED.includes(e.status)) refresh();
+    }, abort.signal)
+      // The server ends the stream when the job ends; read the job once more in case the last event was missed.
+      .then(() => {
+        if (!abort.signal.aborted) {
+          refresh();
+          setStreaming(false);
+        }
+      })
+      .catch(() => {
+        if (!abort.signal.aborted) setStreaming(false);
+      });
     return () => abort.abort();
   }, [jobId, live, client]);
 
