@@ -1,82 +1,110 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import { InvalidMediaError, type ImageInfo, type ImageMime, type MediaToolkit, type VideoInfo } from '../../core/ports/media';
-import { FfmpegRunner, withTempDir } from './ffmpeg-runner';
+import { assembleFilterGraph } from './assemble-graph';
+import { dHashHex } from './dhash';
+import { FfmpegError, type FfmpegRunner } from './ffmpeg-runner';
+import { withTempDir } from './temp-dir';
+import { parseProbe } from './video-probe';
 
-const IMAGE_MIMES: readonly ImageMime[] = ['image/jpeg', 'image/png', 'image/webp'];
+const FORMATS: Record<string, ImageMime> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 
 export interface MediaToolkitOptions {
   ffmpeg: FfmpegRunner;
-  /** Decoded pixel cap: a decompression bomb is refused before it allocates. */
+  /** Decoded pixel cap (default 40 MP): a decompression bomb is refused from its header. */
   maxInputPixels?: number;
-  /** Per-operation time limit for sharp, in seconds. */
+  /** Time limit of each sharp operation, in seconds (default 20). */
   sharpTimeoutSec?: number;
+  /** Largest square `normalizeImage` makes (default 4096). */
+  maxOutputSize?: number;
+  /** Frame rate of assembled videos (default 25). */
+  fps?: number;
+  /** Gains in `assemble`: the clips' own sound (default 1, 0 drops it) and the bed under it (default 0.6). */
+  clipGain?: number;
+  bedGain?: number;
 }
 
-/** Image work with sharp (bounded pixels and time), audio and video with ffmpeg. */
+/** Image work with sharp and video work with ffmpeg, each bounded in pixels and time. */
 export class SharpFfmpegToolkit implements MediaToolkit {
+  private readonly ffmpeg: FfmpegRunner;
   private readonly maxPixels: number;
   private readonly timeoutSec: number;
-  constructor(private readonly opts: MediaToolkitOptions) {
+  private readonly maxOutputSize: number;
+  private readonly fps: number;
+  private readonly clipGain: number;
+  private readonly bedGain: number;
+
+  constructor(opts: MediaToolkitOptions) {
+    this.ffmpeg = opts.ffmpeg;
     this.maxPixels = opts.maxInputPixels ?? 40_000_000;
     this.timeoutSec = opts.sharpTimeoutSec ?? 20;
-  }
-
-  private image(buf: Buffer) {
-    return sharp(buf, { limitInputPixels: this.maxPixels, failOn: 'error' }).timeout({ seconds: this.timeoutSec });
+    this.maxOutputSize = opts.maxOutputSize ?? 4096;
+    this.fps = opts.fps ?? 25;
+    this.clipGain = opts.clipGain ?? 1;
+    this.bedGain = opts.bedGain ?? 0.6;
   }
 
   async inspectImage(buf: Buffer): Promise<ImageInfo> {
-    const type = await fileTypeFromBuffer(buf);
-    if (!type || !(IMAGE_MIMES as string[]).includes(type.mime)) {
-      throw new InvalidMediaError(type ? `${type.mime} is not jpeg, png or webp` : 'unrecognised file type');
-    }
-    try {
-      // A full decode, not only the header: truncated or corrupt files fail here.
-      const { info } = await this.image(buf).raw().toBuffer({ resolveWithObject: true });
-      return { mime: type.mime as ImageMime, width: info.width, height: info.height };
-    } catch (err) {
-      throw new InvalidMediaError(`cannot decode image: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    const mime = await this.sniff(buf);
+    return this.decoding('cannot decode image', async () => {
+      const meta = await this.image(buf).metadata();
+      if (FORMATS[meta.format ?? ''] !== mime) throw new InvalidMediaError(`content is ${mime} but decodes as ${meta.format}`);
+      // A full decode, streamed into a tiny thumbnail: truncated or corrupt pixel data fails here
+      // without holding the whole bitmap in memory. No shrink-on-load, so every pixel is read.
+      await this.image(buf).resize(16, 16, { fit: 'inside', fastShrinkOnLoad: false }).raw().toBuffer();
+      return { mime, width: meta.autoOrient.width, height: meta.autoOrient.height };
+    });
   }
 
   async normalizeImage(buf: Buffer, size: number) {
-    try {
-      const { data, info } = await this.image(buf).rotate().resize(size, size, { fit: 'cover', position: 'attention' }).png().toBuffer({ resolveWithObject: true });
+    if (!Number.isInteger(size) || size < 1 || size > this.maxOutputSize) throw new RangeError(`size must be 1..${this.maxOutputSize}, got ${size}`);
+    await this.sniff(buf);
+    return this.decoding('cannot normalise image', async () => {
+      const { data, info } = await this.image(buf)
+        .autoOrient()
+        .resize(size, size, { fit: 'cover', position: 'attention' })
+        .png()
+        .toBuffer({ resolveWithObject: true });
       return { png: data, width: info.width, height: info.height };
-    } catch (err) {
-      throw new InvalidMediaError(`cannot normalise image: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    });
   }
 
   async perceptualHash(buf: Buffer): Promise<string> {
-    // dHash: compare neighbouring pixels of a 9x8 greyscale thumbnail.
-    const px = await this.image(buf).greyscale().resize(9, 8, { fit: 'fill' }).raw().toBuffer();
-    let bits = 0n;
-    for (let y = 0; y < 8; y++) {
-      for (let x = 0; x < 8; x++) {
-        bits = (bits << 1n) | (px[y * 9 + x]! > px[y * 9 + x + 1]! ? 1n : 0n);
-      }
-    }
-    return bits.toString(16).padStart(16, '0');
+    await this.sniff(buf);
+    const px = await this.decoding('cannot hash image', () =>
+      this.image(buf).autoOrient().greyscale().resize(9, 8, { fit: 'fill' }).raw().toBuffer(),
+    );
+    return dHashHex(px);
   }
 
   async posterFrame(mp4: Buffer, width: number) {
+    if (!Number.isInteger(width) || width < 2 || width > this.maxOutputSize) throw new RangeError(`width must be 2..${this.maxOutputSize}, got ${width}`);
     return withTempDir(async (dir) => {
       const input = path.join(dir, 'in.mp4');
       const output = path.join(dir, 'poster.jpg');
       await writeFile(input, mp4);
-      await this.opts.ffmpeg.run(['-y', '-ss', '0.1', '-i', input, '-frames:v', '1', '-vf', `scale=${even(width)}:-2`, '-q:v', '3', output]);
+      const grab = (seekSec: number) =>
+        this.ffmpegOnInput('cannot read a frame', ['-y', '-ss', String(seekSec), '-i', input, '-frames:v', '1', '-vf', `scale=${even(width)}:-2`, '-q:v', '3', output]);
+      // 0.1 s in skips a black or fading first frame; a shorter video gives its first frame instead.
+      await grab(0.1);
+      if (!(await exists(output))) await grab(0);
+      if (!(await exists(output))) throw new InvalidMediaError('video has no frames');
       const jpeg = await readFile(output);
       const meta = await sharp(jpeg).metadata();
-      return { jpeg, width: meta.width ?? width, height: meta.height ?? 0 };
+      return { jpeg, width: meta.width, height: meta.height };
     });
   }
 
   async assemble(clips: Buffer[], audio: Buffer) {
     if (clips.length === 0) throw new InvalidMediaError('nothing to assemble');
+    const facts = await Promise.all(clips.map((c) => this.probeVideo(c)));
+    const first = facts[0]!;
+    const { graph, durationSec } = assembleFilterGraph(
+      facts.map((f) => ({ durationSec: f.durationSec, hasAudio: f.audioCodec !== null })),
+      { width: even(first.width), height: even(first.height), fps: this.fps, clipGain: this.clipGain, bedGain: this.bedGain },
+    );
     return withTempDir(async (dir) => {
       const inputs: string[] = [];
       for (const [i, clip] of clips.entries()) {
@@ -84,21 +112,14 @@ export class SharpFfmpegToolkit implements MediaToolkit {
         await writeFile(file, clip);
         inputs.push('-i', file);
       }
-      const audioFile = path.join(dir, 'bed.wav');
-      await writeFile(audioFile, audio);
-      const first = await this.probeVideo(clips[0]!);
-      const w = even(first.width);
-      const h = even(first.height);
-      // Scale every clip to the first one's size, join the video streams, lay the bed under them.
-      const scaled = clips.map((_, i) => `[${i}:v]scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=25,format=yuv420p[v${i}]`);
-      const concat = `${clips.map((_, i) => `[v${i}]`).join('')}concat=n=${clips.length}:v=1:a=0[v]`;
+      const bedFile = path.join(dir, 'bed.audio');
+      await writeFile(bedFile, audio);
       const output = path.join(dir, 'final.mp4');
-      await this.opts.ffmpeg.run([
-        '-y', ...inputs, '-stream_loop', '-1', '-i', audioFile,
-        '-filter_complex', [...scaled, concat].join(';'),
-        '-map', '[v]', '-map', `${clips.length}:a`,
+      await this.ffmpegOnInput('cannot assemble', [
+        '-y', ...inputs, '-stream_loop', '-1', '-i', bedFile,
+        '-filter_complex', graph, '-map', '[v]', '-map', '[a]',
         '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
-        '-c:a', 'aac', '-b:a', '128k', '-shortest', '-movflags', '+faststart', output,
+        '-c:a', 'aac', '-b:a', '128k', '-t', durationSec.toFixed(3), '-movflags', '+faststart', output,
       ]);
       const mp4 = await readFile(output);
       return { mp4, durationSec: (await this.probeVideo(mp4)).durationSec };
@@ -109,25 +130,42 @@ export class SharpFfmpegToolkit implements MediaToolkit {
     return withTempDir(async (dir) => {
       const input = path.join(dir, 'probe.mp4');
       await writeFile(input, mp4);
-      // No ffprobe ships with the package: `ffmpeg -i` prints the stream facts and exits 1.
-      const { stderr } = await this.opts.ffmpeg.run(['-i', input], { allowFailure: true });
+      const { stderr } = await this.ffmpeg.run(['-i', input], { allowFailure: true });
       return parseProbe(stderr);
     });
   }
-}
 
-export function parseProbe(stderr: string): VideoInfo {
-  const dur = stderr.match(/Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/);
-  const video = stderr.match(/Stream #\S+.*?: Video: (\w+)[^\n]*?, (\d{2,5})x(\d{2,5})/);
-  const audio = stderr.match(/Stream #\S+.*?: Audio: (\w+)/);
-  if (!dur || !video) throw new InvalidMediaError('not a readable video');
-  return {
-    durationSec: Number(dur[1]) * 3600 + Number(dur[2]) * 60 + Number(dur[3]),
-    videoCodec: video[1] ?? null,
-    width: Number(video[2]),
-    height: Number(video[3]),
-    audioCodec: audio?.[1] ?? null,
-  };
+  private image(buf: Buffer) {
+    return sharp(buf, { limitInputPixels: this.maxPixels, failOn: 'error' }).timeout({ seconds: this.timeoutSec });
+  }
+
+  /** Magic bytes first: only jpeg, png and webp reach a decoder (sharp would also render SVG, TIFF, GIF...). */
+  private async sniff(buf: Buffer): Promise<ImageMime> {
+    const type = await fileTypeFromBuffer(buf);
+    const mime = Object.values(FORMATS).find((m) => m === type?.mime);
+    if (!mime) throw new InvalidMediaError(type ? `${type.mime} is not jpeg, png or webp` : 'unrecognised file type');
+    return mime;
+  }
+
+  private async decoding<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof InvalidMediaError) throw err;
+      throw new InvalidMediaError(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** ffmpeg refusing its input means the media is bad; a time-out or a missing binary is not. */
+  private async ffmpegOnInput(what: string, args: string[]) {
+    try {
+      return await this.ffmpeg.run(args);
+    } catch (err) {
+      if (err instanceof FfmpegError && !err.timedOut && err.stderr) throw new InvalidMediaError(`${what}: ${err.message}`);
+      throw err;
+    }
+  }
 }
 
 const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+const exists = (file: string) => stat(file).then((s) => s.size > 0, () => false);

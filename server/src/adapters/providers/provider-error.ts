@@ -1,7 +1,7 @@
 /** A provider call that failed; `retryable` tells the engine whether another attempt may succeed. */
 export class ProviderError extends Error {
   override readonly name = 'ProviderError';
-  constructor(message: string, readonly retryable: boolean, readonly provider: string) {
-    super(message);
+  constructor(message: string, readonly retryable: boolean, readonly provider: string, options?: { cause?: unknown }) {
+    super(message, options);
   }
 }

@@ -1,9 +1,11 @@
-export type Capability = 'text' | 'image' | 'video' | 'music' | 'moderation';
+export const CAPABILITIES = ['text', 'image', 'video', 'music', 'moderation'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
 export type FailWhen = (capability: Capability, prompt: string) => boolean;
 
 /**
  * Parses STUB_FAIL: a comma list of capabilities (`video,image`), each optionally with a
- * substring (`video:boom` fails only video prompts containing "boom").
+ * substring (`video:boom` fails only video prompts containing "boom", case-sensitive).
+ * An unknown capability throws, so a typo does not silently disable the injection.
  */
 export function parseStubFail(spec: string | undefined): FailWhen {
   const rules = (spec ?? '')
@@ -11,8 +13,12 @@ export function parseStubFail(spec: string | undefined): FailWhen {
     .map((r) => r.trim())
     .filter(Boolean)
     .map((r) => {
-      const [capability, ...rest] = r.split(':');
-      return { capability: capability!.trim(), needle: rest.join(':') };
+      const at = r.indexOf(':');
+      const capability = (at < 0 ? r : r.slice(0, at)).trim();
+      if (!(CAPABILITIES as readonly string[]).includes(capability)) {
+        throw new Error(`STUB_FAIL: unknown capability "${capability}" (expected ${CAPABILITIES.join(', ')})`);
+      }
+      return { capability, needle: at < 0 ? '' : r.slice(at + 1) };
     });
-  return (capability, prompt) => rules.some((r) => r.capability === capability && (!r.needle || prompt.includes(r.needle)));
+  return (capability, prompt) => rules.some((r) => r.capability === capability && prompt.includes(r.needle));
 }

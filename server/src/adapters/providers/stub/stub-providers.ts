@@ -9,21 +9,21 @@ import { StubTextProvider } from './stub-text';
 import { StubVideoProvider } from './stub-video';
 
 export interface StubOptions {
+  /** The runner the video stub encodes with (the media toolkit's). */
   ffmpeg: FfmpegRunner;
+  /** Delay of every call, in ms (default 0). */
   latencyMs?: number;
+  /** Calls for which this returns true throw a non-retryable ProviderError; see parseStubFail. */
   failWhen?: FailWhen;
 }
 
-/** Offline providers that make real, valid media, deterministic by seed. */
+/** Offline providers that make real, valid media, deterministic by request and seed. */
 export function createStubProviders(opts: StubOptions): Providers {
   const rt = new StubRuntime(opts.latencyMs ?? 0, opts.failWhen ?? (() => false));
-  const image = new StubImageProvider(rt);
-  // The video stub draws its own first frame without the delay or failures of the image stub.
-  const frameSource = new StubImageProvider(new StubRuntime(0, () => false));
   return {
     text: new StubTextProvider(rt),
-    image,
-    video: new StubVideoProvider(rt, opts.ffmpeg, frameSource),
+    image: new StubImageProvider(rt),
+    video: new StubVideoProvider(rt, opts.ffmpeg),
     music: new StubMusicProvider(rt),
     moderation: new StubModerationProvider(rt),
   };

@@ -1,14 +1,37 @@
 import { ProviderError } from '../provider-error';
 import type { Capability, FailWhen } from './failure-injection';
 
-/** What every stub shares: a configurable delay and failure injection. */
+/** What every stub shares: a configurable delay, failure injection and error mapping. */
 export class StubRuntime {
   constructor(readonly latencyMs: number, private readonly failWhen: FailWhen) {}
 
-  async enter(capability: Capability, prompt: string): Promise<void> {
+  /** Runs one call: waits `latencyMs`, fails if told to, and reports any other failure as a ProviderError. */
+  async call<T>(capability: Capability, prompt: string, fn: () => Promise<T>): Promise<T> {
+    const provider = `stub-${capability}`;
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     if (this.failWhen(capability, prompt)) {
-      throw new ProviderError(`stub ${capability} provider failed (injected by STUB_FAIL)`, false, `stub-${capability}`);
+      // Message kept stable: tests elsewhere and people reading job errors look for it.
+      throw new ProviderError(`stub ${capability} provider failed (injected by STUB_FAIL)`, false, provider);
+    }
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof ProviderError) throw err;
+      // A crash in the stub's own tooling (ffmpeg, sharp) may pass on another attempt.
+      throw new ProviderError(`${provider}: ${err instanceof Error ? err.message : String(err)}`, true, provider, { cause: err });
     }
   }
+}
+
+/** A request the stub cannot serve; a real provider would reject it too, so retrying is pointless. */
+export function invalidRequest(capability: Capability, message: string): ProviderError {
+  return new ProviderError(`stub-${capability}: ${message}`, false, `stub-${capability}`);
+}
+
+export function checkInt(capability: Capability, name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) throw invalidRequest(capability, `${name} must be an integer ${min}..${max}, got ${value}`);
+}
+
+export function checkSeconds(capability: Capability, value: number, max: number): void {
+  if (!Number.isFinite(value) || value <= 0 || value > max) throw invalidRequest(capability, `durationSec must be in (0, ${max}], got ${value}`);
 }

@@ -1,36 +1,68 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { GeneratedVideo, ImageProvider, VideoProvider, VideoRequest } from '../../../core/ports/providers';
+import sharp from 'sharp';
+import type { GeneratedVideo, VideoProvider, VideoRequest } from '../../../core/ports/providers';
 import type { FfmpegRunner } from '../../media/ffmpeg-runner';
-import { withTempDir } from '../../media/ffmpeg-runner';
-import { hashString } from './seeded-random';
-import type { StubRuntime } from './stub-runtime';
+import { withTempDir } from '../../media/temp-dir';
+import { hashString, seededRandom } from './seeded-random';
+import { renderPicture } from './stub-picture';
+import { checkInt, checkSeconds, invalidRequest, type StubRuntime } from './stub-runtime';
 
-/** An H.264 + AAC MP4: the first frame (given or generated) under a slow zoom, with a seeded tone. */
+const FPS = 25;
+const MAX_SIDE = 1920;
+const MAX_SECONDS = 60;
+// No timestamps or encoder strings in the file: the same request gives the same bytes.
+const BITEXACT = ['-map_metadata', '-1', '-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact'];
+
+/**
+ * An H.264 (yuv420p, faststart) + AAC MP4: the request's first frame, or a seeded picture,
+ * under a seeded slow zoom and pan, with a sine tone whose pitch follows the seed.
+ */
 export class StubVideoProvider implements VideoProvider {
   readonly name = 'stub-video';
-  constructor(private readonly rt: StubRuntime, private readonly ffmpeg: FfmpegRunner, private readonly image: ImageProvider) {}
+  constructor(private readonly rt: StubRuntime, private readonly ffmpeg: FfmpegRunner) {}
 
-  async generate(req: VideoRequest): Promise<GeneratedVideo> {
-    await this.rt.enter('video', req.prompt);
-    const w = even(req.width);
-    const h = even(req.height);
-    const frame = req.image ?? (await this.image.generate({ prompt: req.prompt, width: w, height: h, seed: req.seed })).png;
-    const tone = 220 + (hashString(req.prompt, req.seed) % 440);
-    const frames = Math.max(1, Math.round(req.durationSec * 25));
-    return withTempDir(async (dir) => {
-      const input = path.join(dir, 'frame.png');
-      const output = path.join(dir, 'clip.mp4');
-      await writeFile(input, frame);
-      await this.ffmpeg.run([
-        '-y', '-loop', '1', '-framerate', '25', '-i', input,
-        '-f', 'lavfi', '-i', `sine=frequency=${tone}:sample_rate=44100:duration=${req.durationSec}`,
-        '-vf', `scale=${w * 2}:${h * 2},zoompan=z='min(zoom+0.0015,1.3)':d=${frames}:x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':s=${w}x${h}:fps=25,format=yuv420p`,
-        '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'stillimage',
-        '-c:a', 'aac', '-b:a', '96k', '-shortest', '-movflags', '+faststart', output,
-      ]);
-      return { mp4: await readFile(output), durationSec: frames / 25, width: w, height: h };
+  generate(req: VideoRequest): Promise<GeneratedVideo> {
+    return this.rt.call('video', req.prompt, async () => {
+      checkInt('video', 'width', req.width, 2, MAX_SIDE);
+      checkInt('video', 'height', req.height, 2, MAX_SIDE);
+      checkSeconds('video', req.durationSec, MAX_SECONDS);
+      // x264 with yuv420p needs even sides.
+      const w = even(req.width);
+      const h = even(req.height);
+      const frames = Math.max(1, Math.round(req.durationSec * FPS));
+      const rand = seededRandom(hashString(req.prompt, req.seed));
+      const tone = 220 + Math.floor(rand() * 440);
+      const zoom = (0.1 + rand() * 0.2).toFixed(3);
+      const [x0, x1, y0, y1] = [rand(), rand(), rand(), rand()].map((v) => v.toFixed(3));
+      // The source is twice the output size, so the zoom stays sharp.
+      const frame = await this.firstFrame(req, 2 * w, 2 * h);
+      return withTempDir(async (dir) => {
+        const input = path.join(dir, 'frame.png');
+        const output = path.join(dir, 'clip.mp4');
+        await writeFile(input, frame);
+        const motion =
+          `zoompan=z='1+${zoom}*on/${frames}':d=${frames}:s=${w}x${h}:fps=${FPS}` +
+          `:x='(iw-iw/zoom)*(${x0}+(${x1}-${x0})*on/${frames})':y='(ih-ih/zoom)*(${y0}+(${y1}-${y0})*on/${frames})'`;
+        await this.ffmpeg.run([
+          '-y', '-loop', '1', '-framerate', String(FPS), '-i', input,
+          '-f', 'lavfi', '-i', `sine=frequency=${tone}:sample_rate=44100:duration=${frames / FPS}`,
+          '-vf', `${motion},format=yuv420p`, '-frames:v', String(frames),
+          '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
+          '-c:a', 'aac', '-b:a', '96k', '-shortest', '-movflags', '+faststart', ...BITEXACT, output,
+        ]);
+        return { mp4: await readFile(output), durationSec: frames / FPS, width: w, height: h };
+      });
     });
+  }
+
+  private async firstFrame(req: VideoRequest, w: number, h: number): Promise<Buffer> {
+    if (!req.image) return renderPicture({ prompt: req.prompt, width: w, height: h, seed: req.seed });
+    try {
+      return await sharp(req.image, { limitInputPixels: 40_000_000, failOn: 'error' }).timeout({ seconds: 20 }).autoOrient().resize(w, h, { fit: 'cover' }).png().toBuffer();
+    } catch (err) {
+      throw invalidRequest('video', `unreadable first frame: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 }
 

@@ -1,0 +1,112 @@
+import sharp from 'sharp';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { InvalidMediaError } from '../../core/ports/media';
+import { FfmpegRunner, defaultFfmpegPath } from './ffmpeg-runner';
+import { SharpFfmpegToolkit } from './media-toolkit';
+import { withTempDir } from './temp-dir';
+
+let ffmpeg: FfmpegRunner;
+let media: SharpFfmpegToolkit;
+
+/** Encodes an ffmpeg lavfi source (test pattern, tone) into an MP4 or WAV, in memory. */
+function make(ext: 'mp4' | 'wav', args: string[]): Promise<Buffer> {
+  return withTempDir(async (dir) => {
+    const out = path.join(dir, `out.${ext}`);
+    await ffmpeg.run(['-y', ...args, out]);
+    return readFile(out);
+  });
+}
+
+const clip = (sec: number, size: string, tone: number | null) =>
+  make('mp4', [
+    '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=25:duration=${sec}`,
+    ...(tone ? ['-f', 'lavfi', '-i', `sine=frequency=${tone}:duration=${sec}`, '-c:a', 'aac'] : []),
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
+  ]);
+
+/** Mean loudness of a file's audio, in dB (-91 is digital silence). */
+async function meanVolume(file: Buffer): Promise<number> {
+  return withTempDir(async (dir) => {
+    const input = path.join(dir, 'in.mp4');
+    await import('node:fs/promises').then((fs) => fs.writeFile(input, file));
+    const { stderr } = await ffmpeg.run(['-i', input, '-map', '0:a', '-af', 'volumedetect', '-f', 'null', '-']);
+    return Number(stderr.match(/mean_volume: (-?[\d.]+) dB/)?.[1]);
+  });
+}
+
+let clips: Buffer[];
+let bed: Buffer;
+beforeAll(async () => {
+  ffmpeg = new FfmpegRunner(await defaultFfmpegPath());
+  media = new SharpFfmpegToolkit({ ffmpeg });
+  clips = await Promise.all([
+    clip(1, '320x180', 440),
+    clip(1.5, '320x180', null), // no sound: silence takes its place
+    clip(1, '240x240', 660), // another size: fitted into the first clip's frame
+  ]);
+  // A 1.2 s bed, shorter than the 3.5 s of clips: it has to loop.
+  bed = await make('wav', ['-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=22050:duration=1.2', '-c:a', 'pcm_s16le']);
+});
+
+describe('probeVideo', () => {
+  it('reads duration, size and codecs of an MP4', async () => {
+    const info = await media.probeVideo(clips[0]!);
+    expect(info).toMatchObject({ width: 320, height: 180, videoCodec: 'h264', audioCodec: 'aac' });
+    expect(info.durationSec).toBeCloseTo(1, 1);
+    expect((await media.probeVideo(clips[1]!)).audioCodec).toBeNull();
+  });
+
+  it('rejects what is not a video', async () => {
+    await expect(media.probeVideo(Buffer.from('not a video at all'))).rejects.toBeInstanceOf(InvalidMediaError);
+    await expect(media.probeVideo(await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).png().toBuffer())).rejects.toBeInstanceOf(InvalidMediaError);
+  });
+});
+
+describe('posterFrame', () => {
+  it('makes a JPEG of the asked width that sharp decodes', async () => {
+    const poster = await media.posterFrame(clips[0]!, 160);
+    expect(poster).toMatchObject({ width: 160, height: 90 });
+    expect(await sharp(poster.jpeg).metadata()).toMatchObject({ format: 'jpeg', width: 160, height: 90 });
+  });
+
+  it('takes the first frame of a video shorter than 0.1 s', async () => {
+    const blip = await make('mp4', ['-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=25:duration=0.04', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
+    expect((await media.posterFrame(blip, 80)).height).toBe(60);
+  });
+
+  it('rejects what is not a video', async () => {
+    await expect(media.posterFrame(Buffer.from('garbage'.repeat(100)), 100)).rejects.toBeInstanceOf(InvalidMediaError);
+  });
+});
+
+describe('assemble', () => {
+  it('joins clips in the first clip frame, lays the looped bed under them, H.264 + AAC, faststart', async () => {
+    const out = await media.assemble(clips, bed);
+    const info = await media.probeVideo(out.mp4);
+    expect(info).toMatchObject({ videoCodec: 'h264', audioCodec: 'aac', width: 320, height: 180 });
+    expect(out.durationSec).toBeCloseTo(3.5, 0);
+    expect(Math.abs(info.durationSec - 3.5)).toBeLessThan(0.15);
+    expect(out.mp4.indexOf('moov')).toBeLessThan(out.mp4.indexOf('mdat'));
+  });
+
+  it('cuts a longer bed to the clips, and the bed is heard under silent clips', async () => {
+    const longBed = await make('wav', ['-f', 'lavfi', '-i', 'sine=frequency=330:duration=10', '-c:a', 'pcm_s16le']);
+    const out = await media.assemble([clips[1]!], longBed);
+    expect(Math.abs(out.durationSec - 1.5)).toBeLessThan(0.15);
+    expect(await meanVolume(out.mp4)).toBeGreaterThan(-40);
+  });
+
+  it('plays the bed alone when the clips\' own sound is turned off', async () => {
+    const musicOnly = new SharpFfmpegToolkit({ ffmpeg, clipGain: 0, bedGain: 1 });
+    const out = await musicOnly.assemble([clips[0]!, clips[2]!], bed);
+    expect(await musicOnly.probeVideo(out.mp4)).toMatchObject({ audioCodec: 'aac', width: 320, height: 180 });
+    expect(Math.abs(out.durationSec - 2)).toBeLessThan(0.15);
+  });
+
+  it('rejects no clips and an unreadable bed', async () => {
+    await expect(media.assemble([], bed)).rejects.toBeInstanceOf(InvalidMediaError);
+    await expect(media.assemble([clips[0]!], Buffer.from('not audio'))).rejects.toBeInstanceOf(InvalidMediaError);
+  });
+});

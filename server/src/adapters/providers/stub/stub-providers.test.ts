@@ -1,0 +1,54 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FfmpegRunner, defaultFfmpegPath } from '../../media/ffmpeg-runner';
+import { SharpFfmpegToolkit } from '../../media/media-toolkit';
+import { ProviderError } from '../provider-error';
+import { parseStubFail } from './failure-injection';
+import { createStubProviders } from './stub-providers';
+
+let ffmpeg: FfmpegRunner;
+beforeAll(async () => {
+  ffmpeg = new FfmpegRunner(await defaultFfmpegPath());
+});
+
+describe('createStubProviders', () => {
+  it('gives one named provider a capability', () => {
+    const p = createStubProviders({ ffmpeg });
+    expect([p.text.name, p.image.name, p.video.name, p.music.name, p.moderation.name]).toEqual(['stub-text', 'stub-image', 'stub-video', 'stub-music', 'stub-moderation']);
+  });
+
+  it('fails injected calls with a non-retryable ProviderError, and only those', async () => {
+    const p = createStubProviders({ ffmpeg, failWhen: parseStubFail('video:boom,text,image,music,moderation') });
+    const calls = {
+      text: p.text.complete({ prompt: 'x', seed: 1 }),
+      image: p.image.generate({ prompt: 'x', width: 8, height: 8, seed: 1 }),
+      video: p.video.generate({ prompt: 'big boom', durationSec: 0.2, width: 64, height: 64, seed: 1 }),
+      music: p.music.generate({ prompt: 'x', durationSec: 0.2, seed: 1 }),
+      moderation: p.moderation.checkText('x'),
+    };
+    for (const [capability, call] of Object.entries(calls)) {
+      const err = await call.catch((e: unknown) => e);
+      expect(err, capability).toBeInstanceOf(ProviderError);
+      expect(err, capability).toMatchObject({ retryable: false, provider: `stub-${capability}` });
+    }
+    const quiet = await p.video.generate({ prompt: 'quiet', durationSec: 0.2, width: 64, height: 64, seed: 1 });
+    expect(quiet.mp4.length).toBeGreaterThan(0);
+  });
+
+  it('waits latencyMs on every call', async () => {
+    const p = createStubProviders({ ffmpeg, latencyMs: 80 });
+    const started = Date.now();
+    await p.text.complete({ prompt: 'x', seed: 1 });
+    await p.moderation.checkText('x');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+  });
+
+  it('make scene clips and a bed that the media toolkit assembles into one trailer', async () => {
+    const p = createStubProviders({ ffmpeg });
+    const media = new SharpFfmpegToolkit({ ffmpeg });
+    const scenes = await Promise.all([1, 2, 3].map((seed) => p.video.generate({ prompt: `scene ${seed}`, durationSec: 0.6, width: 160, height: 90, seed })));
+    const bed = await p.music.generate({ prompt: 'calm', durationSec: 1, seed: 1 });
+    const trailer = await media.assemble(scenes.map((s) => s.mp4), bed.wav);
+    expect(await media.probeVideo(trailer.mp4)).toMatchObject({ videoCodec: 'h264', audioCodec: 'aac', width: 160, height: 90 });
+    expect(Math.abs(trailer.durationSec - 1.8)).toBeLessThan(0.15);
+  });
+});
