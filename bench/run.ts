@@ -13,7 +13,7 @@ import { createTestPlatform, type TestPlatform } from '../server/src/testing/tes
 import { confirmBody, makeDraft } from '../server/src/testing/clips-flow';
 import { submitJob } from '../server/src/services/jobs/submit-job';
 import { httpLoad } from './http-load';
-import { percentile } from './load';
+import { percentile } from './percentile';
 
 const rows: string[][] = [];
 const row = (...cells: (string | number)[]) => rows.push(cells.map(String));

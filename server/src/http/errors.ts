@@ -32,4 +32,3 @@ export function errorResponse(c: Context, err: AppError): Response {
   return c.json(errorBody(style, err), STATUS[err.kind]);
 }
 
-export { AppError };

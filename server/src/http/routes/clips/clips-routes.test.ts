@@ -96,6 +96,7 @@ describe('presign errors', () => {
     expect((await t.call('POST', '/api/upload/presign', { token, body: { userId, mime: 'image/png', size: 5 } })).status).toBe(200);
     const bad = await t.call('POST', '/api/upload/presign', { token, body: '{"mime":', headers: { 'content-type': 'application/json' } });
     expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'INVALID_REQUEST', error: expect.stringContaining('JSON') });
   });
 
   it('refuses a PUT of another type or a larger body, storing nothing', async () => {
