@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import type { Store } from '../../core/ports/store';
+import { HotQueries } from './hot-queries';
 import { MIGRATIONS_DIR } from './migrations-dir';
 import { createRepos, type Db } from './repos';
 import * as schema from './schema';
@@ -10,12 +11,13 @@ import * as schema from './schema';
 export async function openPgliteStore(dataDir: string | undefined): Promise<Store & { migrate(): Promise<void> }> {
   const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
   const db = drizzle(client, { schema }) as unknown as Db;
+  const hot = new HotQueries({ query: async (_name, text, values) => (await client.query<Record<string, unknown>>(text, values)).rows });
   return {
     kind: 'pglite',
     // PGlite runs one transaction at a time, so transactions here never race each other.
     tx: (fn) => db.transaction((tx) => fn(createRepos(tx as unknown as Db))),
-    read: (fn) => fn(createRepos(db, true)),
-    relaxed: (fn) => fn(createRepos(db, true)),
+    read: (fn) => fn(createRepos(db, hot)),
+    relaxed: (fn) => fn(createRepos(db, hot)),
     async ping() {
       await client.query('select 1');
     },

@@ -2,6 +2,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { Store } from '../../core/ports/store';
+import { HotQueries, type SqlRunner } from './hot-queries';
 import { MIGRATIONS_DIR } from './migrations-dir';
 import { createRepos, type Db } from './repos';
 import * as schema from './schema';
@@ -21,11 +22,13 @@ export async function openPostgresStore(
   const relaxedPool = new pg.Pool({ connectionString: url, max: Math.max(2, Math.ceil((opts.poolSize ?? 10) / 2)), options: '-c synchronous_commit=off' });
   relaxedPool.on('error', () => {});
   const relaxedDb = drizzle(relaxedPool, { schema }) as unknown as Db;
+  const hot = new HotQueries(pgRunner(pool));
+  const relaxedHot = new HotQueries(pgRunner(relaxedPool));
   return {
     kind: 'postgres',
     tx: (fn) => db.transaction((tx) => fn(createRepos(tx as unknown as Db))),
-    read: (fn) => fn(createRepos(db, true)),
-    relaxed: (fn) => fn(createRepos(relaxedDb, true)),
+    read: (fn) => fn(createRepos(db, hot)),
+    relaxed: (fn) => fn(createRepos(relaxedDb, relaxedHot)),
     async ping() {
       await pool.query('select 1');
     },
@@ -41,6 +44,15 @@ export async function openPostgresStore(
         await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
         client.release();
       }
+    },
+  };
+}
+
+/** Named statements: node-postgres prepares each once per connection. */
+function pgRunner(pool: pg.Pool): SqlRunner {
+  return {
+    async query(name, text, values) {
+      return (await pool.query({ name, text, values })).rows;
     },
   };
 }

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type 
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { ACTIVE_STATUSES, type JobStatus } from '../../core/jobs/job-status';
 import type { Asset, Job, JobItem, JobStep, LedgerEntry, Repos, Upload, User } from '../../core/ports/store';
+import { HotQueries, type SqlRunner } from './hot-queries';
 import * as t from './schema';
 
 // Both PGlite and node-postgres drizzle databases (and their transactions) share this API.
@@ -12,8 +13,8 @@ const toJob = (r: typeof t.jobs.$inferSelect): Job => r as unknown as Job;
 const toEntry = (r: typeof t.ledgerEntries.$inferSelect): LedgerEntry => r as LedgerEntry;
 const toAsset = (r: typeof t.assets.$inferSelect): Asset => r as unknown as Asset;
 
-/** `pooled`: `db` is a pool, not a transaction, so the engine's prepared statements may be used. */
-export function createRepos(db: Db, pooled = false): Repos {
+/** `hot`: the engine's per-job statements, on the store's fastest path to the same database. */
+export function createRepos(db: Db, hot: HotQueries = new HotQueries(drizzleRunner(db))): Repos {
   return {
     users: {
       async insert(user) {
@@ -70,12 +71,7 @@ export function createRepos(db: Db, pooled = false): Repos {
     },
 
     jobs: {
-      async insert(job) {
-        const [row] = pooled
-          ? await hotQueries(db).insertJob.execute(insertParams(job))
-          : await db.insert(t.jobs).values(job as typeof t.jobs.$inferInsert).returning();
-        return toJob(row!);
-      },
+      insert: (job) => hot.insert(job),
       async get(id) {
         const [row] = await db.select().from(t.jobs).where(eq(t.jobs.id, id));
         return row ? toJob(row) : null;
@@ -84,24 +80,9 @@ export function createRepos(db: Db, pooled = false): Repos {
         const [row] = await db.select().from(t.jobs).where(eq(t.jobs.id, id)).for('update');
         return row ? toJob(row) : null;
       },
-      async claim(jobId, run, workerId, leaseUntil, now) {
-        const [row] = await hotQueries(db).claim.execute({ jobId, run, workerId, leaseUntil, now, at: now.toISOString() });
-        return row ? toJob(row) : null;
-      },
-      async finishStep({ step, workerId, progress, trace, complete }) {
-        const hot = hotQueries(db);
-        const at = complete?.at ?? new Date();
-        const values = {
-          jobId: step.jobId, name: step.name, status: step.status, attempts: step.attempts,
-          output: JSON.stringify(step.output), stepError: JSON.stringify(step.error),
-          startedAt: step.startedAt, finishedAt: step.finishedAt,
-          workerId, progress, trace: JSON.stringify([trace]), now: at, at: at.toISOString(),
-        };
-        const [row] = complete
-          ? await hot.finishAndComplete.execute({ ...values, result: JSON.stringify(complete.result) })
-          : await hot.finishStep.execute(values);
-        return row ? toJob(row) : null;
-      },
+      claim: (...args) => hot.claim(...args),
+      finishStep: (input) => hot.finishStep(input),
+      claimAhead: (input) => hot.claimAhead(input),
       async update(id, patch, from) {
         const where = from ? and(eq(t.jobs.id, id), inArray(t.jobs.status, [...from])) : eq(t.jobs.id, id);
         const [row] = await db
@@ -278,93 +259,15 @@ export function createRepos(db: Db, pooled = false): Repos {
 
 export type { JobStatus };
 
-/**
- * The engine's per-job statements, prepared once per connection pool: a job's claim and each
- * finished step are one round trip each, without rebuilding or re-planning the SQL.
- */
-const hot = new WeakMap<Db, ReturnType<typeof prepareHotQueries>>();
-
-function hotQueries(db: Db) {
-  let q = hot.get(db);
-  if (!q) hot.set(db, (q = prepareHotQueries(db)));
-  return q;
-}
-
-function prepareHotQueries(db: Db) {
-  const p = sql.placeholder;
-  const now = sql`${p('now')}::timestamptz`;
-  const claim = db
-    .update(t.jobs)
-    .set({
-      status: 'running',
-      leaseOwner: sql`${p('workerId')}::text`,
-      leaseUntil: sql`${p('leaseUntil')}::timestamptz`,
-      startedAt: sql`coalesce(${t.jobs.startedAt}, ${now})`,
-      updatedAt: now,
-      history: sql`${t.jobs.history} || case when ${t.jobs.status} = 'running'
-        then jsonb_build_array(jsonb_build_object('status', 'running', 'at', ${p('at')}::text, 'note', 'resumed after lease expiry'))
-        else jsonb_build_array(jsonb_build_object('status', 'running', 'at', ${p('at')}::text)) end`,
-    })
-    .where(and(
-      sql`${t.jobs.id} = ${p('jobId')}::text`,
-      sql`${t.jobs.run} = ${p('run')}::int`,
-      or(eq(t.jobs.status, 'queued'), and(eq(t.jobs.status, 'running'), or(isNull(t.jobs.leaseUntil), sql`${t.jobs.leaseUntil} < ${now}`))),
-    ))
-    .returning()
-    .prepare('mf_jobs_claim');
-
-  // One statement: the step row and the job row change together; a lost lease leaves the job alone.
-  const finish = (complete: boolean, name: string) => {
-    const upsert = db.$with('step_upsert').as(
-      db.insert(t.jobSteps).values({
-        jobId: sql`${p('jobId')}::text`, name: sql`${p('name')}::text`, status: sql`${p('status')}::text`,
-        attempts: sql`${p('attempts')}::int`, output: sql`${p('output')}::jsonb`, error: sql`${p('stepError')}::jsonb`,
-        startedAt: sql`${p('startedAt')}::timestamptz`, finishedAt: sql`${p('finishedAt')}::timestamptz`,
-      }).onConflictDoUpdate({
-        target: [t.jobSteps.jobId, t.jobSteps.name],
-        set: { status: sql`excluded.status`, attempts: sql`excluded.attempts`, output: sql`excluded.output`, error: sql`excluded.error`, startedAt: sql`excluded.started_at`, finishedAt: sql`excluded.finished_at` },
-      }).returning({ name: t.jobSteps.name }),
-    );
-    const set: Record<string, unknown> = {
-      progress: complete ? 1 : sql`${p('progress')}::real`,
-      updatedAt: now,
-      trace: sql`${t.jobs.trace} || ${p('trace')}::jsonb`,
-    };
-    if (complete) {
-      Object.assign(set, {
-        status: 'completed', result: sql`${p('result')}::jsonb`, leaseOwner: null, leaseUntil: null, finishedAt: now,
-        history: sql`${t.jobs.history} || jsonb_build_array(jsonb_build_object('status', 'completed', 'at', ${p('at')}::text))`,
-      });
-    }
-    return db
-      .with(upsert)
-      .update(t.jobs)
-      .set(set as Partial<typeof t.jobs.$inferInsert>)
-      .where(and(
-        sql`${t.jobs.id} = ${p('jobId')}::text`,
-        eq(t.jobs.status, 'running'),
-        sql`${t.jobs.leaseOwner} = ${p('workerId')}::text`,
-        sql`exists (select 1 from ${upsert})`,
-      ))
-      .returning()
-      .prepare(name);
-  };
-  const insertJob = db
-    .insert(t.jobs)
-    .values({
-      id: sql`${p('id')}::text`, userId: sql`${p('userId')}::text`, app: sql`${p('app')}::text`, pipeline: sql`${p('pipeline')}::text`,
-      status: sql`${p('status')}::text`, run: sql`${p('run')}::int`, input: sql`${p('input')}::jsonb`, state: sql`${p('state')}::jsonb`,
-      history: sql`${p('history')}::jsonb`, entityKey: sql`${p('entityKey')}::text`, itemCount: sql`${p('itemCount')}::int`,
-    })
-    .returning()
-    .prepare('mf_jobs_insert');
-  return { claim, insertJob, finishStep: finish(false, 'mf_jobs_finish_step'), finishAndComplete: finish(true, 'mf_jobs_finish_complete') };
-}
-
-function insertParams(job: Parameters<Repos['jobs']['insert']>[0]) {
+/** Runs hot statements through drizzle (inside a transaction, where the store has no other path). */
+function drizzleRunner(db: Db): SqlRunner {
   return {
-    id: job.id, userId: job.userId, app: job.app, pipeline: job.pipeline, status: job.status, run: job.run ?? 0,
-    input: JSON.stringify(job.input), state: JSON.stringify(job.state ?? {}), history: JSON.stringify(job.history ?? []),
-    entityKey: job.entityKey, itemCount: job.itemCount ?? 0,
+    async query(_name, text, values) {
+      const parts = text.split(/\$(\d+)/);
+      const query = sql.empty();
+      parts.forEach((part, i) => query.append(i % 2 ? sql`${values[Number(part) - 1]}` : sql.raw(part)));
+      const result = (await db.execute(query)) as unknown as { rows: Record<string, unknown>[] };
+      return result.rows;
+    },
   };
 }

@@ -34,7 +34,7 @@ interface Consumer {
 }
 
 /**
- * BullMQ on Redis; messages carry ids only. A run is deduplicated by a BullMQ deduplication id
+ * BullMQ on Redis; messages carry ids (and a first run's small job snapshot). A run is deduplicated by a BullMQ deduplication id
  * `${jobId}.${run}` rather than a custom job id: the dedup key lives while the message is waiting,
  * delayed or active and goes when it finishes, so a run that failed before its claim can be enqueued
  * again by the reconciler (a custom id would keep blocking it while the failed job is retained).
@@ -80,7 +80,7 @@ export class BullmqQueue implements JobQueue {
   async enqueue(msg: QueueMessage, opts?: { delayMs?: number }): Promise<void> {
     await this.ready();
     const delayMs = opts?.delayMs ?? 0;
-    await this.queue.add(msg.jobId, { jobId: msg.jobId, run: msg.run }, {
+    await this.queue.add(msg.jobId, { jobId: msg.jobId, run: msg.run, ...(msg.job ? { job: msg.job } : {}) }, {
       deduplication: { id: `${msg.jobId}.${msg.run}` },
       ...(delayMs > 0 ? { delay: Math.ceil(delayMs) } : {}),
     });
@@ -93,7 +93,7 @@ export class BullmqQueue implements JobQueue {
     const worker = new Worker<QueueMessage>(
       this.queueName,
       async (job) => {
-        const msg: QueueMessage = { jobId: job.data.jobId, run: job.data.run };
+        const msg: QueueMessage = { jobId: job.data.jobId, run: job.data.run, ...(job.data.job ? { job: job.data.job } : {}) };
         try {
           await handler(msg);
         } catch (err) {

@@ -35,7 +35,7 @@ export class MemoryQueue implements JobQueue {
     if (this.known.has(key)) return;
     this.known.add(key);
     // Copy: the caller's object must not change what we deliver.
-    const own: QueueMessage = { jobId: msg.jobId, run: msg.run };
+    const own: QueueMessage = { jobId: msg.jobId, run: msg.run, ...(msg.job ? { job: msg.job } : {}) };
     const delayMs = opts?.delayMs ?? 0;
     if (delayMs <= 0) {
       this.pending.push(own);

@@ -46,6 +46,19 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
       await q.ping();
     });
 
+    it('delivers a first run\'s job snapshot as it was sent', async () => {
+      const q = open();
+      const seen: QueueMessage[] = [];
+      await q.consume(async (m) => void seen.push(m), { concurrency: 1 });
+      const job = {
+        userId: 'usr_1', app: 'clips', pipeline: 'clips.clips', input: { photos: [{ url: 'u' }], note: '한글' }, state: {},
+        entityKey: null, itemCount: 0, createdAt: '2026-11-23T00:00:00.000Z',
+      };
+      await q.enqueue({ jobId: 'job_s', run: 1, job });
+      await until(() => seen.length === 1);
+      expect(seen[0]).toEqual({ jobId: 'job_s', run: 1, job });
+    });
+
     it('delivers a run once while it is pending, and every run of a job', async () => {
       const q = open();
       await q.enqueue({ jobId: 'job_a', run: 1 });

@@ -207,6 +207,22 @@ export interface Repos {
       trace: TraceEntry;
       complete?: { result: Json | null; at: Date };
     }): Promise<Job | null>;
+    /**
+     * Claims a job that is still queued in this run and records the steps that ran ahead of the
+     * claim, in one statement; with `complete`, the job is completed at once. Null when the job is
+     * not queued in this run (then nothing is written).
+     */
+    claimAhead(input: {
+      jobId: string;
+      run: number;
+      workerId: string;
+      leaseUntil: Date;
+      now: Date;
+      steps: JobStep[];
+      trace: TraceEntry[];
+      progress: number;
+      complete?: { result: Json | null };
+    }): Promise<Job | null>;
     /** Applies the patch only when the job's status is one of `from`; returns the updated job or null. */
     update(id: string, patch: JobPatch, from?: readonly JobStatus[]): Promise<Job | null>;
     list(query: JobListQuery): Promise<Job[]>;

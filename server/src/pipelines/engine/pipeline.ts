@@ -60,6 +60,13 @@ export interface StepDef {
   /** Share of the job's progress this step accounts for. */
   weight: number;
   maxAttempts?: number;
+  /**
+   * A computation on the job's input and earlier outputs only: no provider calls, no writes, no
+   * outside effects, done in milliseconds. Local steps at the head of a pipeline run as soon as a
+   * first run's message arrives, before the job is claimed; the claim is then written together
+   * with their outputs, one statement instead of two. A run that loses the claim drops them.
+   */
+  local?: boolean;
   run(ctx: StepContext): Promise<StepOutcome | void>;
   poll?(ctx: StepContext): Promise<PollResult>;
 }

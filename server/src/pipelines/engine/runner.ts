@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { FatalStepError, LeaseLostError, RetryableStepError, retryDelayMs } from '../../core/jobs/step-errors';
-import type { QueueMessage } from '../../core/ports/queue';
+import type { JobSnapshot, QueueMessage } from '../../core/ports/queue';
 import type { Job, JobStep, Json, JsonObject, Repos } from '../../core/ports/store';
 import { refundItem, refundUnfinished } from '../../services/credits/ledger';
 import type { Deps } from '../../services/deps';
@@ -31,7 +31,9 @@ export class PipelineRunner {
 
   /** The queue handler: at-least-once delivery is made safe by the claim and per-step records. */
   handle = async (msg: QueueMessage): Promise<void> => {
-    const claimed = await this.claim(msg);
+    const ahead = msg.job && msg.run === 1 ? await this.runAhead(msg.jobId, msg.run, msg.job) : null;
+    if (ahead === 'completed') return;
+    const claimed = ahead ?? (await this.claim(msg));
     if (!claimed) return;
     const { job, steps } = claimed;
     const pipeline = this.pipelines.get(job.pipeline);
@@ -73,6 +75,55 @@ export class PipelineRunner {
     const firstRun = job.history.filter((h) => h.status === 'running').length === 1;
     const steps = firstRun ? [] : await this.deps.store.read((r) => r.steps.list(job.id));
     return { job, steps };
+  }
+
+  /**
+   * Runs a first run's leading local steps from the message's snapshot, then claims the job and
+   * records them in one statement. Null when there is nothing to run ahead, a local step did not
+   * simply return an output (it threw, waited or tried to write), or the job is not queued in this
+   * run any more: the ordinary claim then decides, and runs those steps again if it takes the job.
+   */
+  private async runAhead(jobId: string, run: number, snapshot: JobSnapshot): Promise<{ job: Job; steps: JobStep[] } | 'completed' | null> {
+    const pipeline = this.pipelines.get(snapshot.pipeline);
+    if (!pipeline?.steps[0]?.local) return null;
+    const draft = jobFromSnapshot(jobId, run, snapshot);
+    const totalWeight = pipeline.steps.reduce((a, s) => a + s.weight, 0) || 1;
+    const outputs: Record<string, Json> = {};
+    const records: JobStep[] = [];
+    let doneWeight = 0;
+    // Writes through the context need the claim, so they fail here (LeaseLostError) and send the step the ordinary way.
+    const signal = new AbortController().signal;
+    for (const step of pipeline.steps) {
+      if (!step.local) break;
+      const startedAt = this.deps.clock.now();
+      const base = doneWeight / totalWeight;
+      const span = step.weight / totalWeight;
+      let outcome: StepOutcome | void;
+      try {
+        outcome = await step.run(this.context(draft, step, outputs, undefined, 1, signal, (f) => base + span * f));
+      } catch {
+        return null;
+      }
+      if (outcome && 'wait' in outcome) return null;
+      const output = (outcome && 'output' in outcome ? outcome.output : null) ?? null;
+      outputs[step.name] = output;
+      doneWeight += step.weight;
+      records.push({ jobId, name: step.name, status: 'done', attempts: 1, output, error: null, startedAt, finishedAt: this.deps.clock.now() });
+    }
+    const whole = records.length === pipeline.steps.length && draft.itemCount === 0;
+    const now = this.deps.clock.now();
+    const job = await this.deps.store.relaxed(async (r) =>
+      r.jobs.claimAhead({
+        jobId, run, workerId: this.workerId, leaseUntil: new Date(now.getTime() + this.deps.settings.leaseMs), now,
+        steps: records,
+        trace: records.map((s) => ({ at: s.finishedAt!.toISOString(), step: s.name, message: 'done' })),
+        progress: doneWeight / totalWeight,
+        ...(whole ? { complete: { result: pipeline.result ? await pipeline.result({ job: draft, outputs, deps: this.deps }) : null } } : {}),
+      }),
+    );
+    if (!job) return null;
+    await publishJob(this.deps, job);
+    return whole ? 'completed' : { job, steps: records };
   }
 
   private async renewLease(jobId: string, abort: AbortController): Promise<void> {
@@ -323,6 +374,17 @@ export async function failJob(
     return repos.jobs.update(job.id, { error: { ...error, refunded } as unknown as JsonObject });
   }
   return failed;
+}
+
+/** The job as its first run's message describes it, for steps that run before the claim. */
+function jobFromSnapshot(id: string, run: number, s: JobSnapshot): Job {
+  const createdAt = new Date(s.createdAt);
+  return {
+    id, run, userId: s.userId, app: s.app, pipeline: s.pipeline, input: s.input, state: s.state, entityKey: s.entityKey,
+    itemCount: s.itemCount, status: 'queued', progress: 0, result: null, error: null, history: [], trace: [],
+    leaseOwner: null, leaseUntil: null, wait: null, waitDeadline: null, nextPollAt: null,
+    createdAt, updatedAt: createdAt, startedAt: null, finishedAt: null,
+  };
 }
 
 function aborted(signal: AbortSignal): Promise<never> {

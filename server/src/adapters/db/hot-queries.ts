@@ -1,0 +1,155 @@
+import type { Job, Repos } from '../../core/ports/store';
+
+/** Runs one parameterised statement; `name` lets a driver that supports it prepare it once per connection. */
+export interface SqlRunner {
+  query(name: string, text: string, values: unknown[]): Promise<Record<string, unknown>[]>;
+}
+
+/** A row of `jobs` as the driver returns it (jsonb parsed, timestamptz as Date). */
+type JobRow = Record<string, unknown>;
+
+export function jobFromRow(r: JobRow): Job {
+  return {
+    id: r.id as string,
+    userId: r.user_id as string,
+    app: r.app as string,
+    pipeline: r.pipeline as string,
+    status: r.status as Job['status'],
+    progress: Number(r.progress),
+    run: r.run as number,
+    input: r.input as Job['input'],
+    state: r.state as Job['state'],
+    result: (r.result ?? null) as Job['result'],
+    error: (r.error ?? null) as Job['error'],
+    history: r.history as Job['history'],
+    trace: r.trace as Job['trace'],
+    entityKey: (r.entity_key ?? null) as string | null,
+    itemCount: r.item_count as number,
+    leaseOwner: (r.lease_owner ?? null) as string | null,
+    leaseUntil: date(r.lease_until),
+    wait: (r.wait ?? null) as Job['wait'],
+    waitDeadline: date(r.wait_deadline),
+    nextPollAt: date(r.next_poll_at),
+    createdAt: date(r.created_at)!,
+    updatedAt: date(r.updated_at)!,
+    startedAt: date(r.started_at),
+    finishedAt: date(r.finished_at),
+  };
+}
+
+const date = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(v as string));
+
+const INSERT = `insert into jobs (id, user_id, app, pipeline, status, run, input, state, history, entity_key, item_count)
+  values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11)
+  returning created_at, updated_at, progress`;
+
+const CLAIM = `update jobs set status = 'running', lease_owner = $3, lease_until = $4::timestamptz,
+    started_at = coalesce(started_at, $5::timestamptz), updated_at = $5::timestamptz,
+    history = history || jsonb_build_array(case when status = 'running'
+      then jsonb_build_object('status', 'running', 'at', $6::text, 'note', 'resumed after lease expiry')
+      else jsonb_build_object('status', 'running', 'at', $6::text) end)
+  where id = $1 and run = $2::int
+    and (status = 'queued' or (status = 'running' and (lease_until is null or lease_until < $5::timestamptz)))
+  returning *`;
+
+const STEP_UPSERT = `insert into job_steps (job_id, name, status, attempts, output, error, started_at, finished_at)
+  values ($1, $2, $3, $4::int, $5::jsonb, $6::jsonb, $7::timestamptz, $8::timestamptz)
+  on conflict (job_id, name) do update set status = excluded.status, attempts = excluded.attempts,
+    output = excluded.output, error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at
+  returning name`;
+
+// The step row and the job row change together; a lost lease leaves both alone.
+const FINISH_STEP = `with step_upsert as (${STEP_UPSERT})
+  update jobs set progress = $9::real, updated_at = $11::timestamptz, trace = trace || $10::jsonb
+  where id = $1 and status = 'running' and lease_owner = $12 and exists (select 1 from step_upsert)
+  returning *`;
+
+const FINISH_AND_COMPLETE = `with step_upsert as (${STEP_UPSERT})
+  update jobs set progress = $9::real, updated_at = $11::timestamptz, trace = trace || $10::jsonb,
+    status = 'completed', result = $13::jsonb, lease_owner = null, lease_until = null, finished_at = $11::timestamptz,
+    history = history || jsonb_build_array(jsonb_build_object('status', 'completed', 'at', $14::text))
+  where id = $1 and status = 'running' and lease_owner = $12 and exists (select 1 from step_upsert)
+  returning *`;
+
+/**
+ * The claim of a queued job written together with the steps that already ran ahead of it: the
+ * job row first, so the step rows are written only when the claim took.
+ */
+const claimAhead = (complete: boolean) => `with claimed as (
+    update jobs set updated_at = $3::timestamptz, started_at = $3::timestamptz, trace = trace || $6::jsonb,
+      ${complete
+        ? `status = 'completed', progress = 1, result = $7::jsonb, finished_at = $3::timestamptz,
+           history = history || jsonb_build_array(jsonb_build_object('status', 'running', 'at', $4::text), jsonb_build_object('status', 'completed', 'at', $4::text))`
+        : `status = 'running', progress = $7::real, lease_owner = $8, lease_until = $9::timestamptz,
+           history = history || jsonb_build_array(jsonb_build_object('status', 'running', 'at', $4::text))`}
+    where id = $1 and run = $2::int and status = 'queued'
+    returning *
+  ), steps as (
+    insert into job_steps (job_id, name, status, attempts, output, error, started_at, finished_at)
+    select c.id, s.name, 'done', 1, s.output, null, s.started_at, s.finished_at
+    from claimed c cross join jsonb_to_recordset($5::jsonb) as s(name text, output jsonb, started_at timestamptz, finished_at timestamptz)
+    on conflict (job_id, name) do update set status = excluded.status, attempts = excluded.attempts,
+      output = excluded.output, error = null, started_at = excluded.started_at, finished_at = excluded.finished_at
+  )
+  select * from claimed`;
+const CLAIM_AHEAD = claimAhead(false);
+const CLAIM_AHEAD_COMPLETE = claimAhead(true);
+
+type JobsRepo = Repos['jobs'];
+
+/**
+ * The engine's per-job statements in plain SQL: one round trip each, prepared once per connection
+ * where the driver can, and mapped without an ORM in between (they run several times per job).
+ */
+export class HotQueries {
+  constructor(private readonly sql: SqlRunner) {}
+
+  insert: JobsRepo['insert'] = async (job) => {
+    const values = {
+      run: job.run ?? 0, state: job.state ?? {}, history: job.history ?? [], itemCount: job.itemCount ?? 0,
+    };
+    const [row] = await this.sql.query('mf_jobs_insert', INSERT, [
+      job.id, job.userId, job.app, job.pipeline, job.status, values.run, JSON.stringify(job.input),
+      JSON.stringify(values.state), JSON.stringify(values.history), job.entityKey, values.itemCount,
+    ]);
+    const created = date(row!.created_at)!;
+    return {
+      id: job.id, userId: job.userId, app: job.app, pipeline: job.pipeline, status: job.status,
+      progress: Number(row!.progress), run: values.run, input: job.input, state: values.state, result: null, error: null,
+      history: values.history, trace: [], entityKey: job.entityKey, itemCount: values.itemCount,
+      leaseOwner: null, leaseUntil: null, wait: null, waitDeadline: null, nextPollAt: null,
+      createdAt: created, updatedAt: date(row!.updated_at)!, startedAt: null, finishedAt: null,
+    };
+  };
+
+  claim: JobsRepo['claim'] = async (jobId, run, workerId, leaseUntil, now) => {
+    const [row] = await this.sql.query('mf_jobs_claim', CLAIM, [jobId, run, workerId, leaseUntil.toISOString(), now.toISOString(), now.toISOString()]);
+    return row ? jobFromRow(row) : null;
+  };
+
+  finishStep: JobsRepo['finishStep'] = async ({ step, workerId, progress, trace, complete }) => {
+    const at = complete?.at ?? new Date();
+    const values: unknown[] = [
+      step.jobId, step.name, step.status, step.attempts, JSON.stringify(step.output), JSON.stringify(step.error),
+      step.startedAt?.toISOString() ?? null, step.finishedAt?.toISOString() ?? null,
+      complete ? 1 : progress, JSON.stringify([trace]), at.toISOString(), workerId,
+    ];
+    const [row] = complete
+      ? await this.sql.query('mf_jobs_finish_complete', FINISH_AND_COMPLETE, [...values, JSON.stringify(complete.result), at.toISOString()])
+      : await this.sql.query('mf_jobs_finish_step', FINISH_STEP, values);
+    return row ? jobFromRow(row) : null;
+  };
+
+  claimAhead: JobsRepo['claimAhead'] = async ({ jobId, run, workerId, leaseUntil, now, steps, trace, progress, complete }) => {
+    const at = now.toISOString();
+    const stepRows = JSON.stringify(steps.map((s) => ({
+      name: s.name, output: s.output, started_at: s.startedAt?.toISOString() ?? null, finished_at: s.finishedAt?.toISOString() ?? null,
+    })));
+    const base = [jobId, run, at, at, stepRows, JSON.stringify(trace)];
+    const [row] = complete
+      ? await this.sql.query('mf_jobs_claim_ahead_complete', CLAIM_AHEAD_COMPLETE, [...base, JSON.stringify(complete.result)])
+      : await this.sql.query('mf_jobs_claim_ahead', CLAIM_AHEAD, [...base, progress, workerId, leaseUntil.toISOString()]);
+    return row ? jobFromRow(row) : null;
+  };
+}
+
