@@ -25,8 +25,12 @@ export function createApp(platform: Platform) {
   const processTag = randomUUID().slice(0, 8);
   let requests = 0;
   app.use('*', async (c, next) => {
-    c.set('requestId', c.req.header('x-request-id')?.slice(0, 100) ?? `${processTag}-${(++requests).toString(36)}`);
-    c.header('x-request-id', c.get('requestId'));
+    const id = c.req.header('x-request-id')?.slice(0, 100) ?? `${processTag}-${(++requests).toString(36)}`;
+    c.set('requestId', id);
+    // Onto Node's response when there is one: a header set through Hono makes every response build a Headers object.
+    const outgoing = c.env?.outgoing;
+    if (outgoing) outgoing.setHeader('x-request-id', id);
+    else c.header('x-request-id', id);
     await next();
   });
   // Only requests that carry a body pay for the limit: touching the raw request costs every GET dearly.

@@ -11,8 +11,10 @@ export interface AuthVars {
 }
 
 function bearer(header: string | undefined): string | null {
-  const m = header?.match(/^Bearer\s+(\S+)$/i);
-  return m?.[1] ?? null;
+  // Checked on every request: a prefix test before the full pattern.
+  if (!header || header.length < 8 || header.slice(0, 6).toLowerCase() !== 'bearer' || !/\s/.test(header[6]!)) return null;
+  const token = header.slice(7).trim();
+  return token && !/\s/.test(token) ? token : null;
 }
 
 export function isAdminKey(platform: Platform, token: string): boolean {

@@ -2,10 +2,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { notFound } from '../../../core/errors/app-error';
 import type { ImageMime } from '../../../core/ports/media';
 import { CLIPS_APP, confirmDraft, createDraft } from '../../../services/clips/clips-service';
+import type { CachedJobDetail } from '../../../services/jobs/job-detail-cache';
 import { getJobDetail } from '../../../services/jobs/read-jobs';
 import { presignUpload } from '../../../services/uploads/uploads-service';
 import { mapClipsResult } from '../../../pipelines/clips/clips-result';
 import { newRouter } from '../../app-env';
+import { jsonBody, renderedOnce } from '../../rendered-json';
 import { assertBodyUser, requireUser } from '../../middleware/auth';
 import type { Platform } from '../../platform';
 import { bearerSecurity, FlatErrorSchema } from '../../schemas';
@@ -81,24 +83,29 @@ export function clipsRoutes(platform: Platform) {
     return c.json(out, 200);
   });
 
+  const render = renderedOnce(clipsJobBody);
   r.openapi(getJob, async (c) => {
     const detail = await getJobDetail(platform.jobDetails, c.get('actor'), c.req.valid('param').jobId);
-    const { job } = detail;
-    if (job.app !== CLIPS_APP) throw notFound('JOB_NOT_FOUND', 'Not found');
-    const { urls } = detail;
-    const input = job.input as { mode?: string; stage?: string; genre?: string; photos?: { url: string }[]; rewriteEnabled?: boolean; rewrite?: { distanceMode: string; desiredEnding: string } | null };
-    return c.json({
-      id: job.id,
-      mode: input.mode ?? 'quick',
-      stage: input.stage ?? 'teen',
-      genre: input.genre ?? 'comedy',
-      status: job.status,
-      progress: job.progress,
-      photos: (input.photos ?? []).map((p) => p.url),
-      rewrite: input.rewrite ? { enabled: input.rewriteEnabled ?? true, distanceMode: input.rewrite.distanceMode, desiredEnding: input.rewrite.desiredEnding } : { enabled: false },
-      result: mapClipsResult(job, detail.assets, (a) => urls.get(a.id) ?? null),
-      error: job.error,
-    }, 200);
+    if (detail.job.app !== CLIPS_APP) throw notFound('JOB_NOT_FOUND', 'Not found');
+    return jsonBody(c, render(detail));
   });
   return r;
+}
+
+/** Seed 000 section 5-2's job shape. */
+function clipsJobBody(detail: CachedJobDetail): z.infer<typeof ClipsJobResponse> {
+  const { job, urls } = detail;
+  const input = job.input as { mode?: string; stage?: string; genre?: string; photos?: { url: string }[]; rewriteEnabled?: boolean; rewrite?: { distanceMode: string; desiredEnding: string } | null };
+  return {
+    id: job.id,
+    mode: input.mode ?? 'quick',
+    stage: input.stage ?? 'teen',
+    genre: input.genre ?? 'comedy',
+    status: job.status,
+    progress: job.progress,
+    photos: (input.photos ?? []).map((p) => p.url),
+    rewrite: input.rewrite ? { enabled: input.rewriteEnabled ?? true, distanceMode: input.rewrite.distanceMode, desiredEnding: input.rewrite.desiredEnding } : { enabled: false },
+    result: mapClipsResult(job, detail.assets, (a) => urls.get(a.id) ?? null),
+    error: job.error,
+  };
 }

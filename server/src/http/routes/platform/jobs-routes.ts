@@ -5,8 +5,10 @@ import { isTerminal } from '../../../core/jobs/job-status';
 import type { JobEvent } from '../../../core/ports/events';
 import { cancelJob } from '../../../services/jobs/cancel-job';
 import { jobChannel } from '../../../services/jobs/job-events';
+import type { CachedJobDetail } from '../../../services/jobs/job-detail-cache';
 import { decodeCursor, getJob, getJobDetail, listJobs } from '../../../services/jobs/read-jobs';
 import { newRouter } from '../../app-env';
+import { jsonBody, renderedOnce } from '../../rendered-json';
 import { jobDetailView, jobSummary } from '../../job-views';
 import { requireUser } from '../../middleware/auth';
 import type { Platform } from '../../platform';
@@ -71,9 +73,10 @@ export function jobsRoutes(platform: Platform) {
     return c.json({ jobs: page.jobs.map(jobSummary), nextCursor: page.nextCursor }, 200);
   });
 
+  const render = renderedOnce((d: CachedJobDetail) => jobDetailView(d, d.urls));
   r.openapi(get, async (c) => {
     const detail = await getJobDetail(platform.jobDetails, c.get('actor'), c.req.valid('param').id);
-    return c.json(jobDetailView(detail, detail.urls) as never, 200);
+    return jsonBody(c, render(detail));
   });
 
   r.openapi(cancel, async (c) => {
