@@ -1,4 +1,5 @@
-import type { Job, Repos } from '../../core/ports/store';
+import { createHash } from 'node:crypto';
+import type { Job, JobPatch, Repos, User } from '../../core/ports/store';
 
 /** Runs one parameterised statement; `name` lets a driver that supports it prepare it once per connection. */
 export interface SqlRunner {
@@ -97,12 +98,114 @@ const CLAIM_AHEAD_COMPLETE = claimAhead(true);
 
 type JobsRepo = Repos['jobs'];
 
+// The entry and the guarded balance move in one statement; the balance check cannot pass zero
+// however many run at once, and a twin with the same key waits on the unique index, then does nothing.
+const LEDGER_APPLY = `with ins as (
+    insert into ledger_entries (user_id, kind, amount, job_id, item_index, idem_key, reason)
+    values ($1, $2, $3::int, $4, $5::int, $6, $7)
+    on conflict (idem_key) do nothing
+    returning id
+  ), upd as (
+    update users set credits = credits + $3::int
+    where id = $1 and credits + $3::int >= 0 and exists (select 1 from ins)
+    returning credits
+  )
+  select (select id from ins) as id, (select credits from upd) as credits`;
+
+const userFromRow = (r: Record<string, unknown>): User => ({
+  id: r.id as string, plan: r.plan as User['plan'], role: r.role as User['role'], credits: r.credits as number, createdAt: date(r.created_at)!,
+});
+
+/** How each patchable column is named and sent: jsonb as JSON text, timestamps as ISO strings. */
+const PATCH_COLUMNS: Record<keyof JobPatch, { column: string; kind: 'plain' | 'jsonb' | 'ts' | 'real' | 'int' }> = {
+  status: { column: 'status', kind: 'plain' },
+  pipeline: { column: 'pipeline', kind: 'plain' },
+  progress: { column: 'progress', kind: 'real' },
+  run: { column: 'run', kind: 'int' },
+  input: { column: 'input', kind: 'jsonb' },
+  state: { column: 'state', kind: 'jsonb' },
+  result: { column: 'result', kind: 'jsonb' },
+  error: { column: 'error', kind: 'jsonb' },
+  history: { column: 'history', kind: 'jsonb' },
+  trace: { column: 'trace', kind: 'jsonb' },
+  leaseOwner: { column: 'lease_owner', kind: 'plain' },
+  leaseUntil: { column: 'lease_until', kind: 'ts' },
+  wait: { column: 'wait', kind: 'jsonb' },
+  waitDeadline: { column: 'wait_deadline', kind: 'ts' },
+  nextPollAt: { column: 'next_poll_at', kind: 'ts' },
+  startedAt: { column: 'started_at', kind: 'ts' },
+  finishedAt: { column: 'finished_at', kind: 'ts' },
+};
+const CAST = { plain: '', jsonb: '::jsonb', ts: '::timestamptz', real: '::real', int: '::int' } as const;
+
+function toParam(kind: keyof typeof CAST, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (kind === 'jsonb') return JSON.stringify(value);
+  if (kind === 'ts') return (value as Date).toISOString();
+  return value;
+}
+
 /**
- * The engine's per-job statements in plain SQL: one round trip each, prepared once per connection
- * where the driver can, and mapped without an ORM in between (they run several times per job).
+ * The statements every request or job runs (jobs, users, the ledger) in plain SQL: one round trip
+ * each, prepared once per connection where the driver can, and mapped without an ORM in between.
+ * The query builder cost more CPU than the database did on these paths.
  */
 export class HotQueries {
+  /** UPDATE texts by the patch's key set: a handful of shapes, each prepared once. */
+  private readonly updates = new Map<string, { name: string; text: string; keys: (keyof JobPatch)[] }>();
+
   constructor(private readonly sql: SqlRunner) {}
+
+  getUser: Repos['users']['get'] = async (id) => {
+    const [row] = await this.sql.query('mf_users_get', 'select id, plan, role, credits, created_at from users where id = $1', [id]);
+    return row ? userFromRow(row) : null;
+  };
+
+  getUserForUpdate: Repos['users']['getForUpdate'] = async (id) => {
+    const [row] = await this.sql.query('mf_users_get_for_update', 'select id, plan, role, credits, created_at from users where id = $1 for update', [id]);
+    return row ? userFromRow(row) : null;
+  };
+
+  applyLedger: Repos['ledger']['apply'] = async (entry) => {
+    const [row] = await this.sql.query('mf_ledger_apply', LEDGER_APPLY, [
+      entry.userId, entry.kind, entry.amount, entry.jobId ?? null, entry.itemIndex ?? null, entry.idemKey, entry.reason ?? '',
+    ]);
+    if (row!.id === null) return { outcome: 'duplicate' };
+    if (row!.credits !== null) return { outcome: 'applied', balance: Number(row!.credits) };
+    // Refused: take the entry back (this transaction's own row) and say what the balance is.
+    await this.sql.query('mf_ledger_take_back', 'delete from ledger_entries where id = $1', [row!.id]);
+    const user = await this.getUser(entry.userId);
+    return { outcome: 'insufficient', balance: user?.credits ?? 0 };
+  };
+
+  get: JobsRepo['get'] = async (id) => {
+    const [row] = await this.sql.query('mf_jobs_get', 'select * from jobs where id = $1', [id]);
+    return row ? jobFromRow(row) : null;
+  };
+
+  getForUpdate: JobsRepo['getForUpdate'] = async (id) => {
+    const [row] = await this.sql.query('mf_jobs_get_for_update', 'select * from jobs where id = $1 for update', [id]);
+    return row ? jobFromRow(row) : null;
+  };
+
+  update: JobsRepo['update'] = async (id, patch, from) => {
+    const keys = (Object.keys(patch) as (keyof JobPatch)[]).filter((k) => patch[k] !== undefined && k in PATCH_COLUMNS).sort();
+    const shape = `${keys.join(',')}|${from ? 'from' : ''}`;
+    let statement = this.updates.get(shape);
+    if (!statement) {
+      const sets = keys.map((k, i) => `${PATCH_COLUMNS[k].column} = $${i + 2}${CAST[PATCH_COLUMNS[k].kind]}`);
+      sets.push('updated_at = now()');
+      const guard = from ? ` and status = any($${keys.length + 2}::text[])` : '';
+      const text = `update jobs set ${sets.join(', ')} where id = $1${guard} returning *`;
+      // Named after the text: every connection that sees this shape prepares it under the same name.
+      statement = { name: `mf_jobs_update_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text, keys };
+      this.updates.set(shape, statement);
+    }
+    const values: unknown[] = [id, ...statement.keys.map((k) => toParam(PATCH_COLUMNS[k].kind, patch[k]))];
+    if (from) values.push([...from]);
+    const [row] = await this.sql.query(statement.name, statement.text, values);
+    return row ? jobFromRow(row) : null;
+  };
 
   insert: JobsRepo['insert'] = async (job) => {
     const values = {

@@ -23,10 +23,29 @@ export async function openPostgresStore(
   relaxedPool.on('error', () => {});
   const relaxedDb = drizzle(relaxedPool, { schema }) as unknown as Db;
   const hot = new HotQueries(pgRunner(pool));
+  // A transaction runs on one pooled connection: its ORM and hot statements are bound to it once.
+  const perClient = new WeakMap<pg.PoolClient, { db: Db; hot: HotQueries }>();
   const relaxedHot = new HotQueries(pgRunner(relaxedPool));
   return {
     kind: 'postgres',
-    tx: (fn) => db.transaction((tx) => fn(createRepos(tx as unknown as Db))),
+    async tx(fn) {
+      const client = await pool.connect();
+      let bound = perClient.get(client);
+      if (!bound) perClient.set(client, (bound = { db: drizzle(client, { schema }) as unknown as Db, hot: new HotQueries(pgRunner(client)) }));
+      let broken: Error | undefined;
+      try {
+        await client.query('begin');
+        const out = await fn(createRepos(bound.db, bound.hot));
+        await client.query('commit');
+        return out;
+      } catch (err) {
+        await client.query('rollback').catch((e: Error) => (broken = e));
+        throw err;
+      } finally {
+        // A connection that could not roll back is closed, not reused.
+        client.release(broken);
+      }
+    },
     read: (fn) => fn(createRepos(db, hot)),
     relaxed: (fn) => fn(createRepos(relaxedDb, relaxedHot)),
     async ping() {
@@ -49,10 +68,10 @@ export async function openPostgresStore(
 }
 
 /** Named statements: node-postgres prepares each once per connection. */
-function pgRunner(pool: pg.Pool): SqlRunner {
+function pgRunner(target: pg.Pool | pg.PoolClient): SqlRunner {
   return {
     async query(name, text, values) {
-      return (await pool.query({ name, text, values })).rows;
+      return (await target.query({ name, text, values })).rows;
     },
   };
 }

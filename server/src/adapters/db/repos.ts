@@ -21,14 +21,8 @@ export function createRepos(db: Db, hot: HotQueries = new HotQueries(drizzleRunn
         const [row] = await db.insert(t.users).values(user).returning();
         return toUser(row!);
       },
-      async get(id) {
-        const [row] = await db.select().from(t.users).where(eq(t.users.id, id));
-        return row ? toUser(row) : null;
-      },
-      async getForUpdate(id) {
-        const [row] = await db.select().from(t.users).where(eq(t.users.id, id)).for('update');
-        return row ? toUser(row) : null;
-      },
+      get: (id) => hot.getUser(id),
+      getForUpdate: (id) => hot.getUserForUpdate(id),
       async update(id, patch) {
         const [row] = await db.update(t.users).set(patch).where(eq(t.users.id, id)).returning();
         return row ? toUser(row) : null;
@@ -36,27 +30,7 @@ export function createRepos(db: Db, hot: HotQueries = new HotQueries(drizzleRunn
     },
 
     ledger: {
-      async apply(entry) {
-        // Insert first: a concurrent twin with the same key waits on the unique index, then does nothing.
-        const inserted = await db
-          .insert(t.ledgerEntries)
-          .values(entry)
-          .onConflictDoNothing({ target: t.ledgerEntries.idemKey })
-          .returning({ id: t.ledgerEntries.id });
-        if (inserted.length === 0) return { outcome: 'duplicate' };
-        // The guarded update is the balance check: it cannot pass zero however many run at once.
-        const [row] = await db
-          .update(t.users)
-          .set({ credits: sql`${t.users.credits} + ${entry.amount}` })
-          .where(and(eq(t.users.id, entry.userId), sql`${t.users.credits} + ${entry.amount} >= 0`))
-          .returning({ credits: t.users.credits });
-        if (!row) {
-          await db.delete(t.ledgerEntries).where(eq(t.ledgerEntries.id, inserted[0]!.id));
-          const [user] = await db.select({ credits: t.users.credits }).from(t.users).where(eq(t.users.id, entry.userId));
-          return { outcome: 'insufficient', balance: user?.credits ?? 0 };
-        }
-        return { outcome: 'applied', balance: row.credits };
-      },
+      apply: (entry) => hot.applyLedger(entry),
       async listForUser(userId, limit, beforeId) {
         const where = beforeId === undefined
           ? eq(t.ledgerEntries.userId, userId)
@@ -72,26 +46,12 @@ export function createRepos(db: Db, hot: HotQueries = new HotQueries(drizzleRunn
 
     jobs: {
       insert: (job) => hot.insert(job),
-      async get(id) {
-        const [row] = await db.select().from(t.jobs).where(eq(t.jobs.id, id));
-        return row ? toJob(row) : null;
-      },
-      async getForUpdate(id) {
-        const [row] = await db.select().from(t.jobs).where(eq(t.jobs.id, id)).for('update');
-        return row ? toJob(row) : null;
-      },
+      get: (id) => hot.get(id),
+      getForUpdate: (id) => hot.getForUpdate(id),
       claim: (...args) => hot.claim(...args),
       finishStep: (input) => hot.finishStep(input),
       claimAhead: (input) => hot.claimAhead(input),
-      async update(id, patch, from) {
-        const where = from ? and(eq(t.jobs.id, id), inArray(t.jobs.status, [...from])) : eq(t.jobs.id, id);
-        const [row] = await db
-          .update(t.jobs)
-          .set({ ...(patch as Partial<typeof t.jobs.$inferInsert>), updatedAt: new Date() })
-          .where(where)
-          .returning();
-        return row ? toJob(row) : null;
-      },
+      update: (id, patch, from) => hot.update(id, patch, from),
       async list(q) {
         const conds: SQL[] = [];
         if (q.userId) conds.push(eq(t.jobs.userId, q.userId));
@@ -265,7 +225,8 @@ function drizzleRunner(db: Db): SqlRunner {
     async query(_name, text, values) {
       const parts = text.split(/\$(\d+)/);
       const query = sql.empty();
-      parts.forEach((part, i) => query.append(i % 2 ? sql`${values[Number(part) - 1]}` : sql.raw(part)));
+      // sql.param: an array stays one parameter (a bare array in a template becomes a list).
+      parts.forEach((part, i) => query.append(i % 2 ? sql`${sql.param(values[Number(part) - 1])}` : sql.raw(part)));
       const result = (await db.execute(query)) as unknown as { rows: Record<string, unknown>[] };
       return result.rows;
     },
