@@ -37,7 +37,8 @@ export async function createTestPlatform(
   opts: Partial<BuildOptions> & { env?: Record<string, string>; startWorker?: boolean } = {},
 ): Promise<TestPlatform> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mf-test-'));
-  const db = serverMode ? await createTestDatabase(process.env.DATABASE_URL!) : null;
+  // Read now, not at import: the benchmark switches modes within one process.
+  const db = process.env.DATABASE_URL && process.env.REDIS_URL ? await createTestDatabase(process.env.DATABASE_URL) : null;
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
     PUBLIC_URL: 'http://mediaforge.test',

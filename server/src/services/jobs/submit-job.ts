@@ -5,7 +5,6 @@ import type { Job, JsonObject, Repos } from '../../core/ports/store';
 import { chargeJob } from '../credits/ledger';
 import type { Deps } from '../deps';
 import { enqueueJob } from './enqueue';
-import { publishJob } from './job-events';
 import type { QuotaHold } from './quota-hold';
 
 export interface SubmitJobInput {
@@ -84,7 +83,7 @@ export async function submitJob(deps: Deps, s: SubmitJobInput): Promise<Job> {
   const simple = !s.cost && !s.items?.length && s.maxActivePerUser === undefined && !s.entity && !s.daily;
   const run = (repos: Repos) => submitJobTx(repos, deps, s, deps.clock.now());
   const job = simple ? await deps.store.read(run) : await deps.store.tx(run);
-  await publishJob(deps, job);
+  // No event: nobody can be listening to a job that did not exist; its first event is its claim.
   await enqueueJob(deps, job);
   return job;
 }
