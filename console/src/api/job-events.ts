@@ -1,12 +1,8 @@
 import { ensureToken } from './client';
+import type { components } from './schema';
 
-export interface JobEvent {
-  jobId: string;
-  status: string;
-  progress: number;
-  step?: string;
-  message?: string;
-}
+/** One event of a job's stream, typed from the server's OpenAPI document. */
+export type JobEvent = components['schemas']['JobEvent'];
 
 /**
  * Follows a job's Server-Sent Events. EventSource cannot send a bearer token, so this reads the

@@ -357,13 +357,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description text/event-stream of `job` events */
+                /** @description text/event-stream of `job` events, each `data:` a JobEvent */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "text/event-stream": string;
+                        "text/event-stream": components["schemas"]["JobEvent"];
                     };
                 };
                 /** @description Invalid request */
@@ -1198,6 +1198,14 @@ export interface components {
             height: number | null;
             durationSec: number | null;
             url: string;
+        };
+        JobEvent: {
+            jobId: string;
+            status: components["schemas"]["JobStatus"];
+            progress: number;
+            step?: string;
+            message?: string;
+            at: string;
         };
         LedgerEntry: {
             id: number;

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import type { JobEvent } from '../core/ports/events';
 import { JOB_STATUSES } from '../core/jobs/job-status';
 
 export const ErrorSchema = z
@@ -23,6 +24,18 @@ export const UserSchema = z
   .openapi('User');
 
 export const JobStatusSchema = z.enum(JOB_STATUSES).openapi('JobStatus');
+
+/** One `data:` line of a job's event stream; the console takes its type from here. */
+export const JobEventSchema = z
+  .object({
+    jobId: z.string(),
+    status: JobStatusSchema,
+    progress: z.number(),
+    step: z.string().optional(),
+    message: z.string().optional(),
+    at: z.string(),
+  })
+  .openapi('JobEvent') satisfies z.ZodType<JobEvent>;
 
 export const AssetSchema = z
   .object({

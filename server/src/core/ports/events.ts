@@ -1,7 +1,8 @@
+import type { JobStatus } from '../jobs/job-status';
 /** Job progress published to subscribers (SSE) across processes. */
 export interface JobEvent {
   jobId: string;
-  status: string;
+  status: JobStatus;
   progress: number;
   step?: string;
   message?: string;

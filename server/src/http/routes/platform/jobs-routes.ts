@@ -12,7 +12,7 @@ import { jsonBody, renderedOnce } from '../../rendered-json';
 import { jobDetailView, jobSummary } from '../../job-views';
 import { requireUser } from '../../middleware/auth';
 import type { Platform } from '../../platform';
-import { bearerSecurity, errorResponses, ErrorSchema, JobDetailSchema, JobStatusSchema, JobSummarySchema } from '../../schemas';
+import { bearerSecurity, errorResponses, ErrorSchema, JobDetailSchema, JobEventSchema, JobStatusSchema, JobSummarySchema } from '../../schemas';
 
 const JobId = z.object({ id: z.string().min(1).max(100) });
 
@@ -46,7 +46,7 @@ const events = createRoute({
   method: 'get', path: '/v1/jobs/{id}/events', tags: ['jobs'], security: bearerSecurity,
   summary: 'Server-Sent Events of progress and status until the job ends',
   request: { params: JobId },
-  responses: { 200: { description: 'text/event-stream of `job` events', content: { 'text/event-stream': { schema: z.string() } } }, ...errorResponses },
+  responses: { 200: { description: 'text/event-stream of `job` events, each `data:` a JobEvent', content: { 'text/event-stream': { schema: JobEventSchema } } }, ...errorResponses },
 });
 
 const cancel = createRoute({
