@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { ACTIVE_STATUSES, type JobStatus } from '../../core/jobs/job-status';
 import type { Asset, Job, JobItem, JobStep, LedgerEntry, Repos, Upload, User } from '../../core/ports/store';
@@ -13,7 +13,7 @@ const toJob = (r: typeof t.jobs.$inferSelect): Job => r as unknown as Job;
 const toEntry = (r: typeof t.ledgerEntries.$inferSelect): LedgerEntry => r as LedgerEntry;
 const toAsset = (r: typeof t.assets.$inferSelect): Asset => r as unknown as Asset;
 
-/** `hot`: the engine's per-job statements, on the store's fastest path to the same database. */
+/** `hot`: the per-request statements in plain SQL, on the store's fastest path to the same database. */
 export function createRepos(db: Db, hot: HotQueries = new HotQueries(drizzleRunner(db))): Repos {
   return {
     users: {
