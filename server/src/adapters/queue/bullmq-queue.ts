@@ -34,10 +34,11 @@ interface Consumer {
 }
 
 /**
- * BullMQ on Redis; messages carry ids (and a first run's small job snapshot). A run is deduplicated by a BullMQ deduplication id
- * `${jobId}.${run}` rather than a custom job id: the dedup key lives while the message is waiting,
- * delayed or active and goes when it finishes, so a run that failed before its claim can be enqueued
- * again by the reconciler (a custom id would keep blocking it while the failed job is retained).
+ * BullMQ on Redis; messages carry ids (and a first run's small job snapshot). A run is
+ * deduplicated by a BullMQ deduplication id `${jobId}.${run}` rather than a custom job id: the
+ * dedup key lives while the message is waiting, delayed or active and goes when it finishes, so a
+ * run that failed before its claim can be enqueued again by the reconciler (a custom id would keep
+ * blocking it while the failed job is retained).
  */
 export class BullmqQueue implements JobQueue {
   readonly kind = 'bullmq' as const;
