@@ -11,7 +11,9 @@ import type { Logger } from '../services/deps';
 import { createTestDatabase } from './test-database';
 import { BullmqQueue } from '../adapters/queue/bullmq-queue';
 
-export const serverMode = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
+/** Read when called: the benchmark switches modes within one process. */
+const inServerMode = () => Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
+export const serverMode = inServerMode();
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -37,8 +39,7 @@ export async function createTestPlatform(
   opts: Partial<BuildOptions> & { env?: Record<string, string>; startWorker?: boolean } = {},
 ): Promise<TestPlatform> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mf-test-'));
-  // Read now, not at import: the benchmark switches modes within one process.
-  const db = process.env.DATABASE_URL && process.env.REDIS_URL ? await createTestDatabase(process.env.DATABASE_URL) : null;
+  const db = inServerMode() ? await createTestDatabase(process.env.DATABASE_URL!) : null;
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
     PUBLIC_URL: 'http://mediaforge.test',

@@ -9,7 +9,7 @@ export interface SqlRunner {
 /** A row of `jobs` as the driver returns it (jsonb parsed, timestamptz as Date). */
 type JobRow = Record<string, unknown>;
 
-export function jobFromRow(r: JobRow): Job {
+function jobFromRow(r: JobRow): Job {
   return {
     id: r.id as string,
     userId: r.user_id as string,
@@ -145,15 +145,30 @@ function toParam(kind: keyof typeof CAST, value: unknown): unknown {
   return value;
 }
 
+/** UPDATE texts by the patch's key set, shared by every connection: a handful of shapes, each built once. */
+const updateStatements = new Map<string, { name: string; text: string; keys: (keyof JobPatch)[] }>();
+
+function updateStatement(keys: (keyof JobPatch)[], guarded: boolean) {
+  const shape = `${keys.join(',')}|${guarded ? 'from' : ''}`;
+  let statement = updateStatements.get(shape);
+  if (!statement) {
+    const sets = keys.map((k, i) => `${PATCH_COLUMNS[k].column} = $${i + 2}${CAST[PATCH_COLUMNS[k].kind]}`);
+    sets.push('updated_at = now()');
+    const guard = guarded ? ` and status = any($${keys.length + 2}::text[])` : '';
+    const text = `update jobs set ${sets.join(', ')} where id = $1${guard} returning *`;
+    // Named after the text: every connection that sees this shape prepares it under the same name.
+    statement = { name: `mf_jobs_update_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text, keys };
+    updateStatements.set(shape, statement);
+  }
+  return statement;
+}
+
 /**
  * The statements every request or job runs (jobs, users, the ledger) in plain SQL: one round trip
  * each, prepared once per connection where the driver can, and mapped without an ORM in between.
  * The query builder cost more CPU than the database did on these paths.
  */
 export class HotQueries {
-  /** UPDATE texts by the patch's key set: a handful of shapes, each prepared once. */
-  private readonly updates = new Map<string, { name: string; text: string; keys: (keyof JobPatch)[] }>();
-
   constructor(private readonly sql: SqlRunner) {}
 
   getUser: Repos['users']['get'] = async (id) => {
@@ -190,17 +205,7 @@ export class HotQueries {
 
   update: JobsRepo['update'] = async (id, patch, from) => {
     const keys = (Object.keys(patch) as (keyof JobPatch)[]).filter((k) => patch[k] !== undefined && k in PATCH_COLUMNS).sort();
-    const shape = `${keys.join(',')}|${from ? 'from' : ''}`;
-    let statement = this.updates.get(shape);
-    if (!statement) {
-      const sets = keys.map((k, i) => `${PATCH_COLUMNS[k].column} = $${i + 2}${CAST[PATCH_COLUMNS[k].kind]}`);
-      sets.push('updated_at = now()');
-      const guard = from ? ` and status = any($${keys.length + 2}::text[])` : '';
-      const text = `update jobs set ${sets.join(', ')} where id = $1${guard} returning *`;
-      // Named after the text: every connection that sees this shape prepares it under the same name.
-      statement = { name: `mf_jobs_update_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text, keys };
-      this.updates.set(shape, statement);
-    }
+    const statement = updateStatement(keys, from !== undefined);
     const values: unknown[] = [id, ...statement.keys.map((k) => toParam(PATCH_COLUMNS[k].kind, patch[k]))];
     if (from) values.push([...from]);
     const [row] = await this.sql.query(statement.name, statement.text, values);

@@ -11,7 +11,7 @@ export interface AuthVars {
 }
 
 function bearer(header: string | undefined): string | null {
-  // Checked on every request: a prefix test before the full pattern.
+  // `Bearer <token>`, parsed by hand: it runs on every request.
   if (!header || header.length < 8 || header.slice(0, 6).toLowerCase() !== 'bearer' || !/\s/.test(header[6]!)) return null;
   const token = header.slice(7).trim();
   return token && !/\s/.test(token) ? token : null;
