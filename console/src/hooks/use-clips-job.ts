@@ -21,13 +21,17 @@ export function useClipsJob(jobId: string) {
   // Follow the stream while the job runs; reconnecting on every progress event would be wasteful.
   const live = status !== undefined && !ENDED.includes(status);
 
+  // An ended job may have refunded credits: read the balance again, also when the job had already
+  // ended by the page's first read (then no event ever arrives).
+  const ended = status !== undefined && ENDED.includes(status);
+  useEffect(() => {
+    if (ended) void client.invalidateQueries({ queryKey: ['me'] });
+  }, [ended, client]);
+
   useEffect(() => {
     if (!live) return;
     const abort = new AbortController();
-    const refresh = () => {
-      void client.invalidateQueries({ queryKey: ['clips-job', jobId] });
-      void client.invalidateQueries({ queryKey: ['me'] });
-    };
+    const refresh = () => void client.invalidateQueries({ queryKey: ['clips-job', jobId] });
     followJob(jobId, (e) => {
       client.setQueryData(['clips-job', jobId], (old: ClipsJob | undefined) => (old ? { ...old, status: e.status, progress: e.progress } : old));
       if (ENDED.includes(e.status)) refresh();
