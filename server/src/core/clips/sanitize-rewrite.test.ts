@@ -63,6 +63,7 @@ describe('sanitizeRewrite on invisible and compatibility characters (issue 7 §5
     ['a fullwidth at, dot and letters', 'ｈｏｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ'],
     ['a small commercial at', 'hong\uFE6Bexample.com'],
     ['mathematical letters', '𝗵𝗼𝗻𝗴@𝗲𝘅𝗮𝗺𝗽𝗹𝗲.𝗰𝗼𝗺'],
+    ['a long local part', `${'a'.repeat(100)}.b@example.com`],
   ])('removes an e-mail address with %s', (_, email) => {
     const r = sanitizeRewrite(`메일은 ${email} 입니다`);
     expect(r.removed).toEqual({ ...NONE, emails: 1 });

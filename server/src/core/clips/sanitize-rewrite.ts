@@ -13,7 +13,9 @@ export interface SanitizedRewrite {
 // dropped, every decimal digit ASCII), so "０１０－１２３４－５６７８" and "ig\u2060nore" are caught too.
 // Dashes NFKC leaves alone (‐ ‒ – — ― −) still separate digit groups.
 const DASH = '\\-\\u2010-\\u2015\\u2212';
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+// The local part starts where no local-part character precedes it: a long run without an @ is then
+// scanned once, not once per starting position (that was quadratic: 20,000 letters took 1.4 s).
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 // Korean resident registration number: YYMMDD-NNNNNNN (hyphen optional).
 const RESIDENT_NUMBER = new RegExp(`\\b\\d{6}\\s*[${DASH}]?\\s*[1-8]\\d{6}\\b`, 'g');
 // Phone numbers: Korean mobile/landline and international forms with 9+ digits.
