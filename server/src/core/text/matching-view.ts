@@ -19,7 +19,7 @@ const TAG_FLAG = /^\u{1F3F4}\uFE0F?[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]{2,6}
 const VIEW_DROP = /[\p{M}\p{Default_Ignorable_Code_Point}\0-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]|\p{Cs}/gu;
 const NON_ASCII_DIGIT = /(?![0-9])\p{Nd}/gu;
 
-/** One grapheme cluster of the original and the range `[viewStart, viewEnd)` of the view it became. */
+/** One cluster of the original and the range `[viewStart, viewEnd)` of the view it became. */
 interface Cluster {
   text: string;
   viewStart: number;
