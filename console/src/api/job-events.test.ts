@@ -4,11 +4,15 @@ import { tokenStore } from './client';
 
 afterEach(() => vi.unstubAllGlobals());
 
-function sseResponse(chunks: string[]): Response {
+function sseResponse(chunks: string[], { fail = false } = {}): Response {
+  const left = [...chunks];
+  // One chunk per read, then the end: a failing stream errors only after its chunks were read.
   const body = new ReadableStream<Uint8Array>({
-    start(c) {
-      for (const chunk of chunks) c.enqueue(new TextEncoder().encode(chunk));
-      c.close();
+    pull(c) {
+      const chunk = left.shift();
+      if (chunk !== undefined) c.enqueue(new TextEncoder().encode(chunk));
+      else if (fail) c.error(new TypeError('network error'));
+      else c.close();
     },
   });
   return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
@@ -36,5 +40,43 @@ describe('followJob', () => {
     tokenStore.set('tok-1');
     vi.stubGlobal('fetch', vi.fn(async () => new Response('{}', { status: 502 })));
     await expect(followJob('j', () => {}, new AbortController().signal)).rejects.toThrow('502');
+  });
+
+  const event = (id: number, status: string, progress: number) =>
+    `event: job\ndata: {"jobId":"j","seq":${id},"status":"${status}","progress":${progress}}\nid: ${id}\n\n`;
+  const lastEventIds = (fetchMock: ReturnType<typeof vi.fn>) =>
+    fetchMock.mock.calls.map((call) => ((call as unknown as [string, RequestInit])[1].headers as Record<string, string>)['last-event-id']);
+
+  it('reconnects a stream that ended before the job did, naming the last event id, after the server\'s retry time', async () => {
+    tokenStore.set('tok-1');
+    const fetchMock = vi.fn()
+      .mockResolvedValueOnce(sseResponse(['retry: 1\n\n', event(5, 'running', 0.2), ': keep-alive\n\n']))
+      .mockResolvedValueOnce(sseResponse([event(7, 'running', 0.6)], { fail: true }))
+      .mockResolvedValueOnce(sseResponse(['retry: 1\r\n\r\n', event(9, 'completed', 1)]));
+    vi.stubGlobal('fetch', fetchMock);
+    const seen: JobEvent[] = [];
+    await followJob('j', (e) => seen.push(e), new AbortController().signal);
+    expect(seen.map((e) => [e.seq, e.status])).toEqual([[5, 'running'], [7, 'running'], [9, 'completed']]);
+    expect(lastEventIds(fetchMock)).toEqual([undefined, '5', '7']);
+  });
+
+  it('stops when a reconnect answers 204 (the job ended and nothing more will come)', async () => {
+    tokenStore.set('tok-1');
+    const fetchMock = vi.fn()
+      .mockResolvedValueOnce(sseResponse(['retry: 1\n\n', event(3, 'running', 0.5)]))
+      .mockResolvedValueOnce(new Response(null, { status: 204 }));
+    vi.stubGlobal('fetch', fetchMock);
+    await followJob('j', () => {}, new AbortController().signal);
+    expect(lastEventIds(fetchMock)).toEqual([undefined, '3']);
+  });
+
+  it('gives up after the reconnects it allows fail in a row, so the caller polls', async () => {
+    tokenStore.set('tok-1');
+    const fetchMock = vi.fn()
+      .mockResolvedValueOnce(sseResponse(['retry: 1\n\n', event(3, 'running', 0.5)]))
+      .mockRejectedValue(new TypeError('network error'));
+    vi.stubGlobal('fetch', fetchMock);
+    await expect(followJob('j', () => {}, new AbortController().signal, { maxReconnects: 2 })).rejects.toThrow('stream lost');
+    expect(lastEventIds(fetchMock)).toEqual([undefined, '3', '3']);
   });
 });

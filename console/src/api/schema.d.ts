@@ -345,11 +345,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-Sent Events of progress and status until the job ends */
+        /**
+         * Server-Sent Events of progress and status until the job ends
+         * @description Opens with `retry:` and the job's current state, then sends each change as a `job` event whose `id` is the job's `seq` (increasing per job) and closes after the job ended. A reconnect naming the last id it saw (the `Last-Event-ID` header, or `lastEventId` in the query) resumes after it: the current state if it changed since, then newer events only. Intermediate progress is not replayed. An ended job whose last state the client has seen answers 204.
+         */
         get: {
             parameters: {
-                query?: never;
-                header?: never;
+                query?: {
+                    /** @description Same as `Last-Event-ID`, for clients that cannot set headers; the header wins */
+                    lastEventId?: string;
+                };
+                header?: {
+                    /** @description The `id` of the last event received; not a number = absent */
+                    "last-event-id"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -357,7 +366,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description text/event-stream of `job` events, each `data:` a JobEvent */
+                /** @description text/event-stream of `job` events, each `data:` a JobEvent and `id:` its `seq` */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -365,6 +374,13 @@ export interface paths {
                     content: {
                         "text/event-stream": components["schemas"]["JobEvent"];
                     };
+                };
+                /** @description The job ended and the client has seen its last state: nothing more will come (an EventSource stops reconnecting) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Invalid request */
                 400: {
@@ -1201,6 +1217,8 @@ export interface components {
         };
         JobEvent: {
             jobId: string;
+            /** @description Increasing per job; the event's SSE `id`. A reconnect names it in `Last-Event-ID`. */
+            seq: number;
             status: components["schemas"]["JobStatus"];
             progress: number;
             step?: string;

@@ -29,6 +29,7 @@ export const JobStatusSchema = z.enum(JOB_STATUSES).openapi('JobStatus');
 export const JobEventSchema = z
   .object({
     jobId: z.string(),
+    seq: z.number().int().openapi({ description: 'Increasing per job; the event\'s SSE `id`. A reconnect names it in `Last-Event-ID`.' }),
     status: JobStatusSchema,
     progress: z.number(),
     step: z.string().optional(),

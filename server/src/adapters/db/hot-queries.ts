@@ -35,6 +35,7 @@ function jobFromRow(r: JobRow): Job {
     updatedAt: date(r.updated_at)!,
     startedAt: date(r.started_at),
     finishedAt: date(r.finished_at),
+    eventSeq: Number(r.event_seq),
   };
 }
 
@@ -42,9 +43,13 @@ const date = (v: unknown): Date | null => (v == null ? null : v instanceof Date 
 
 const INSERT = `insert into jobs (id, user_id, app, pipeline, status, run, input, state, history, entity_key, item_count)
   values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11)
-  returning created_at, updated_at, progress`;
+  returning created_at, updated_at, progress, event_seq`;
 
-const CLAIM = `update jobs set status = 'running', lease_owner = $3, lease_until = $4::timestamptz,
+// Every UPDATE of jobs sets this: a subscriber drops an event whose seq it has passed, so a write
+// that published without raising it would be lost to live clients (jobs-routes.ts, events).
+const BUMP = 'event_seq = event_seq + 1';
+
+const CLAIM = `update jobs set ${BUMP}, status = 'running', lease_owner = $3, lease_until = $4::timestamptz,
     started_at = coalesce(started_at, $5::timestamptz), updated_at = $5::timestamptz,
     history = history || jsonb_build_array(case when status = 'running'
       then jsonb_build_object('status', 'running', 'at', $6::text, 'note', 'resumed after lease expiry')
@@ -61,12 +66,12 @@ const STEP_UPSERT = `insert into job_steps (job_id, name, status, attempts, outp
 
 // The step row and the job row change together; a lost lease leaves both alone.
 const FINISH_STEP = `with step_upsert as (${STEP_UPSERT})
-  update jobs set progress = $9::real, updated_at = $11::timestamptz, trace = trace || $10::jsonb
+  update jobs set ${BUMP}, progress = $9::real, updated_at = $11::timestamptz, trace = trace || $10::jsonb
   where id = $1 and status = 'running' and lease_owner = $12 and exists (select 1 from step_upsert)
   returning *`;
 
 const FINISH_AND_COMPLETE = `with step_upsert as (${STEP_UPSERT})
-  update jobs set progress = $9::real, updated_at = $11::timestamptz, trace = trace || $10::jsonb,
+  update jobs set ${BUMP}, progress = $9::real, updated_at = $11::timestamptz, trace = trace || $10::jsonb,
     status = 'completed', result = $13::jsonb, lease_owner = null, lease_until = null, finished_at = $11::timestamptz,
     history = history || jsonb_build_array(jsonb_build_object('status', 'completed', 'at', $14::text))
   where id = $1 and status = 'running' and lease_owner = $12 and exists (select 1 from step_upsert)
@@ -77,7 +82,7 @@ const FINISH_AND_COMPLETE = `with step_upsert as (${STEP_UPSERT})
  * job row first, so the step rows are written only when the claim took.
  */
 const claimAhead = (complete: boolean) => `with claimed as (
-    update jobs set updated_at = $3::timestamptz, started_at = $3::timestamptz, trace = trace || $6::jsonb,
+    update jobs set ${BUMP}, updated_at = $3::timestamptz, started_at = $3::timestamptz, trace = trace || $6::jsonb,
       ${complete
         ? `status = 'completed', progress = 1, result = $7::jsonb, finished_at = $3::timestamptz,
            history = history || jsonb_build_array(jsonb_build_object('status', 'running', 'at', $4::text), jsonb_build_object('status', 'completed', 'at', $4::text))`
@@ -153,7 +158,7 @@ function updateStatement(keys: (keyof JobPatch)[], guarded: boolean) {
   let statement = updateStatements.get(shape);
   if (!statement) {
     const sets = keys.map((k, i) => `${PATCH_COLUMNS[k].column} = $${i + 2}${CAST[PATCH_COLUMNS[k].kind]}`);
-    sets.push('updated_at = now()');
+    sets.push('updated_at = now()', BUMP);
     const guard = guarded ? ` and status = any($${keys.length + 2}::text[])` : '';
     const text = `update jobs set ${sets.join(', ')} where id = $1${guard} returning *`;
     // Named after the text: every connection that sees this shape prepares it under the same name.
@@ -226,7 +231,7 @@ export class HotQueries {
       progress: Number(row!.progress), run: values.run, input: job.input, state: values.state, result: null, error: null,
       history: values.history, trace: [], entityKey: job.entityKey, itemCount: values.itemCount,
       leaseOwner: null, leaseUntil: null, wait: null, waitDeadline: null, nextPollAt: null,
-      createdAt: created, updatedAt: date(row!.updated_at)!, startedAt: null, finishedAt: null,
+      createdAt: created, updatedAt: date(row!.updated_at)!, startedAt: null, finishedAt: null, eventSeq: Number(row!.event_seq),
     };
   };
 

@@ -78,6 +78,9 @@ export const jobs = pgTable(
     updatedAt: ts('updated_at').notNull().defaultNow(),
     startedAt: ts('started_at'),
     finishedAt: ts('finished_at'),
+    // Raised by every UPDATE of the row (hot-queries.ts): the id of the job's Server-Sent Events,
+    // increasing per job across processes and restarts, so a reconnecting client resumes after it.
+    eventSeq: integer('event_seq').notNull().default(1),
   },
   (t) => [
     index('jobs_user_created').on(t.userId, t.createdAt, t.id),

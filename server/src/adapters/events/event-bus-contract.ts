@@ -6,7 +6,7 @@ import type { ListenerErrorReporter } from './deliver-all';
 export type BusPairFactory = (onListenerError: ListenerErrorReporter) => { sub: EventBus; pub: EventBus };
 
 // The bus carries any status: tests use labels of their own to tell events apart.
-export const jobEvent = (status: string, jobId = 'job_1'): JobEvent => ({ jobId, status: status as JobEvent['status'], progress: 0.5, at: new Date().toISOString() });
+export const jobEvent = (status: string, jobId = 'job_1'): JobEvent => ({ jobId, seq: 1, status: status as JobEvent['status'], progress: 0.5, at: new Date().toISOString() });
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {

@@ -2,6 +2,11 @@ import type { JobStatus } from '../jobs/job-status';
 /** Job progress published to subscribers (SSE) across processes. */
 export interface JobEvent {
   jobId: string;
+  /**
+   * The job's write sequence when this state was written: increasing per job across processes and
+   * restarts, the SSE `id`. Events may arrive out of order from several processes; the higher wins.
+   */
+  seq: number;
   status: JobStatus;
   progress: number;
   step?: string;

@@ -74,6 +74,8 @@ export interface Job {
   updatedAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** Raised by every write of the job; the id of its events (see `JobEvent.seq`). */
+  eventSeq: number;
 }
 
 export type StepStatus = 'running' | 'waiting' | 'done' | 'failed';

@@ -384,6 +384,8 @@ function jobFromSnapshot(id: string, run: number, s: JobSnapshot): Job {
     itemCount: s.itemCount, status: 'queued', progress: 0, result: null, error: null, history: [], trace: [],
     leaseOwner: null, leaseUntil: null, wait: null, waitDeadline: null, nextPollAt: null,
     createdAt, updatedAt: createdAt, startedAt: null, finishedAt: null,
+    // Never published: the claim that records these steps returns the row's own sequence.
+    eventSeq: 0,
   };
 }
 

@@ -11,6 +11,7 @@ export const jobChannel = (jobId: string) => `job:${jobId}`;
 export async function publishJob(deps: Pick<Deps, 'events' | 'log'>, job: Job, extra: Partial<JobEvent> = {}): Promise<void> {
   const event: JobEvent = {
     jobId: job.id,
+    seq: job.eventSeq,
     status: job.status,
     progress: job.progress,
     at: new Date().toISOString(),

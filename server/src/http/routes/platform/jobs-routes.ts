@@ -45,9 +45,32 @@ const get = createRoute({
 const events = createRoute({
   method: 'get', path: '/v1/jobs/{id}/events', tags: ['jobs'], security: bearerSecurity,
   summary: 'Server-Sent Events of progress and status until the job ends',
-  request: { params: JobId },
-  responses: { 200: { description: 'text/event-stream of `job` events, each `data:` a JobEvent', content: { 'text/event-stream': { schema: JobEventSchema } } }, ...errorResponses },
+  description: 'Opens with `retry:` and the job\'s current state, then sends each change as a `job` event whose `id` is the '
+    + 'job\'s `seq` (increasing per job) and closes after the job ended. A reconnect naming the last id it saw (the '
+    + '`Last-Event-ID` header, or `lastEventId` in the query) resumes after it: the current state if it changed since, then '
+    + 'newer events only. Intermediate progress is not replayed. An ended job whose last state the client has seen answers 204.',
+  request: {
+    params: JobId,
+    headers: z.object({ 'last-event-id': z.string().optional().openapi({ description: 'The `id` of the last event received; not a number = absent' }) }),
+    query: z.object({ lastEventId: z.string().optional().openapi({ description: 'Same as `Last-Event-ID`, for clients that cannot set headers; the header wins' }) }),
+  },
+  responses: {
+    200: { description: 'text/event-stream of `job` events, each `data:` a JobEvent and `id:` its `seq`', content: { 'text/event-stream': { schema: JobEventSchema } } },
+    204: { description: 'The job ended and the client has seen its last state: nothing more will come (an EventSource stops reconnecting)' },
+    ...errorResponses,
+  },
 });
+
+/** How long a client waits before reconnecting after the stream dropped (the SSE `retry:` field). */
+export const SSE_RETRY_MS = 2000;
+// A comment line this often keeps proxies from closing an idle stream.
+const KEEP_ALIVE_MS = 15_000;
+
+/** A `Last-Event-ID` as the seq it names; anything but a plain non-negative integer counts as absent. */
+function lastSeq(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\s*\d{1,15}\s*$/.test(value)) return undefined;
+  return Number(value);
+}
 
 const cancel = createRoute({
   method: 'post', path: '/v1/jobs/{id}/cancel', tags: ['jobs'], security: bearerSecurity,
@@ -86,6 +109,11 @@ export function jobsRoutes(platform: Platform) {
 
   r.openapi(events, async (c) => {
     const job = await getJob(deps, c.get('actor'), c.req.valid('param').id);
+    const named = lastSeq(c.req.valid('header')['last-event-id'] ?? c.req.valid('query').lastEventId);
+    // An ended job has nothing after the state the client saw; 204 tells an EventSource to stop reconnecting.
+    if (named !== undefined && isTerminal(job.status) && named >= job.eventSeq) return c.body(null, 204);
+    // nginx and similar proxies buffer responses unless told not to; then no progress arrives until the end.
+    c.header('X-Accel-Buffering', 'no');
     return streamSSE(c, async (stream) => {
       let closed = false;
       let wake: () => void = () => {};
@@ -99,25 +127,34 @@ export function jobsRoutes(platform: Platform) {
         wake();
       });
       try {
+        await stream.write(`retry: ${SSE_RETRY_MS}\n\n`);
         // The current state first, read after subscribing so no transition falls between the two.
         const current = await deps.store.read((r2) => r2.jobs.get(job.id));
-        let id = 0;
-        const send = (e: JobEvent) => stream.writeSSE({ event: 'job', id: String(++id), data: JSON.stringify(e) });
-        if (current) await send({ jobId: current.id, status: current.status, progress: current.progress, at: new Date().toISOString() });
+        // The highest seq the client has. One it cannot have had (a job's seq never goes back) gets the current state.
+        let seen = named !== undefined && current && named <= current.eventSeq ? named : 0;
+        // Events come from several processes and may cross: send only what is newer than what the client has.
+        const send = async (e: JobEvent) => {
+          if (e.seq <= seen) return;
+          seen = e.seq;
+          await stream.writeSSE({ event: 'job', id: String(e.seq), data: JSON.stringify(e) });
+        };
+        if (current) {
+          await send({ jobId: current.id, seq: current.eventSeq, status: current.status, progress: current.progress, at: current.updatedAt.toISOString() });
+        }
         let ended = current ? isTerminal(current.status) : true;
         while (!ended && !closed) {
           if (queue.length === 0) {
             await new Promise<void>((resolve) => {
               wake = resolve;
-              // A comment line every 15 s keeps proxies from closing an idle stream.
-              setTimeout(resolve, 15_000).unref();
+              setTimeout(resolve, KEEP_ALIVE_MS).unref();
             });
             if (queue.length === 0 && !closed) await stream.write(': keep-alive\n\n');
             continue;
           }
           const e = queue.shift()!;
           await send(e);
-          ended = isTerminal(e.status as never);
+          // A terminal event is the last state even when it came late and was not sent: ended states are final.
+          ended = isTerminal(e.status);
         }
       } finally {
         await unsubscribe();

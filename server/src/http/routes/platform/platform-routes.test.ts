@@ -123,7 +123,7 @@ describe('jobs', () => {
     await readUntil('"status":"cancelled"');
     const { done } = await reader.read();
     expect(done).toBe(true);
-    expect(text).toMatch(/event: job\ndata: \{.*"status":"waiting".*\}\nid: 1\n/);
+    expect(text).toMatch(/event: job\ndata: \{"jobId":"[^"]+","seq":(\d+),"status":"waiting".*\}\nid: \1\n/);
   });
 
   it('cancels with a refund of work not done; another user cannot', async () => {

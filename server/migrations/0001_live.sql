@@ -1,0 +1,1 @@
+ALTER TABLE "jobs" ADD COLUMN "event_seq" integer DEFAULT 1 NOT NULL;
