@@ -67,6 +67,10 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     leaseMs: config.env.JOB_LEASE_MS,
     mediaUrlTtlSec: 3600,
     uploadUrlTtlSec: 60,
+    uploadsPerHour: config.env.UPLOADS_PER_HOUR,
+    uploadBytesPerHour: config.env.UPLOAD_MB_PER_HOUR * 1024 * 1024,
+    uploadPendingGraceSec: 600,
+    uploadUnusedTtlSec: 24 * 3600,
     ...opts.settings,
   };
   const deps: Deps = {

@@ -26,6 +26,12 @@ export interface Settings {
   /** How long a signed media URL handed to a browser stays valid. */
   mediaUrlTtlSec: number;
   uploadUrlTtlSec: number;
+  /** Presigned uploads a user may ask for per hour, in count and declared bytes. */
+  uploadsPerHour: number;
+  uploadBytesPerHour: number;
+  /** Unused uploads are deleted: pending ones this long after their URL expired, verified ones no job names after this long. */
+  uploadPendingGraceSec: number;
+  uploadUnusedTtlSec: number;
 }
 
 /** Everything a service or step may use, wired once by the composition. */
