@@ -179,8 +179,8 @@ export function createRepos(db: Db, hot: HotQueries = new HotQueries(drizzleRunn
         const [row] = await db.select().from(t.uploads).where(eq(t.uploads.key, key));
         return (row as Upload | undefined) ?? null;
       },
-      async markVerified(key, facts) {
-        await db.update(t.uploads).set({ ...facts, status: 'verified', verifiedAt: new Date() }).where(eq(t.uploads.key, key));
+      async markVerified(key, facts, at) {
+        await db.update(t.uploads).set({ ...facts, status: 'verified', verifiedAt: at }).where(eq(t.uploads.key, key));
       },
       async markRejected(key, reason) {
         await db.update(t.uploads).set({ status: 'rejected', rejectReason: reason }).where(and(eq(t.uploads.key, key), eq(t.uploads.status, 'pending')));

@@ -255,9 +255,10 @@ export interface Repos {
     get(key: { scope: string; subject: string; window: string }): Promise<number>;
   };
   uploads: {
-    insert(upload: Pick<Upload, 'key' | 'userId' | 'mime' | 'declaredSize'>): Promise<void>;
+    /** `createdAt` from the service's clock, which the sweeper's cut-offs are measured against. */
+    insert(upload: Pick<Upload, 'key' | 'userId' | 'mime' | 'declaredSize' | 'createdAt'>): Promise<void>;
     get(key: string): Promise<Upload | null>;
-    markVerified(key: string, facts: { size: number; sha256: string; width: number; height: number }): Promise<void>;
+    markVerified(key: string, facts: { size: number; sha256: string; width: number; height: number }, at: Date): Promise<void>;
     /** Records why the bytes were refused; only a pending upload can become rejected. */
     markRejected(key: string, reason: string): Promise<void>;
     /** A pending or verified upload whose object was deleted unused. */

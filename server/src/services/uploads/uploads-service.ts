@@ -22,7 +22,7 @@ export async function presignUpload(deps: Deps, userId: string, mime: ImageMime,
   const key = `uploads/${userId}/${now.getTime()}_${randomBytes(8).toString('hex')}.${UPLOAD_MIME_EXT[mime]}`;
   await deps.store.tx(async (r) => {
     await countUpload(r, deps.settings, userId, size, now);
-    await r.uploads.insert({ key, userId, mime, declaredSize: size });
+    await r.uploads.insert({ key, userId, mime, declaredSize: size, createdAt: now });
   });
   const uploadUrl = await deps.storage.presignPut({ key, contentType: mime, size, expiresInSec: deps.settings.uploadUrlTtlSec });
   return { key, uploadUrl, publicUrl: deps.storage.publicUrl(key) };
@@ -63,7 +63,7 @@ export async function verifyOwnUpload(deps: Deps, userId: string, url: string): 
 
   try {
     const facts = await examineUpload(deps, upload, url);
-    await deps.store.tx((r) => r.uploads.markVerified(key, facts));
+    await deps.store.tx((r) => r.uploads.markVerified(key, facts, deps.clock.now()));
     return { ...upload, ...facts, status: 'verified' };
   } catch (err) {
     const reason = err instanceof PhotoRefused ? err.message : refusalOf(err, url);
