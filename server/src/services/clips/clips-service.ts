@@ -12,7 +12,6 @@ import type { QuotaHold } from '../jobs/quota-hold';
 import { mustTransition } from '../jobs/transition';
 import { verifyOwnUpload } from '../uploads/uploads-service';
 import { newJobId } from '../jobs/submit-job';
-import { PLAN_LIMITS } from '../identity/plan-limits';
 
 export const CLIPS_APP = 'clips';
 export const clipsPipelineFor = (mode: ClipMode) => (mode === 'trailer' ? 'clips.trailer' : 'clips.clips');
@@ -70,7 +69,7 @@ export async function confirmDraft(deps: Deps, actor: Actor, input: ConfirmInput
     }
     // The plan's running-job limit: the user's row lock serialises this user's count-then-queue.
     const user = await repos.users.getForUpdate(draft.userId);
-    const { runningJobs } = PLAN_LIMITS[user?.plan ?? 'free'].clips;
+    const { runningJobs } = deps.settings.planLimits[user?.plan ?? 'free'].clips;
     if ((await repos.jobs.countActive({ userId: draft.userId, app: CLIPS_APP })) >= runningJobs) {
       throw new AppError('rate_limited', 'CONCURRENCY_LIMIT', `Too many running jobs (${runningJobs} at a time on the ${user?.plan ?? 'free'} plan)`, { limit: runningJobs }, 10);
     }

@@ -13,12 +13,15 @@ export interface ClipsPlanLimits {
  * What each plan allows, per app. Only limits that are enforced are listed here: /v1/me shows
  * them, and an app that arrives adds its own entry with its enforcement.
  */
-export const PLAN_LIMITS: Record<Plan, { clips: ClipsPlanLimits }> = {
+export type PlanLimitsTable = Record<Plan, { clips: ClipsPlanLimits }>;
+
+/** The defaults; composition puts them in Settings.planLimits (a benchmark may lift them). */
+export const PLAN_LIMITS: PlanLimitsTable = {
   free: { clips: { runningJobs: 1, quickPerDay: QUICK_PER_DAY } },
   pro: { clips: { runningJobs: 3, quickPerDay: QUICK_PER_DAY } },
 };
 
 /** The limits /v1/me lists: the plan's, plus the hourly upload limits every plan shares (settings). */
-export function limitsFor(plan: Plan, settings: Pick<Settings, 'uploadsPerHour' | 'uploadBytesPerHour'>) {
-  return { clips: { ...PLAN_LIMITS[plan].clips, uploadsPerHour: settings.uploadsPerHour, uploadBytesPerHour: settings.uploadBytesPerHour } };
+export function limitsFor(plan: Plan, settings: Pick<Settings, 'planLimits' | 'uploadsPerHour' | 'uploadBytesPerHour'>) {
+  return { clips: { ...settings.planLimits[plan].clips, uploadsPerHour: settings.uploadsPerHour, uploadBytesPerHour: settings.uploadBytesPerHour } };
 }
