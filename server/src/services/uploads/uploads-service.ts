@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError, invalid } from '../../core/errors/app-error';
-import { hourWindow } from '../../core/quotas/day-window';
+import { hourWindow, secondsUntilNextHour } from '../../core/quotas/day-window';
 import { InvalidMediaError, type ImageMime } from '../../core/ports/media';
 import type { Repos, Upload } from '../../core/ports/store';
 import type { Deps, Settings } from '../deps';
@@ -31,7 +31,7 @@ export async function presignUpload(deps: Deps, userId: string, mime: ImageMime,
 /** Takes one upload and `size` bytes from the user's hourly allowance, or throws 429 with Retry-After. */
 async function countUpload(r: Repos, settings: Settings, userId: string, size: number, now: Date): Promise<void> {
   const window = hourWindow(now);
-  const retryAfter = 3600 - Math.floor((now.getTime() % 3_600_000) / 1000);
+  const retryAfter = secondsUntilNextHour(now);
   if (!(await r.counters.incrementIfBelow({ scope: 'uploads.count', subject: userId, window }, 1, settings.uploadsPerHour))) {
     throw new AppError('rate_limited', 'UPLOAD_LIMIT', `Upload limit reached (${settings.uploadsPerHour} uploads/hour)`, {}, retryAfter);
   }
