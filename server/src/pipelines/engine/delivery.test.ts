@@ -30,6 +30,21 @@ const pipelines: PipelineDef[] = [
     }],
   },
   {
+    // Completes with item 1 failed after its output was stored.
+    id: 't.mixed', app: 'test',
+    steps: [{
+      name: 'make', weight: 1,
+      run: async (ctx) => {
+        await ctx.saveAsset({ slot: 'summary', kind: 'document', body: Buffer.from('summary'), mime: 'text/plain', ext: 'txt' });
+        for (const item of await ctx.items()) {
+          await ctx.saveAsset({ slot: `item_${item.idx}`, item: item.idx, kind: 'image', body: Buffer.from(`item ${item.idx}`), mime: 'image/png', ext: 'png' });
+          await ctx.settleItem(item.idx, item.idx === 1 ? { error: { code: 'BLOCKED', message: 'content guard' } } : { output: { n: item.idx } });
+        }
+        return { output: null };
+      },
+    }],
+  },
+  {
     // A step still in flight when its job is cancelled: it tries to save its output afterwards.
     id: 't.late', app: 'test',
     steps: [{
@@ -103,6 +118,19 @@ describe('per-item delivery', () => {
     await expect(submitJob(t.deps, { userId: user.userId, app: 'test', pipeline: 't.items', input: {}, daily: { scope: 't.items', units: 1, limit: 1 } }))
       .rejects.toMatchObject({ code: 'DAILY_LIMIT' });
     gates.get(`${job.id}:items`)!();
+  });
+
+  it("a completed job delivers its own outputs and its done items', and deletes a failed item's", async () => {
+    const before = await balance();
+    const job = await submitJob(t.deps, { userId: user.userId, app: 'test', pipeline: 't.mixed', input: {}, items: [0, 1, 2].map(() => ({ input: {}, cost: 1 })) });
+    expect((await t.waitForJob(job.id, ['completed', 'failed'])).status).toBe('completed');
+    expect(await balance()).toBe(before - 2);
+    const view = await t.call('GET', `/v1/jobs/${job.id}`, { token: user.token });
+    expect(view.body.assets.map((a: { slot: string }) => a.slot).sort()).toEqual(['item_0', 'item_2', 'summary']);
+    for (const a of view.body.assets) expect(await download(a.url)).toBe(200);
+    for (let i = 0; i < 200 && objectsOf(job.id).length > 3; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(objectsOf(job.id)).toHaveLength(3);
+    expect((await t.deps.store.read((r) => r.assets.listForJob(job.id))).map((a) => a.slot).sort()).toEqual(['item_0', 'item_2', 'summary']);
   });
 
   it('gives the daily unit back when a job is cancelled before it delivered anything', async () => {

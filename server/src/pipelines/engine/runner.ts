@@ -228,7 +228,11 @@ export class PipelineRunner {
         progress: 1, result, leaseOwner: null, leaseUntil: null, finishedAt: this.deps.clock.now(),
       }, undefined, this.deps.clock.now());
     });
-    if (done) await publishJob(this.deps, done);
+    if (done) {
+      await publishJob(this.deps, done);
+      // Outputs of items that failed were refunded: their objects go too.
+      await purgeUndelivered(this.deps, done.id);
+    }
   }
 
   private context(
