@@ -69,7 +69,7 @@ let user: { token: string; userId: string };
 beforeAll(async () => {
   t = await createTestPlatform({ pipelines: (r) => pipelines.forEach((p) => r.register(p)) });
   user = await t.signUp();
-});
+}, 120_000);
 afterAll(async () => {
   for (const open of gates.values()) open();
   await t?.dispose();

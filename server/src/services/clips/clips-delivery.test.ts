@@ -45,7 +45,7 @@ beforeAll(async () => {
     },
   };
   t = await createTestPlatform({ overrides: { providers } });
-});
+}, 120_000);
 afterAll(async () => {
   for (const h of holds.values()) h.open();
   await t?.dispose();

@@ -10,7 +10,7 @@ let nowMs = Date.now();
 let t: TestPlatform;
 beforeAll(async () => {
   t = await createTestPlatform({ startWorker: false, clock: { now: () => new Date(nowMs) }, env: { UPLOADS_PER_HOUR: '5', UPLOAD_MB_PER_HOUR: '10' } });
-});
+}, 120_000);
 afterAll(async () => t?.dispose());
 
 const put = (url: string, body: Buffer, mime = 'image/jpeg') =>
