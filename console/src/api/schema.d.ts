@@ -71,13 +71,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["User"] & {
-                            limits: {
-                                concurrentJobs: number;
-                                ruleSlots: number;
-                                maxImagesPerJob: number;
-                                clipsQuickPerDay: number;
-                                galleryImagesPerDay: number;
-                            };
+                            limits: components["schemas"]["Limits"];
                         };
                     };
                 };
@@ -858,7 +852,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Upload URL */
+                /** @description Upload URL (single-use: a second PUT to it is refused) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -887,6 +881,15 @@ export interface paths {
                 };
                 /** @description userId is not the token user */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FlatError"];
+                    };
+                };
+                /** @description Upload limit reached: uploads or declared bytes per hour (see /v1/me limits); Retry-After says when */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1052,7 +1055,7 @@ export interface paths {
                         "application/json": components["schemas"]["FlatError"];
                     };
                 };
-                /** @description Daily free limit reached (1 Quick/day) */
+                /** @description Daily free limit reached (1 Quick/day), or the plan's running jobs are all in use (CONCURRENCY_LIMIT) */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1151,6 +1154,18 @@ export interface components {
                 message: string;
             } & {
                 [key: string]: unknown;
+            };
+        };
+        Limits: {
+            clips: {
+                /** @description Clips jobs queued or running at once; one more is refused with 429 */
+                runningJobs: number;
+                /** @description Free quick packs per day (QUOTA_TZ) */
+                quickPerDay: number;
+                /** @description Presigned photo uploads per hour */
+                uploadsPerHour: number;
+                /** @description Declared bytes of presigned uploads per hour */
+                uploadBytesPerHour: number;
             };
         };
         JobSummary: {

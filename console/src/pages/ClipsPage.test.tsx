@@ -24,6 +24,9 @@ describe('ClipsPage', () => {
     expect(screen.getByTestId('price').textContent).toBe('Credits needed: 2');
     fireEvent.click(screen.getByLabelText('Trailer (5 credits)'));
     fireEvent.click(screen.getByLabelText('Rewrite with my story (+1 credit)'));
+    // The rewrite costs its credit only with text to rewrite, as the server charges it.
+    expect(screen.getByTestId('price').textContent).toBe('Credits needed: 5');
+    fireEvent.change(screen.getByRole('textbox', { name: /My story/ }), { target: { value: '바닷가 마을' } });
     expect(screen.getByTestId('price').textContent).toBe('Credits needed: 6');
     fireEvent.click(screen.getByLabelText('Quick (free once a day)'));
     expect(screen.getByTestId('price').textContent).toBe('Credits needed: 0');

@@ -62,7 +62,8 @@ export function ClipsPage() {
   });
 
   const ready = photos.length > 0 && photos.every((p) => p.publicUrl);
-  const cost = price(mode, rewrite);
+  // The server charges the rewrite only when there is text to rewrite.
+  const cost = price(mode, rewrite && rewriteText.trim() !== '');
 
   return (
     <form

@@ -16,6 +16,7 @@ import { Reconciler } from '../pipelines/engine/reconciler';
 import { PipelineRunner } from '../pipelines/engine/runner';
 import { registerPipelines } from '../pipelines/register-pipelines';
 import type { Clock, Deps, Logger, Settings } from '../services/deps';
+import { PLAN_LIMITS } from '../services/identity/plan-limits';
 import { TokenService } from '../services/identity/tokens';
 import { UserCache } from '../services/identity/user-cache';
 import { JobDetailCache } from '../services/jobs/job-detail-cache';
@@ -67,6 +68,11 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     leaseMs: config.env.JOB_LEASE_MS,
     mediaUrlTtlSec: 3600,
     uploadUrlTtlSec: 60,
+    uploadsPerHour: config.env.UPLOADS_PER_HOUR,
+    uploadBytesPerHour: config.env.UPLOAD_MB_PER_HOUR * 1024 * 1024,
+    uploadPendingGraceSec: 600,
+    uploadUnusedTtlSec: 24 * 3600,
+    planLimits: PLAN_LIMITS,
     ...opts.settings,
   };
   const deps: Deps = {

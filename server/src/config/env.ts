@@ -38,6 +38,8 @@ const envSchema = z
     ).default('Asia/Seoul'),
     SIGNUP_CREDITS: optional(int(0, 1_000_000)).default(10),
     SIGNUP_RATE_LIMIT: optional(int(0, 1_000_000)).default(10),
+    UPLOADS_PER_HOUR: optional(int(1, 1_000_000)).default(60),
+    UPLOAD_MB_PER_HOUR: optional(int(10, 2000)).default(200),
     STUB_LATENCY_MS: optional(int(0, 600_000)).default(0),
     STUB_FAIL: optional(z.string()),
     WORKER_CONCURRENCY: optional(int(1, 64)).default(2),

@@ -11,13 +11,17 @@ export const FlatErrorSchema = z
   .passthrough()
   .openapi('FlatError');
 
-export const LimitsSchema = z.object({
-  concurrentJobs: z.number().int(),
-  ruleSlots: z.number().int(),
-  maxImagesPerJob: z.number().int(),
-  clipsQuickPerDay: z.number().int(),
-  galleryImagesPerDay: z.number().int(),
-});
+/** The limits enforced on the user, per app (services/identity/plan-limits.ts). */
+export const LimitsSchema = z
+  .object({
+    clips: z.object({
+      runningJobs: z.number().int().openapi({ description: 'Clips jobs queued or running at once; one more is refused with 429' }),
+      quickPerDay: z.number().int().openapi({ description: 'Free quick packs per day (QUOTA_TZ)' }),
+      uploadsPerHour: z.number().int().openapi({ description: 'Presigned photo uploads per hour' }),
+      uploadBytesPerHour: z.number().int().openapi({ description: 'Declared bytes of presigned uploads per hour' }),
+    }),
+  })
+  .openapi('Limits');
 
 export const UserSchema = z
   .object({ id: z.string(), plan: z.enum(['free', 'pro']), role: z.enum(['user', 'admin']), credits: z.number().int() })

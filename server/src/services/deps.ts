@@ -4,6 +4,7 @@ import type { Providers } from '../core/ports/providers';
 import type { JobQueue } from '../core/ports/queue';
 import type { ObjectStorage } from '../core/ports/storage';
 import type { Store } from '../core/ports/store';
+import type { PlanLimitsTable } from './identity/plan-limits';
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -26,6 +27,14 @@ export interface Settings {
   /** How long a signed media URL handed to a browser stays valid. */
   mediaUrlTtlSec: number;
   uploadUrlTtlSec: number;
+  /** Presigned uploads a user may ask for per hour, in count and declared bytes. */
+  uploadsPerHour: number;
+  uploadBytesPerHour: number;
+  /** Unused uploads are deleted: pending ones this long after their URL expired, verified ones no job names after this long. */
+  uploadPendingGraceSec: number;
+  uploadUnusedTtlSec: number;
+  /** Each plan's enforced limits, per app (services/identity/plan-limits.ts PLAN_LIMITS). */
+  planLimits: PlanLimitsTable;
 }
 
 /** Everything a service or step may use, wired once by the composition. */

@@ -179,8 +179,26 @@ export function createRepos(db: Db, hot: HotQueries = new HotQueries(drizzleRunn
         const [row] = await db.select().from(t.uploads).where(eq(t.uploads.key, key));
         return (row as Upload | undefined) ?? null;
       },
-      async markVerified(key, facts) {
-        await db.update(t.uploads).set({ ...facts, status: 'verified', verifiedAt: new Date() }).where(eq(t.uploads.key, key));
+      async markVerified(key, facts, at) {
+        await db.update(t.uploads).set({ ...facts, status: 'verified', verifiedAt: at }).where(eq(t.uploads.key, key));
+      },
+      async markRejected(key, reason) {
+        await db.update(t.uploads).set({ status: 'rejected', rejectReason: reason }).where(and(eq(t.uploads.key, key), eq(t.uploads.status, 'pending')));
+      },
+      async markExpired(key) {
+        await db.update(t.uploads).set({ status: 'expired' }).where(and(eq(t.uploads.key, key), inArray(t.uploads.status, ['pending', 'verified'])));
+      },
+      async findUnused(q) {
+        // A job names its photos by key in input.photos (a draft's and a confirmed job's alike).
+        const named = sql`exists (select 1 from ${t.jobs} where ${t.jobs.userId} = ${t.uploads.userId}
+          and ${t.jobs.input}->'photos' @> jsonb_build_array(jsonb_build_object('key', ${t.uploads.key})))`;
+        const rows = await db.select({ key: t.uploads.key, status: t.uploads.status }).from(t.uploads)
+          .where(or(
+            and(eq(t.uploads.status, 'pending'), lt(t.uploads.createdAt, q.pendingBefore)),
+            and(eq(t.uploads.status, 'verified'), lt(t.uploads.verifiedAt, q.verifiedBefore), sql`not ${named}`),
+          ))
+          .limit(q.limit);
+        return rows as Pick<Upload, 'key' | 'status'>[];
       },
     },
 
@@ -201,6 +219,9 @@ export function createRepos(db: Db, hot: HotQueries = new HotQueries(drizzleRunn
       async get(id) {
         const [row] = await db.select().from(t.assets).where(eq(t.assets.id, id));
         return row ? toAsset(row) : null;
+      },
+      async deleteForJob(jobId, ids) {
+        if (ids.length) await db.delete(t.assets).where(and(eq(t.assets.jobId, jobId), inArray(t.assets.id, ids)));
       },
     },
 

@@ -131,10 +131,12 @@ export const uploads = pgTable(
     sha256: text('sha256'),
     width: integer('width'),
     height: integer('height'),
+    // Why verification refused the bytes (shown to a later draft); the object itself is deleted.
+    rejectReason: text('reject_reason'),
     createdAt: ts('created_at').notNull().defaultNow(),
     verifiedAt: ts('verified_at'),
   },
-  (t) => [index('uploads_user').on(t.userId)],
+  (t) => [index('uploads_user').on(t.userId), index('uploads_status_created').on(t.status, t.createdAt)],
 );
 
 export const assets = pgTable(
@@ -145,6 +147,8 @@ export const assets = pgTable(
     jobId: text('job_id').references(() => jobs.id, { onDelete: 'cascade' }),
     // A job's named output (clip_1, thumb_1, video_final): one row per slot, so a resumed step overwrites.
     slot: text('slot'),
+    // The job item this asset belongs to (per-item pricing); null for the job's own outputs.
+    itemIdx: integer('item_idx'),
     kind: text('kind').notNull(),
     storageKey: text('storage_key').notNull(),
     mime: text('mime').notNull(),

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
-import { BodySizeError, type GrantCheck, type LocalObjectStorage } from './local-storage';
+import { BodySizeError, ObjectExistsError, type GrantCheck, type LocalObjectStorage } from './local-storage';
 import { parseRange } from './byte-range';
 import { decodeKeyPath } from './storage-key';
 
-type ErrorStatus = 400 | 403 | 404 | 413 | 416;
+type ErrorStatus = 400 | 403 | 404 | 409 | 413 | 416;
 
 const fail = (c: Context, status: ErrorStatus, code: string, message: string, headers?: Record<string, string>) =>
   c.json({ error: { code, message } }, status, headers);
@@ -51,9 +51,13 @@ export function localStorageRoutes(store: LocalObjectStorage): Hono {
       if (Number(length) < size) return fail(c, 400, 'SIZE_MISMATCH', `The body is ${length} bytes; this URL accepts exactly ${size}`);
     }
 
+    const used = () => fail(c, 409, 'ALREADY_UPLOADED', 'This upload URL was already used; ask the API for a new one to upload other bytes');
+    // Single-use: bytes once uploaded (and perhaps verified) are never replaced through the URL.
+    if (await store.exists(key)) return used();
     try {
       await store.receive(key, c.req.raw.body ?? new Blob([]).stream(), grant.ct, size);
     } catch (err) {
+      if (err instanceof ObjectExistsError) return used();
       if (!(err instanceof BodySizeError)) throw err;
       return err.tooLarge
         ? fail(c, 413, 'PAYLOAD_TOO_LARGE', `The body is larger than the declared ${size} bytes; nothing was stored`)

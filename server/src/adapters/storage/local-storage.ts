@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
-import { access, constants, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, constants, link, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -34,6 +34,14 @@ export class BodySizeError extends Error {
   override readonly name = 'BodySizeError';
   constructor(readonly tooLarge: boolean, readonly expected: number) {
     super(tooLarge ? `body is over the declared ${expected} bytes` : `body is shorter than the declared ${expected} bytes`);
+  }
+}
+
+/** Thrown by receive() when the key already holds an object: a presigned upload is single-use. */
+export class ObjectExistsError extends Error {
+  override readonly name = 'ObjectExistsError';
+  constructor(readonly key: string) {
+    super(`an object ${key} was already uploaded`);
   }
 }
 
@@ -118,9 +126,11 @@ export class LocalObjectStorage implements ObjectStorage {
   }
 
   /**
-   * Streams a body of exactly `size` bytes into place: into a temp file, counted, then renamed.
+   * Streams a body of exactly `size` bytes into place: into a temp file, counted, then linked.
    * Throws BodySizeError as soon as it runs over (and at the end if short), and a failed or
    * refused body leaves nothing behind. Exact, like S3, where the length is part of the signature.
+   * Single-use: throws ObjectExistsError when the key already holds an object (even one that
+   * arrived while this body streamed), so verified bytes can never be replaced through their URL.
    */
   async receive(key: string, body: ReadableStream<Uint8Array>, contentType: string, size: number): Promise<void> {
     const tmp = await this.tempPath(key);
@@ -134,7 +144,7 @@ export class LocalObjectStorage implements ObjectStorage {
     try {
       await pipeline(Readable.fromWeb(body as WebReadableStream<Uint8Array>), counter, createWriteStream(tmp));
       if (received !== size) throw new BodySizeError(false, size);
-      await this.commit(key, tmp, contentType);
+      await this.commitNew(key, tmp, contentType);
     } finally {
       await rm(tmp, { force: true });
     }
@@ -158,6 +168,23 @@ export class LocalObjectStorage implements ObjectStorage {
       await rm(metaTmp, { force: true });
     }
     await rename(tmp, file);
+  }
+
+  /** Like commit, but only when the key is free: link() fails atomically if a file is there. */
+  private async commitNew(key: string, tmp: string, contentType: string): Promise<void> {
+    const file = this.filePath(key);
+    try {
+      await link(tmp, file);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'EEXIST') throw new ObjectExistsError(key);
+      throw err;
+    }
+    await writeFile(`${file}.meta.json`, JSON.stringify({ contentType }));
+  }
+
+  /** Whether the key holds an object. */
+  async exists(key: string): Promise<boolean> {
+    return (await this.head(key)) !== null;
   }
 
   async get(key: string, maxBytes: number): Promise<Buffer | null> {

@@ -108,11 +108,13 @@ export interface Upload {
   userId: string;
   mime: string;
   declaredSize: number;
-  status: 'pending' | 'verified' | 'rejected';
+  /** pending until verified; rejected (bytes refused, object deleted); expired (never used, object deleted). */
+  status: 'pending' | 'verified' | 'rejected' | 'expired';
   size: number | null;
   sha256: string | null;
   width: number | null;
   height: number | null;
+  rejectReason: string | null;
   createdAt: Date;
 }
 
@@ -123,6 +125,8 @@ export interface Asset {
   userId: string;
   jobId: string | null;
   slot: string | null;
+  /** The item whose charge pays for this asset; null when the job-level charge does. */
+  itemIdx: number | null;
   kind: AssetKind;
   storageKey: string;
   mime: string;
@@ -253,15 +257,28 @@ export interface Repos {
     get(key: { scope: string; subject: string; window: string }): Promise<number>;
   };
   uploads: {
-    insert(upload: Pick<Upload, 'key' | 'userId' | 'mime' | 'declaredSize'>): Promise<void>;
+    /** `createdAt` from the service's clock, which the sweeper's cut-offs are measured against. */
+    insert(upload: Pick<Upload, 'key' | 'userId' | 'mime' | 'declaredSize' | 'createdAt'>): Promise<void>;
     get(key: string): Promise<Upload | null>;
-    markVerified(key: string, facts: { size: number; sha256: string; width: number; height: number }): Promise<void>;
+    markVerified(key: string, facts: { size: number; sha256: string; width: number; height: number }, at: Date): Promise<void>;
+    /** Records why the bytes were refused; only a pending upload can become rejected. */
+    markRejected(key: string, reason: string): Promise<void>;
+    /** A pending or verified upload whose object was deleted unused. */
+    markExpired(key: string): Promise<void>;
+    /**
+     * Uploads whose object should go: pending ones created before `pendingBefore` (their PUT URL
+     * long expired, never verified), and verified ones verified before `verifiedBefore` that no job
+     * of their owner names in its input's photos.
+     */
+    findUnused(q: { pendingBefore: Date; verifiedBefore: Date; limit: number }): Promise<Pick<Upload, 'key' | 'status'>[]>;
   };
   assets: {
     /** Inserts, or replaces the row of the same (jobId, slot): resumed steps never duplicate assets. */
     upsert(asset: Omit<Asset, 'createdAt'>): Promise<Asset>;
     listForJob(jobId: string): Promise<Asset[]>;
     get(id: string): Promise<Asset | null>;
+    /** Removes these rows of the job (their objects are the caller's to delete). */
+    deleteForJob(jobId: string, ids: string[]): Promise<void>;
   };
   webhooks: {
     /** True the first time an id is seen. */

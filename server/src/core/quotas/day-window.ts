@@ -18,3 +18,8 @@ export function secondsUntilNextDay(at: Date, timeZone: string): number {
 export function hourWindow(at: Date): string {
   return at.toISOString().slice(0, 13);
 }
+
+/** Seconds until the hour window of `at` ends (for Retry-After of hourly limits). */
+export function secondsUntilNextHour(at: Date): number {
+  return 3600 - Math.floor((at.getTime() % 3_600_000) / 1000);
+}

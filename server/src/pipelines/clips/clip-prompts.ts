@@ -6,7 +6,8 @@ export interface ClipsInput {
   genre: string;
   sliders: { realism: number; intensity: number; pace: number };
   rewrite: { sanitizedText: string; distanceMode: string; desiredEnding: string } | null;
-  photos: { key: string; url: string }[];
+  /** sha256: of the bytes verified at draft time (absent on drafts made before it was recorded). */
+  photos: { key: string; url: string; sha256?: string }[];
 }
 
 export const clipsInput = (input: JsonObject) => input as unknown as ClipsInput;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { FatalStepError } from '../../core/jobs/step-errors';
 import type { Json } from '../../core/ports/store';
 import type { PipelineDef, StepContext, StepDef } from '../engine/pipeline';
@@ -18,6 +19,10 @@ const identityPack: StepDef = {
     for (const [i, photo] of input.photos.entries()) {
       const body = await ctx.deps.storage.get(photo.key, 10 * 1024 * 1024);
       if (!body) throw new FatalStepError(`Photo ${i + 1} is no longer available`, 'PHOTO_MISSING');
+      // The bytes must be those verified at draft time: an S3 PUT URL can be used again for its life.
+      if (photo.sha256 && createHash('sha256').update(body).digest('hex') !== photo.sha256) {
+        throw new FatalStepError(`Photo ${i + 1} changed after it was checked; upload it again`, 'PHOTO_CHANGED');
+      }
       const norm = await ctx.deps.media.normalizeImage(body, REF_SIZE);
       const asset = await ctx.saveAsset({
         slot: `ref_${i + 1}`, kind: 'image', body: norm.png, mime: 'image/png', ext: 'png',

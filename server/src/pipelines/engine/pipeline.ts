@@ -25,6 +25,8 @@ export interface AssetInput {
   durationSec?: number | null;
   phash?: string | null;
   meta?: JsonObject;
+  /** The item this output belongs to: delivered once that item is done (see core/jobs/delivery). */
+  item?: number;
 }
 
 export interface StepContext {
@@ -42,7 +44,10 @@ export interface StepContext {
   trace(message: string): Promise<void>;
   /** Merges into the job's state (e.g. a provider's prediction id, so its webhook finds the job). */
   setState(patch: JsonObject): Promise<void>;
-  /** Stores bytes and upserts the job's asset for `slot`: idempotent across retries and resumes. */
+  /**
+   * Stores bytes and upserts the job's asset for `slot`: idempotent across retries and resumes.
+   * Writes nothing once the job is no longer this worker's (throws LeaseLostError).
+   */
   saveAsset(input: AssetInput): Promise<Asset>;
   items(): Promise<JobItem[]>;
   /** Marks one item done or failed; a failed item's own charge is refunded in the same transaction. */

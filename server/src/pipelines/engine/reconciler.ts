@@ -4,6 +4,8 @@ import { enqueueJob } from '../../services/jobs/enqueue';
 import { publishJob } from '../../services/jobs/job-events';
 import { transition } from '../../services/jobs/transition';
 import { resumeWait } from '../../services/jobs/waits';
+import { purgeUndelivered } from '../../services/jobs/withhold-undelivered';
+import { sweepUnusedUploads } from '../../services/uploads/upload-sweeper';
 import type { PipelineRegistry } from './pipeline';
 import { failJob, type PipelineRunner } from './runner';
 
@@ -15,15 +17,19 @@ export interface ReconcilerOptions {
   /** A queued job untouched this long is enqueued again (the crash between commit and enqueue). */
   staleQueuedMs: number;
   batch?: number;
+  /** How often a tick also deletes unused uploads (services/uploads/upload-sweeper). */
+  sweepUploadsEveryMs?: number;
 }
 
 /**
  * Repairs what crashes leave behind and drives time-based transitions: re-enqueues stale queued jobs,
- * takes back running jobs whose worker died, fails waits past their deadline, and polls providers.
+ * takes back running jobs whose worker died, fails waits past their deadline, polls providers, and
+ * now and then deletes unused uploads.
  */
 export class Reconciler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private lastSweepAt = 0;
 
   constructor(
     private readonly deps: Deps,
@@ -62,6 +68,10 @@ export class Reconciler {
     for (const job of expiredLeases) await this.recover(job, now);
     for (const job of expiredWaits) await this.expireWait(job, now);
     for (const job of duePolls) await this.poll(job, now);
+    if (now.getTime() - this.lastSweepAt >= (this.opts.sweepUploadsEveryMs ?? 60_000)) {
+      this.lastSweepAt = now.getTime();
+      await sweepUnusedUploads(this.deps, now, batch);
+    }
   }
 
   /**
@@ -94,6 +104,7 @@ export class Reconciler {
     });
     if (requeued?.status === 'failed') {
       await publishJob(this.deps, requeued);
+      await purgeUndelivered(this.deps, requeued.id);
     } else if (requeued) {
       this.deps.log.warn({ jobId: job.id }, 'job requeued after its worker stopped renewing the lease');
       await publishJob(this.deps, requeued);
@@ -111,7 +122,10 @@ export class Reconciler {
         ...(current.wait ? { step: current.wait.step } : {}),
       }, now);
     });
-    if (failed) await publishJob(this.deps, failed);
+    if (failed) {
+      await publishJob(this.deps, failed);
+      await purgeUndelivered(this.deps, failed.id);
+    }
   }
 
   private async poll(job: Job, now: Date): Promise<void> {

@@ -1,13 +1,13 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { FatalStepError, LeaseLostError, RetryableStepError, retryDelayMs } from '../../core/jobs/step-errors';
 import type { JobSnapshot, QueueMessage } from '../../core/ports/queue';
-import type { Job, JobStep, Json, JsonObject, Repos } from '../../core/ports/store';
+import type { Asset, Job, JobStep, Json, JsonObject, Repos } from '../../core/ports/store';
 import { refundItem, refundUnfinished } from '../../services/credits/ledger';
 import type { Deps } from '../../services/deps';
 import { enqueueJob } from '../../services/jobs/enqueue';
 import { publishJob } from '../../services/jobs/job-events';
 import { transition } from '../../services/jobs/transition';
-import { releaseQuota } from '../../services/jobs/quota-hold';
+import { purgeUndelivered, releaseQuotaUnlessDelivered } from '../../services/jobs/withhold-undelivered';
 import type { AssetInput, PipelineDef, PipelineRegistry, StepContext, StepDef, StepOutcome } from './pipeline';
 
 const DEFAULT_MAX_ATTEMPTS = 3;
@@ -228,7 +228,11 @@ export class PipelineRunner {
         progress: 1, result, leaseOwner: null, leaseUntil: null, finishedAt: this.deps.clock.now(),
       }, undefined, this.deps.clock.now());
     });
-    if (done) await publishJob(this.deps, done);
+    if (done) {
+      await publishJob(this.deps, done);
+      // Outputs of items that failed were refunded: their objects go too.
+      await purgeUndelivered(this.deps, done.id);
+    }
   }
 
   private context(
@@ -258,17 +262,34 @@ export class PipelineRunner {
         );
       },
       saveAsset: async (input: AssetInput) => {
-        const storageKey = `jobs/${job.id}/${input.slot}.${input.ext}`;
+        // Nothing is written for a job that is no longer this worker's (cancelled, failed, taken over).
+        if (signal.aborted) throw new LeaseLostError('lease lost');
+        const current = await deps.store.read((r) => r.jobs.get(job.id));
+        if (!current || current.status !== 'running' || current.leaseOwner !== this.workerId) throw new LeaseLostError('lease lost');
+        // A key of its own per write: a worker that lost the job between its object and its row
+        // deletes only its own object, never the one a new owner wrote for the same slot.
+        const storageKey = `jobs/${job.id}/${input.slot}.${randomBytes(4).toString('hex')}.${input.ext}`;
         await deps.storage.put(storageKey, input.body, input.mime);
         const sha256 = createHash('sha256').update(input.body).digest('hex');
-        return this.owned(job.id, (repos) =>
-          repos.assets.upsert({
-            id: `ast_${randomUUID().replace(/-/g, '')}`,
-            userId: job.userId, jobId: job.id, slot: input.slot, kind: input.kind, storageKey,
-            mime: input.mime, size: input.body.length, width: input.width ?? null, height: input.height ?? null,
-            durationSec: input.durationSec ?? null, sha256, phash: input.phash ?? null, meta: { key: input.slot, ...input.meta },
-          }),
-        );
+        let saved: { asset: Asset; replaced: string | null };
+        try {
+          saved = await this.owned(job.id, async (repos) => {
+            const previous = (await repos.assets.listForJob(job.id)).find((a) => a.slot === input.slot);
+            const asset = await repos.assets.upsert({
+              id: `ast_${randomUUID().replace(/-/g, '')}`,
+              userId: job.userId, jobId: job.id, slot: input.slot, itemIdx: input.item ?? null, kind: input.kind, storageKey,
+              mime: input.mime, size: input.body.length, width: input.width ?? null, height: input.height ?? null,
+              durationSec: input.durationSec ?? null, sha256, phash: input.phash ?? null, meta: { key: input.slot, ...input.meta },
+            });
+            return { asset, replaced: previous && previous.storageKey !== storageKey ? previous.storageKey : null };
+          });
+        } catch (err) {
+          await deps.storage.delete(storageKey).catch((e) => deps.log.warn({ err: e, storageKey }, 'could not delete an orphaned object'));
+          throw err;
+        }
+        // A resumed step replaced the slot's earlier object: that one is no longer anyone's.
+        if (saved.replaced) await deps.storage.delete(saved.replaced).catch((e) => deps.log.warn({ err: e, key: saved.replaced }, 'could not delete a replaced object'));
+        return saved.asset;
       },
       setState: async (patch) => {
         await this.owned(job.id, (repos, current) => repos.jobs.update(job.id, { state: { ...current.state, ...patch } }));
@@ -348,11 +369,17 @@ export class PipelineRunner {
       if (!current) return null;
       return failJob(repos, current, error, this.deps.clock.now());
     });
-    if (failed) await publishJob(this.deps, failed);
+    if (failed) {
+      await publishJob(this.deps, failed);
+      await purgeUndelivered(this.deps, failed.id);
+    }
   }
 }
 
-/** Fails a job and gives back what it was charged for work not done, in the caller's transaction. */
+/**
+ * Fails a job and gives back what it was charged for work not delivered, in the caller's
+ * transaction; the caller then calls purgeUndelivered after the commit (core/jobs/delivery).
+ */
 export async function failJob(
   repos: Repos,
   job: Job,
@@ -368,8 +395,9 @@ export async function failJob(
     waitDeadline: null, nextPollAt: null, finishedAt: now,
   }, error.code, now);
   if (!failed) return null;
-  const refunded = await refundUnfinished(repos, job, { jobCompleted: false, reason: `job failed: ${error.code}` });
-  await releaseQuota(repos, job);
+  const settled = await repos.items.list(job.id);
+  const refunded = await refundUnfinished(repos, job, { jobCompleted: false, items: settled, reason: `job failed: ${error.code}` });
+  await releaseQuotaUnlessDelivered(repos, job, settled);
   if (refunded > 0) {
     return repos.jobs.update(job.id, { error: { ...error, refunded } as unknown as JsonObject });
   }

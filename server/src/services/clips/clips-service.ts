@@ -21,7 +21,7 @@ export async function createDraft(deps: Deps, userId: string, photoUrls: string[
   const photos: JsonObject[] = [];
   for (const url of photoUrls) {
     const upload = await verifyOwnUpload(deps, userId, url);
-    photos.push({ url, key: upload.key, mime: upload.mime, width: upload.width, height: upload.height });
+    photos.push({ url, key: upload.key, mime: upload.mime, width: upload.width, height: upload.height, sha256: upload.sha256 });
   }
   const job = await deps.store.tx((r) =>
     r.jobs.insert({
@@ -67,21 +67,29 @@ export async function confirmDraft(deps: Deps, actor: Actor, input: ConfirmInput
         throw new AppError('rate_limited', 'DAILY_LIMIT', 'Daily free limit reached (1 Quick/day)', {}, secondsUntilNextDay(now, deps.settings.quotaTz));
       }
     }
-    const needed = clipsPrice(input.mode, input.rewriteEnabled);
-    await chargeJob(repos, draft, needed, `clips ${input.mode}${input.rewriteEnabled ? ' + rewrite' : ''}`);
-
+    // The plan's running-job limit: the user's row lock serialises this user's count-then-queue.
+    const user = await repos.users.getForUpdate(draft.userId);
+    const { runningJobs } = deps.settings.planLimits[user?.plan ?? 'free'].clips;
+    if ((await repos.jobs.countActive({ userId: draft.userId, app: CLIPS_APP })) >= runningJobs) {
+      throw new AppError('rate_limited', 'CONCURRENCY_LIMIT', `Too many running jobs (${runningJobs} at a time on the ${user?.plan ?? 'free'} plan)`, { limit: runningJobs }, 10);
+    }
+    // Price what is done: the rewrite costs its credit only when there is text to rewrite.
     const rewrite = input.rewriteEnabled && input.rewriteRawText.trim()
       ? { ...sanitizeRewrite(input.rewriteRawText), distanceMode: input.distanceMode, desiredEnding: input.desiredEnding }
       : null;
+    const rewriteApplied = rewrite !== null && rewrite.sanitizedText.trim() !== '';
+    const needed = clipsPrice(input.mode, rewriteApplied);
+    await chargeJob(repos, draft, needed, `clips ${input.mode}${rewriteApplied ? ' + rewrite' : ''}`);
+
     const confirmed: JsonObject = {
       ...draft.input,
       mode: input.mode,
       stage: input.stage,
       genre: input.genre,
       sliders: input.sliders,
-      rewriteEnabled: input.rewriteEnabled,
+      rewriteEnabled: rewriteApplied,
       // Only the sanitised text is kept: the raw text may carry personal data.
-      rewrite: rewrite
+      rewrite: rewriteApplied && rewrite
         ? { sanitizedText: rewrite.sanitizedText, removed: rewrite.removed, truncated: rewrite.truncated, distanceMode: rewrite.distanceMode, desiredEnding: rewrite.desiredEnding }
         : null,
       cost: needed,

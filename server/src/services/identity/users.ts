@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, notFound } from '../../core/errors/app-error';
-import { hourWindow } from '../../core/quotas/day-window';
+import { hourWindow, secondsUntilNextHour } from '../../core/quotas/day-window';
 import type { Plan, Role, User } from '../../core/ports/store';
 import type { Deps } from '../deps';
 
@@ -16,8 +16,7 @@ export async function createAnonymousUser(deps: Deps, clientAddress: string): Pr
     const window = hourWindow(now);
     const allowed = await repos.counters.incrementIfBelow({ scope: 'signup', subject: clientAddress, window }, 1, deps.settings.signupRateLimit);
     if (!allowed) {
-      const retry = 3600 - Math.floor((now.getTime() % 3_600_000) / 1000);
-      throw new AppError('rate_limited', 'RATE_LIMITED', 'Too many sign-ups from this address; try again later', {}, retry);
+      throw new AppError('rate_limited', 'RATE_LIMITED', 'Too many sign-ups from this address; try again later', {}, secondsUntilNextHour(now));
     }
     const user = await repos.users.insert({ id: newUserId(), plan: 'free', role: 'user' });
     const grant = deps.settings.signupCredits;

@@ -5,10 +5,14 @@ import type { Job } from '../../core/ports/store';
 import { refundUnfinished } from '../credits/ledger';
 import type { Deps } from '../deps';
 import { publishJob } from './job-events';
-import { releaseQuota } from './quota-hold';
 import { transition } from './transition';
+import { purgeUndelivered, releaseQuotaUnlessDelivered } from './withhold-undelivered';
 
-/** Cancels a job that has not ended and refunds what was charged for work not done. */
+/**
+ * Cancels a job that has not ended and refunds what was charged for work not delivered: the
+ * job-level charge (its outputs are withheld and deleted) and the items not done. Done items stay
+ * charged and downloadable; a daily quota is given back only when nothing was delivered.
+ */
 export async function cancelJob(deps: Deps, actor: Actor, jobId: string): Promise<{ job: Job; refunded: number }> {
   const out = await deps.store.tx(async (repos) => {
     const job = await repos.jobs.getForUpdate(jobId);
@@ -24,14 +28,12 @@ export async function cancelJob(deps: Deps, actor: Actor, jobId: string): Promis
       leaseOwner: null, leaseUntil: null, wait: null, waitDeadline: null, nextPollAt: null, finishedAt: now,
     }, 'cancelled by user', now);
     if (!cancelled) throw new AppError('conflict', 'JOB_WRONG_STATE', `Job is ${job.status}; it cannot be cancelled`);
-    const refunded = await refundUnfinished(repos, job, {
-      jobCompleted: false,
-      items: items.map((i) => (i.status === 'pending' || i.status === 'running' ? { ...i, status: 'cancelled' as const } : i)),
-      reason: 'job cancelled',
-    });
-    await releaseQuota(repos, job);
+    const settled = items.map((i) => (i.status === 'pending' || i.status === 'running' ? { ...i, status: 'cancelled' as const } : i));
+    const refunded = await refundUnfinished(repos, job, { jobCompleted: false, items: settled, reason: 'job cancelled' });
+    await releaseQuotaUnlessDelivered(repos, job, settled);
     return { job: cancelled, refunded };
   });
   await publishJob(deps, out.job);
+  await purgeUndelivered(deps, out.job.id);
   return out;
 }

@@ -1,4 +1,5 @@
 import { isTerminal } from '../../core/jobs/job-status';
+import { deliveredAssets } from '../../core/jobs/delivery';
 import type { Unsubscribe } from '../../core/ports/events';
 import type { Deps } from '../deps';
 import type { JobDetail } from './read-jobs';
@@ -63,7 +64,8 @@ export class JobDetailCache {
       const job = await r.jobs.get(jobId);
       if (!job) return null;
       const [steps, items, assets] = await Promise.all([r.steps.list(jobId), r.items.list(jobId), r.assets.listForJob(jobId)]);
-      return { job, steps, items, assets };
+      // Only what is paid for and kept is listed and gets a signed URL (core/jobs/delivery).
+      return { job, steps, items, assets: deliveredAssets(job, items, assets) };
     });
     if (!loaded) return null;
     const detail: CachedJobDetail = { ...loaded, urls: await assetUrls(this.deps, loaded.assets) };

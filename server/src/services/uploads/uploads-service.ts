@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { invalid } from '../../core/errors/app-error';
+import { AppError, invalid } from '../../core/errors/app-error';
+import { hourWindow, secondsUntilNextHour } from '../../core/quotas/day-window';
 import { InvalidMediaError, type ImageMime } from '../../core/ports/media';
-import type { Upload } from '../../core/ports/store';
-import type { Deps } from '../deps';
+import type { Repos, Upload } from '../../core/ports/store';
+import type { Deps, Settings } from '../deps';
 
 export const UPLOAD_MIME_EXT: Record<ImageMime, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
 
@@ -12,19 +13,44 @@ export interface PresignedUpload {
   publicUrl: string;
 }
 
-/** Seed 000 section 1: a presigned PUT for one image, keyed under the caller's id. */
+/**
+ * Seed 000 section 1: a presigned PUT for one image, keyed under the caller's id. Counts the upload
+ * against the caller's hourly limits (count and declared bytes) in the same transaction as its row.
+ */
 export async function presignUpload(deps: Deps, userId: string, mime: ImageMime, size: number): Promise<PresignedUpload> {
-  const key = `uploads/${userId}/${deps.clock.now().getTime()}_${randomBytes(8).toString('hex')}.${UPLOAD_MIME_EXT[mime]}`;
-  await deps.store.tx((r) => r.uploads.insert({ key, userId, mime, declaredSize: size }));
+  const now = deps.clock.now();
+  const key = `uploads/${userId}/${now.getTime()}_${randomBytes(8).toString('hex')}.${UPLOAD_MIME_EXT[mime]}`;
+  await deps.store.tx(async (r) => {
+    await countUpload(r, deps.settings, userId, size, now);
+    await r.uploads.insert({ key, userId, mime, declaredSize: size, createdAt: now });
+  });
   const uploadUrl = await deps.storage.presignPut({ key, contentType: mime, size, expiresInSec: deps.settings.uploadUrlTtlSec });
   return { key, uploadUrl, publicUrl: deps.storage.publicUrl(key) };
 }
 
+/** Takes one upload and `size` bytes from the user's hourly allowance, or throws 429 with Retry-After. */
+async function countUpload(r: Repos, settings: Settings, userId: string, size: number, now: Date): Promise<void> {
+  const window = hourWindow(now);
+  const retryAfter = secondsUntilNextHour(now);
+  if (!(await r.counters.incrementIfBelow({ scope: 'uploads.count', subject: userId, window }, 1, settings.uploadsPerHour))) {
+    throw new AppError('rate_limited', 'UPLOAD_LIMIT', `Upload limit reached (${settings.uploadsPerHour} uploads/hour)`, {}, retryAfter);
+  }
+  if (!(await r.counters.incrementIfBelow({ scope: 'uploads.bytes', subject: userId, window }, size, settings.uploadBytesPerHour))) {
+    const mb = Math.floor(settings.uploadBytesPerHour / (1024 * 1024));
+    throw new AppError('rate_limited', 'UPLOAD_LIMIT', `Upload limit reached (${mb} MB/hour)`, {}, retryAfter);
+  }
+}
+
 const badPhoto = (url: string, why: string) => invalid('INVALID_PHOTO_URL', `${why}: ${url}`, { url });
+
+/** A refusal of the uploaded bytes themselves: the upload is rejected and its object deleted. */
+class PhotoRefused extends Error {}
 
 /**
  * Resolves a publicUrl to the caller's own upload and verifies it once: it exists, fits the declared
  * size, and really is the declared image (magic bytes and a full decode). Never fetches a foreign URL.
+ * Bytes it refuses are deleted and the upload marked rejected with the reason, which a later draft
+ * naming the URL is told again without the bytes being examined a second time.
  */
 export async function verifyOwnUpload(deps: Deps, userId: string, url: string): Promise<Upload> {
   const key = deps.storage.keyFromPublicUrl(url);
@@ -32,23 +58,43 @@ export async function verifyOwnUpload(deps: Deps, userId: string, url: string): 
   const upload = await deps.store.read((r) => r.uploads.get(key));
   if (!upload || upload.userId !== userId) throw badPhoto(url, 'No upload of yours at this URL');
   if (upload.status === 'verified') return upload;
-  if (upload.status === 'rejected') throw badPhoto(url, 'This upload was rejected');
+  if (upload.status === 'rejected') throw badPhoto(url, `This upload was rejected (${upload.rejectReason ?? 'not an accepted image'}); upload the photo again`);
+  if (upload.status === 'expired') throw badPhoto(url, 'This upload expired unused and was deleted; upload the photo again');
 
-  const head = await deps.storage.head(key);
+  try {
+    const facts = await examineUpload(deps, upload, url);
+    await deps.store.tx((r) => r.uploads.markVerified(key, facts, deps.clock.now()));
+    return { ...upload, ...facts, status: 'verified' };
+  } catch (err) {
+    const reason = err instanceof PhotoRefused ? err.message : refusalOf(err, url);
+    if (reason === null) throw err;
+    // The object first: a crash before the mark leaves a pending upload the sweeper expires.
+    await deps.storage.delete(key);
+    await deps.store.tx((r) => r.uploads.markRejected(key, reason));
+    throw badPhoto(url, reason);
+  }
+}
+
+/** The verified facts of an upload's bytes; throws PhotoRefused saying why they are not accepted. */
+async function examineUpload(deps: Deps, upload: Upload, url: string): Promise<{ size: number; sha256: string; width: number; height: number }> {
+  const head = await deps.storage.head(upload.key);
   if (!head) throw badPhoto(url, 'Nothing was uploaded to this URL yet');
-  if (head.size < 1 || head.size > upload.declaredSize) throw badPhoto(url, `Uploaded size ${head.size} does not match the declared ${upload.declaredSize} bytes`);
-  const body = await deps.storage.get(key, upload.declaredSize);
+  if (head.size < 1 || head.size > upload.declaredSize) throw new PhotoRefused(`Uploaded size ${head.size} does not match the declared ${upload.declaredSize} bytes`);
+  const body = await deps.storage.get(upload.key, upload.declaredSize);
   if (!body) throw badPhoto(url, 'Nothing was uploaded to this URL yet');
   let info;
   try {
     info = await deps.media.inspectImage(body);
   } catch (err) {
-    if (err instanceof InvalidMediaError) throw badPhoto(url, `Not a readable image (${err.message})`);
+    if (err instanceof InvalidMediaError) throw new PhotoRefused(`Not a readable image (${err.message})`);
     throw err;
   }
-  if (info.mime !== upload.mime) throw badPhoto(url, `File is ${info.mime}, but ${upload.mime} was declared`);
-  const facts = { size: body.length, sha256: createHash('sha256').update(body).digest('hex'), width: info.width, height: info.height };
-  await deps.store.tx((r) => r.uploads.markVerified(key, facts));
-  return { ...upload, ...facts, status: 'verified' };
+  if (info.mime !== upload.mime) throw new PhotoRefused(`File is ${info.mime}, but ${upload.mime} was declared`);
+  return { size: body.length, sha256: createHash('sha256').update(body).digest('hex'), width: info.width, height: info.height };
 }
 
+/** A refusal thrown as a 400 photo error by a check inside examineUpload (other than "nothing yet"), or null. */
+function refusalOf(err: unknown, url: string): string | null {
+  if (!(err instanceof AppError) || err.code !== 'INVALID_PHOTO_URL' || err.message.startsWith('Nothing was uploaded')) return null;
+  return err.message.endsWith(`: ${url}`) ? err.message.slice(0, -(url.length + 2)) : err.message;
+}

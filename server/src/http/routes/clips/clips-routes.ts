@@ -20,7 +20,11 @@ const presign = createRoute({
   method: 'post', path: '/api/upload/presign', tags: ['clips'], security: bearerSecurity,
   summary: 'A presigned PUT URL for one photo (jpeg, png or webp, up to 10 MB, valid 60 s)',
   request: { body: json(PresignBody) },
-  responses: { 200: { description: 'Upload URL', content: { 'application/json': { schema: PresignResponse } } }, 400: err('Bad mime or size'), 401: err('No token'), 403: err('userId is not the token user') },
+  responses: {
+    200: { description: 'Upload URL (single-use: a second PUT to it is refused)', content: { 'application/json': { schema: PresignResponse } } },
+    400: err('Bad mime or size'), 401: err('No token'), 403: err('userId is not the token user'),
+    429: err('Upload limit reached: uploads or declared bytes per hour (see /v1/me limits); Retry-After says when'),
+  },
 });
 
 const draft = createRoute({
@@ -40,7 +44,7 @@ const confirm = createRoute({
   responses: {
     200: { description: 'Queued', content: { 'application/json': { schema: z.object({ jobId: z.string(), status: z.literal('queued') }) } } },
     400: err('Not a draft, no photos, or a bad option'), 401: err('No token'), 402: err('Not enough credits: `needed` and `balance`'),
-    403: err('Not your draft'), 404: err('Draft not found'), 429: err('Daily free limit reached (1 Quick/day)'),
+    403: err('Not your draft'), 404: err('Draft not found'), 429: err("Daily free limit reached (1 Quick/day), or the plan's running jobs are all in use (CONCURRENCY_LIMIT)"),
   },
 });
 

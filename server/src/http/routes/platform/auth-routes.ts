@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { PLAN_LIMITS } from '../../../services/identity/plan-limits';
+import { limitsFor } from '../../../services/identity/plan-limits';
 import { createAnonymousUser, getUser } from '../../../services/identity/users';
 import { newRouter } from '../../app-env';
 import { clientAddress } from '../../middleware/client-address';
@@ -39,7 +39,7 @@ export function authRoutes(platform: Platform) {
   r.use('/v1/me', requireUser(platform));
   r.openapi(me, async (c) => {
     const user = await getUser(platform.deps, c.get('user')!.id);
-    return c.json({ id: user.id, plan: user.plan, role: user.role, credits: user.credits, limits: PLAN_LIMITS[user.plan] }, 200);
+    return c.json({ id: user.id, plan: user.plan, role: user.role, credits: user.credits, limits: limitsFor(user.plan, platform.deps.settings) }, 200);
   });
   return r;
 }

@@ -32,7 +32,7 @@ describe('identity', () => {
     const credits = await t.call('GET', '/v1/credits', { token: res.body.token });
     expect(credits.body).toMatchObject({ balance: 10, entries: [{ kind: 'grant', amount: 10, reason: 'sign-up grant' }] });
     const me = await t.call('GET', '/v1/me', { token: res.body.token });
-    expect(me.body).toMatchObject({ id: res.body.user.id, credits: 10, limits: { concurrentJobs: 1 } });
+    expect(me.body).toMatchObject({ id: res.body.user.id, credits: 10, limits: { clips: { runningJobs: 1, quickPerDay: 1, uploadsPerHour: 60, uploadBytesPerHour: 200 * 1024 * 1024 } } });
   });
 
   it('rate-limits sign-ups per client address with Retry-After', async () => {

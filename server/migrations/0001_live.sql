@@ -1,1 +1,0 @@
-ALTER TABLE "jobs" ADD COLUMN "event_seq" integer DEFAULT 1 NOT NULL;
