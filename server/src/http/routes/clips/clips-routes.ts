@@ -55,11 +55,8 @@ export function clipsRoutes(platform: Platform) {
   const { deps } = platform;
   const r = newRouter();
   const auth = requireUser(platform);
-  // One middleware for both: every /api request pays for it.
-  r.use('/api/*', (c, next) => {
-    c.set('errorStyle', 'flat');
-    return auth(c, next);
-  });
+  // Errors here are flat by the mount registry (mounts.ts), not by a middleware.
+  r.use('/api/*', auth);
 
   r.openapi(presign, async (c) => {
     const body = c.req.valid('json');

@@ -10,6 +10,7 @@ import { jobSummary } from '../../job-views';
 import { requireAdmin } from '../../middleware/auth';
 import type { Platform } from '../../platform';
 import { bearerSecurity, errorResponses, JobStatusSchema, JobSummarySchema, UserSchema } from '../../schemas';
+import { queryInt } from '../../query-params';
 
 const grant = createRoute({
   method: 'post', path: '/v1/admin/credits', tags: ['admin'], security: bearerSecurity,
@@ -40,7 +41,7 @@ const jobs = createRoute({
   request: {
     query: z.object({
       userId: z.string().max(100).optional(), app: z.string().max(40).optional(), status: JobStatusSchema.optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(200).optional(),
+      limit: queryInt(1, 200, 50), cursor: z.string().max(200).optional(),
     }),
   },
   responses: {

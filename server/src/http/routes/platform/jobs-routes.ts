@@ -13,6 +13,7 @@ import { jobDetailView, jobSummary } from '../../job-views';
 import { requireUser } from '../../middleware/auth';
 import type { Platform } from '../../platform';
 import { bearerSecurity, errorResponses, ErrorSchema, JobDetailSchema, JobEventSchema, JobStatusSchema, JobSummarySchema } from '../../schemas';
+import { queryInt } from '../../query-params';
 
 const JobId = z.object({ id: z.string().min(1).max(100) });
 
@@ -26,7 +27,7 @@ const list = createRoute({
     query: z.object({
       app: z.string().max(40).optional(),
       status: JobStatusSchema.optional(),
-      limit: z.coerce.number().int().min(1).max(100).default(20),
+      limit: queryInt(1, 100, 20),
       cursor: z.string().max(200).optional(),
     }),
   },

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { submitJob } from '../services/jobs/submit-job';
+import { makeDraft, uploadPhoto } from '../testing/clips-flow';
+import { hostileRequests, type HostileRequest } from '../testing/hostile-requests';
+import { createTestPlatform, TEST_ADMIN_KEY, type TestPlatform } from '../testing/test-platform';
+
+let t: TestPlatform;
+beforeAll(async () => {
+  t = await createTestPlatform({
+    pipelines: (r) => r.register({ id: 't.noop', app: 'test', steps: [{ name: 'noop', weight: 1, run: async () => ({ output: 1 }) }] }),
+  });
+});
+afterAll(async () => t?.dispose());
+
+/** A user with an ended job, a draft and an upload of their own, so that valid parts of a request reach the services. */
+async function identity(admin: boolean) {
+  const me = await t.signUp();
+  if (admin) {
+    const res = await t.call('PATCH', `/v1/admin/users/${me.userId}`, { token: TEST_ADMIN_KEY, body: { role: 'admin' } });
+    expect(res.status).toBe(200);
+  }
+  const job = await submitJob(t.deps, { userId: me.userId, app: 'test', pipeline: 't.noop', input: {} });
+  await t.waitForJob(job.id, ['completed']);
+  const draft = await makeDraft(t, me.token);
+  const upload = await uploadPhoto(t, me.token);
+  const other = await t.signUp();
+  const known = (name: string, template: string): unknown => {
+    if (template.startsWith('/v1/admin/users/')) return name === 'id' ? other.userId : undefined;
+    return ({ id: job.id, jobId: job.id, userId: me.userId, draftJobId: draft, photoUrls: [upload.publicUrl] } as Record<string, unknown>)[name];
+  };
+  return { token: me.token, known };
+}
+
+/** Whether an error body has its mount's shape: flat under /api, nested elsewhere. */
+function hasMountShape(url: string, body: any): boolean {
+  if (url.startsWith('/api/')) return typeof body?.error === 'string' && typeof body?.code === 'string';
+  return typeof body?.error?.code === 'string' && typeof body?.error?.message === 'string';
+}
+
+async function send(token: string, r: HostileRequest) {
+  const res = await t.app.request(r.url, { method: r.method, headers: { ...r.headers, authorization: `Bearer ${token}` }, body: r.body });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* an event stream */
+  }
+  return { status: res.status, body };
+}
+
+describe('hostile input on every route of the OpenAPI document', () => {
+  it('never answers 5xx, and every error keeps its mount’s shape, as a user and as an admin', { timeout: 300_000 }, async () => {
+    const doc = (await t.call('GET', '/openapi.json')).body;
+    let sent = 0;
+    const serverErrors: string[] = [];
+    const misshapen: string[] = [];
+    for (const admin of [false, true]) {
+      const who = await identity(admin);
+      for (const r of hostileRequests(doc, who.known)) {
+        const res = await send(who.token, r);
+        sent++;
+        if (res.status >= 500) serverErrors.push(`${res.status} ${r.label} ${JSON.stringify(res.body).slice(0, 200)}`);
+        else if (res.status >= 400 && !hasMountShape(r.url, res.body)) misshapen.push(`${res.status} ${r.label} ${JSON.stringify(res.body).slice(0, 200)}`);
+      }
+    }
+    console.log(`hostile requests sent: ${sent}, 5xx: ${serverErrors.length}, misshapen errors: ${misshapen.length}`);
+    expect(sent).toBeGreaterThan(2000);
+    expect(serverErrors).toEqual([]);
+    expect(misshapen).toEqual([]);
+  });
+});
