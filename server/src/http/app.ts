@@ -73,6 +73,8 @@ export function createApp(platform: Platform) {
 export const OPENAPI_CONFIG = {
   openapi: '3.1.0',
   info: { title: 'mediaforge', version: '0.1.0', description: 'Self-hostable platform for generative-media apps.' },
+  // Relative: the document is served by the API it describes, wherever that is deployed.
+  servers: [{ url: '/', description: 'The server that serves this document' }],
 };
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -13,7 +13,7 @@ import { bearerSecurity, errorResponses, JobStatusSchema, JobSummarySchema, User
 import { queryInt } from '../../query-params';
 
 const grant = createRoute({
-  method: 'post', path: '/v1/admin/credits', tags: ['admin'], security: bearerSecurity,
+  method: 'post', path: '/v1/admin/credits', operationId: 'adminAdjustCredits', tags: ['admin'], security: bearerSecurity,
   summary: 'Grant (positive) or take back (negative) credits',
   request: {
     headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
@@ -37,7 +37,8 @@ const grant = createRoute({
 });
 
 const jobs = createRoute({
-  method: 'get', path: '/v1/admin/jobs', tags: ['admin'], security: bearerSecurity,
+  method: 'get', path: '/v1/admin/jobs', operationId: 'adminListJobs', tags: ['admin'], security: bearerSecurity,
+  summary: 'Jobs of every user, newest first, with filters',
   request: {
     query: z.object({
       userId: z.string().max(100).optional(), app: z.string().max(40).optional(), status: JobStatusSchema.optional(),
@@ -51,7 +52,8 @@ const jobs = createRoute({
 });
 
 const queues = createRoute({
-  method: 'get', path: '/v1/admin/queues', tags: ['admin'], security: bearerSecurity,
+  method: 'get', path: '/v1/admin/queues', operationId: 'adminGetQueues', tags: ['admin'], security: bearerSecurity,
+  summary: 'Queue counts and job counts per status',
   responses: {
     200: {
       description: 'Queue and job counts per state',
@@ -62,7 +64,8 @@ const queues = createRoute({
 });
 
 const patchUser = createRoute({
-  method: 'patch', path: '/v1/admin/users/{id}', tags: ['admin'], security: bearerSecurity,
+  method: 'patch', path: '/v1/admin/users/{id}', operationId: 'adminUpdateUser', tags: ['admin'], security: bearerSecurity,
+  summary: 'Change a user’s plan or role',
   request: {
     params: z.object({ id: z.string().min(1).max(100) }),
     body: {

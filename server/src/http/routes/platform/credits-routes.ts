@@ -19,7 +19,7 @@ export const LedgerEntrySchema = z
   .openapi('LedgerEntry');
 
 const credits = createRoute({
-  method: 'get', path: '/v1/credits', tags: ['credits'], security: bearerSecurity,
+  method: 'get', path: '/v1/credits', operationId: 'listCredits', tags: ['credits'], security: bearerSecurity,
   summary: 'Balance and ledger entries, newest first',
   request: { query: z.object({ limit: queryInt(1, 200, 50), before: queryInt(1, Number.MAX_SAFE_INTEGER) }) },
   responses: {

@@ -20,6 +20,7 @@ const JobId = z.object({ id: z.string().min(1).max(100) });
 const list = createRoute({
   method: 'get',
   path: '/v1/jobs',
+  operationId: 'listJobs',
   tags: ['jobs'],
   security: bearerSecurity,
   summary: 'My jobs of every app, newest first',
@@ -38,20 +39,22 @@ const list = createRoute({
 });
 
 const get = createRoute({
-  method: 'get', path: '/v1/jobs/{id}', tags: ['jobs'], security: bearerSecurity,
+  method: 'get', path: '/v1/jobs/{id}', operationId: 'getJob', tags: ['jobs'], security: bearerSecurity,
+  summary: 'One job of any app: status, steps, items, trace, result and assets',
   request: { params: JobId },
   responses: { 200: { description: 'The job', content: { 'application/json': { schema: JobDetailSchema } } }, ...errorResponses },
 });
 
 const events = createRoute({
-  method: 'get', path: '/v1/jobs/{id}/events', tags: ['jobs'], security: bearerSecurity,
+  method: 'get', path: '/v1/jobs/{id}/events', operationId: 'streamJobEvents', tags: ['jobs'], security: bearerSecurity,
   summary: 'Server-Sent Events of progress and status until the job ends',
   request: { params: JobId },
   responses: { 200: { description: 'text/event-stream of `job` events, each `data:` a JobEvent', content: { 'text/event-stream': { schema: JobEventSchema } } }, ...errorResponses },
 });
 
 const cancel = createRoute({
-  method: 'post', path: '/v1/jobs/{id}/cancel', tags: ['jobs'], security: bearerSecurity,
+  method: 'post', path: '/v1/jobs/{id}/cancel', operationId: 'cancelJob', tags: ['jobs'], security: bearerSecurity,
+  summary: 'Cancel a job that has not ended, refunding work not done',
   request: { params: JobId },
   responses: {
     200: { description: 'Cancelled', content: { 'application/json': { schema: z.object({ job: JobSummarySchema, refunded: z.number().int() }) } } },
