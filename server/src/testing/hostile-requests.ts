@@ -126,6 +126,11 @@ const stringify = (value: unknown) => JSON.stringify(value).replace(/"\\u0001raw
 export function hostileRequests(doc: Doc, known: KnownValues): HostileRequest[] {
   const out: HostileRequest[] = [];
   for (const [template, ops] of Object.entries(doc.paths)) {
+    // No route: a method the path does not take, and a segment too many.
+    const concrete = template.replace(/\{\w+\}/g, 'x');
+    const unused = ['delete', 'put', 'patch', 'post', 'get'].find((m) => !(m in ops))!;
+    out.push({ label: `${unused.toUpperCase()} ${template}: no such method`, method: unused.toUpperCase(), url: concrete, headers: {} });
+    out.push({ label: `GET ${template}/extra: no such path`, method: 'GET', url: `${concrete}/extra`, headers: {} });
     for (const [method, op] of Object.entries(ops)) {
       if (!op || typeof op !== 'object' || !('responses' in op)) continue;
       const params: Schema[] = op.parameters ?? [];

@@ -15,7 +15,7 @@ export const validationHook: Hook<unknown, Env, string, unknown> = (result, c) =
   if (result.success) {
     const bad = findTextFault(result.data);
     if (!bad) return;
-    if (result.target === 'param') return errorResponse(c, new AppError('not_found', 'NOT_FOUND', `Not found: no ${bad.path} holds U+0000 or broken Unicode`));
+    if (result.target === 'param') return errorResponse(c, new AppError('not_found', 'NOT_FOUND', `Not found: ${bad.path} ${bad.fault}`));
     const message = bad.path ? `${bad.path} ${bad.fault}` : `The body ${bad.fault}`;
     return errorResponse(c, new AppError('invalid', 'INVALID_REQUEST', message, { issues: [{ path: bad.path, message: bad.fault }] }));
   }
