@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../core/errors/app-error';
 import { newRouter } from './app-env';
 import { errorResponse } from './errors';
+import { MOUNTS } from './mounts';
 import type { Platform } from './platform';
 import { clipsRoutes } from './routes/clips/clips-routes';
 import { docsRoutes } from './routes/docs-routes';
@@ -33,11 +34,15 @@ export function createApp(platform: Platform) {
     else c.header('x-request-id', id);
     await next();
   });
-  // Only requests that carry a body pay for the limit: touching the raw request costs every GET dearly.
+  // Only requests that carry a body pay for the checks: touching the raw request costs every GET dearly.
   // Malformed JSON needs no check of its own: the route's validator refuses it with a 400.
   const limit = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (c) => errorResponse(c, tooLarge()) });
-  for (const path of ['/v1/*', '/api/*']) {
-    app.use(path, (c, next) => (BODY_METHODS.has(c.req.method) ? limit(c, next) : next()));
+  for (const { prefix } of MOUNTS) {
+    app.use(`${prefix}*`, (c, next) => {
+      if (!BODY_METHODS.has(c.req.method)) return next();
+      if (carriesBody(c.req.raw.headers) && !isJsonType(c.req.header('content-type'))) throw notJson(c.req.header('content-type'));
+      return limit(c, next);
+    });
   }
 
   app.onError((err, c) => {
@@ -46,9 +51,9 @@ export function createApp(platform: Platform) {
       return errorResponse(c, new AppError('invalid', 'INVALID_REQUEST', err.message || 'Invalid request'));
     }
     log.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error');
-    return c.json({ error: { code: 'INTERNAL_ERROR', message: 'Internal error', requestId: c.get('requestId') } }, 500);
+    return errorResponse(c, new AppError('internal', 'INTERNAL_ERROR', 'Internal error', { requestId: c.get('requestId') }));
   });
-  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) => errorResponse(c, new AppError('not_found', 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)));
 
   app.route('/', healthRoutes(platform));
   app.route('/', authRoutes(platform));
@@ -68,8 +73,26 @@ export function createApp(platform: Platform) {
 export const OPENAPI_CONFIG = {
   openapi: '3.1.0',
   info: { title: 'mediaforge', version: '0.1.0', description: 'Self-hostable platform for generative-media apps.' },
+  // Relative: the document is served by the API it describes, wherever that is deployed.
+  servers: [{ url: '/', description: 'The server that serves this document' }],
 };
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Whether a request has a body by its headers: a non-zero Content-Length, chunked encoding, or (as
+ * `fetch` sends a string body) a Content-Type without a length. A bare POST has none of them.
+ */
+function carriesBody(headers: Headers): boolean {
+  const length = headers.get('content-length');
+  if (length !== null) return length.trim() !== '0';
+  return headers.has('transfer-encoding') || headers.has('content-type');
+}
+
+// Hono's validator reads only these as JSON: `application/json` or `application/<x>+json`.
+const isJsonType = (value: string | undefined) => value !== undefined && /^application\/([\w.-]+\+)?json$/i.test(value.split(';')[0]!.trim());
+
+const notJson = (sent: string | undefined) =>
+  new AppError('unsupported_media', 'UNSUPPORTED_MEDIA_TYPE', `Send the body as JSON with the header Content-Type: application/json (got ${sent === undefined ? 'no Content-Type' : JSON.stringify(sent)})`);
 
 const tooLarge = () => new AppError('too_large', 'PAYLOAD_TOO_LARGE', `Request body is larger than ${JSON_BODY_LIMIT} bytes`);

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, type ErrorKind } from '../core/errors/app-error';
+import { errorStyleFor } from './mounts';
 
 const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
   invalid: 400,
@@ -11,7 +12,9 @@ const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
   payment_required: 402,
   rate_limited: 429,
   too_large: 413,
+  unsupported_media: 415,
   unavailable: 503,
+  internal: 500,
 };
 
 /**
@@ -26,8 +29,9 @@ export function errorBody(style: ErrorStyle, err: AppError): Record<string, unkn
     : { error: { code: err.code, message: err.message, ...err.details } };
 }
 
+/** The error in the shape of the mount the request came to (see `mounts.ts`). */
 export function errorResponse(c: Context, err: AppError): Response {
-  const style = (c.get('errorStyle') as ErrorStyle | undefined) ?? 'platform';
+  const style = errorStyleFor(c.req.path);
   if (err.retryAfterSec !== undefined) c.header('Retry-After', String(err.retryAfterSec));
   return c.json(errorBody(style, err), STATUS[err.kind]);
 }

@@ -8,7 +8,10 @@ export type ErrorKind =
   | 'payment_required'
   | 'rate_limited'
   | 'too_large'
-  | 'unavailable';
+  | 'unsupported_media'
+  | 'unavailable'
+  /** A failure of ours, not the request's: answered 500 without details. */
+  | 'internal';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

@@ -1,4 +1,5 @@
 import { notFound } from '../../core/errors/app-error';
+import { textFault } from '../../core/text/text-rule';
 import type { JobStatus } from '../../core/jobs/job-status';
 import type { Asset, Job, JobItem, JobStep } from '../../core/ports/store';
 import type { Deps } from '../deps';
@@ -31,12 +32,23 @@ export async function getJobDetail(cache: JobDetailCache, actor: Actor, jobId: s
 export const encodeCursor = (job: Pick<Job, 'createdAt' | 'id'>) =>
   Buffer.from(`${job.createdAt.toISOString()}|${job.id}`).toString('base64url');
 
+/**
+ * The (createdAt, id) of a cursor, or null unless it could be one `encodeCursor` made: an ISO
+ * instant from 1970 to 9999 (the database refuses years such as -5000) and an id of at most 100
+ * characters that passes the text rule. Anything else is the caller's 400.
+ */
 export function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = at ? new Date(at) : null;
-  if (!createdAt || Number.isNaN(createdAt.getTime()) || !id) return null;
+  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const [at, id] = parts;
+  if (parts.length !== 2 || !at || !id || id.length > 100 || textFault(id) || !ISO_INSTANT.test(at)) return null;
+  const createdAt = new Date(at);
+  const ms = createdAt.getTime();
+  if (Number.isNaN(ms) || ms < 0 || ms > LAST_INSTANT) return null;
   return { createdAt, id };
 }
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 export async function listJobs(
   deps: Deps,

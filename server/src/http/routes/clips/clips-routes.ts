@@ -17,7 +17,7 @@ const err = (description: string) => ({ description, content: { 'application/jso
 const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
 const presign = createRoute({
-  method: 'post', path: '/api/upload/presign', tags: ['clips'], security: bearerSecurity,
+  method: 'post', path: '/api/upload/presign', operationId: 'createUploadUrl', tags: ['clips'], security: bearerSecurity,
   summary: 'A presigned PUT URL for one photo (jpeg, png or webp, up to 10 MB, valid 60 s)',
   request: { body: json(PresignBody) },
   responses: {
@@ -28,7 +28,7 @@ const presign = createRoute({
 });
 
 const draft = createRoute({
-  method: 'post', path: '/api/jobs/draft', tags: ['clips'], security: bearerSecurity,
+  method: 'post', path: '/api/jobs/draft', operationId: 'createDraftJob', tags: ['clips'], security: bearerSecurity,
   summary: 'A draft job from 1-3 uploaded photos',
   request: { body: json(DraftBody) },
   responses: {
@@ -38,7 +38,7 @@ const draft = createRoute({
 });
 
 const confirm = createRoute({
-  method: 'post', path: '/api/jobs/confirm', tags: ['clips'], security: bearerSecurity,
+  method: 'post', path: '/api/jobs/confirm', operationId: 'confirmJob', tags: ['clips'], security: bearerSecurity,
   summary: 'Confirm a draft: charge (story 2, trailer 5, rewrite +1; quick free once a day) and queue it',
   request: { body: json(ConfirmBody) },
   responses: {
@@ -49,7 +49,8 @@ const confirm = createRoute({
 });
 
 const getJob = createRoute({
-  method: 'get', path: '/api/jobs/{jobId}', tags: ['clips'], security: bearerSecurity,
+  method: 'get', path: '/api/jobs/{jobId}', operationId: 'getClipsJob', tags: ['clips'], security: bearerSecurity,
+  summary: 'A clips job in seed 000’s shape: status, progress and its clips or trailer',
   request: { params: z.object({ jobId: z.string().min(1).max(100) }) },
   responses: { 200: { description: 'The job and its result', content: { 'application/json': { schema: ClipsJobResponse } } }, 401: err('No token'), 403: err('Not yours'), 404: err('Not found') },
 });
@@ -59,11 +60,8 @@ export function clipsRoutes(platform: Platform) {
   const { deps } = platform;
   const r = newRouter();
   const auth = requireUser(platform);
-  // One middleware for both: every /api request pays for it.
-  r.use('/api/*', (c, next) => {
-    c.set('errorStyle', 'flat');
-    return auth(c, next);
-  });
+  // Errors here are flat by the mount registry (mounts.ts), not by a middleware.
+  r.use('/api/*', auth);
 
   r.openapi(presign, async (c) => {
     const body = c.req.valid('json');

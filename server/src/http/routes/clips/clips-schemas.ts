@@ -12,7 +12,7 @@ export const PresignBody = z
     userId: z.string().max(100).optional().openapi({ description: 'Optional; must be the token user when given' }),
     mime: z.string({ error: 'mime required' }).min(1, 'mime required').refine((m) => (MIMES as string[]).includes(m), 'unsupported mime')
       .openapi({ enum: MIMES }),
-    size: z.coerce.number({ error: 'size invalid (<=10MB)' }).int('size invalid (<=10MB)').min(1, 'size invalid (<=10MB)').max(MAX_UPLOAD, 'size invalid (<=10MB)'),
+    size: z.number({ error: 'size invalid (<=10MB)' }).int('size invalid (<=10MB)').min(1, 'size invalid (<=10MB)').max(MAX_UPLOAD, 'size invalid (<=10MB)'),
   })
   .openapi('PresignRequest');
 

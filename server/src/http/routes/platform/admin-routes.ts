@@ -10,9 +10,10 @@ import { jobSummary } from '../../job-views';
 import { requireAdmin } from '../../middleware/auth';
 import type { Platform } from '../../platform';
 import { bearerSecurity, errorResponses, JobStatusSchema, JobSummarySchema, UserSchema } from '../../schemas';
+import { queryInt } from '../../query-params';
 
 const grant = createRoute({
-  method: 'post', path: '/v1/admin/credits', tags: ['admin'], security: bearerSecurity,
+  method: 'post', path: '/v1/admin/credits', operationId: 'adminAdjustCredits', tags: ['admin'], security: bearerSecurity,
   summary: 'Grant (positive) or take back (negative) credits',
   request: {
     headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
@@ -36,11 +37,12 @@ const grant = createRoute({
 });
 
 const jobs = createRoute({
-  method: 'get', path: '/v1/admin/jobs', tags: ['admin'], security: bearerSecurity,
+  method: 'get', path: '/v1/admin/jobs', operationId: 'adminListJobs', tags: ['admin'], security: bearerSecurity,
+  summary: 'Jobs of every user, newest first, with filters',
   request: {
     query: z.object({
       userId: z.string().max(100).optional(), app: z.string().max(40).optional(), status: JobStatusSchema.optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(200).optional(),
+      limit: queryInt(1, 200, 50), cursor: z.string().max(200).optional(),
     }),
   },
   responses: {
@@ -50,7 +52,8 @@ const jobs = createRoute({
 });
 
 const queues = createRoute({
-  method: 'get', path: '/v1/admin/queues', tags: ['admin'], security: bearerSecurity,
+  method: 'get', path: '/v1/admin/queues', operationId: 'adminGetQueues', tags: ['admin'], security: bearerSecurity,
+  summary: 'Queue counts and job counts per status',
   responses: {
     200: {
       description: 'Queue and job counts per state',
@@ -61,7 +64,8 @@ const queues = createRoute({
 });
 
 const patchUser = createRoute({
-  method: 'patch', path: '/v1/admin/users/{id}', tags: ['admin'], security: bearerSecurity,
+  method: 'patch', path: '/v1/admin/users/{id}', operationId: 'adminUpdateUser', tags: ['admin'], security: bearerSecurity,
+  summary: 'Change a user’s plan or role',
   request: {
     params: z.object({ id: z.string().min(1).max(100) }),
     body: {

@@ -10,7 +10,10 @@ import { bearerSecurity, ErrorSchema, LimitsSchema, UserSchema, errorResponses }
 const anon = createRoute({
   method: 'post',
   path: '/v1/auth/anon',
+  operationId: 'signUpAnonymously',
   tags: ['identity'],
+  // Public: this is where a token comes from.
+  security: [],
   summary: 'Create an anonymous user and get a bearer token',
   responses: {
     201: { description: 'Created', content: { 'application/json': { schema: z.object({ token: z.string(), user: UserSchema }) } } },
@@ -21,8 +24,10 @@ const anon = createRoute({
 const me = createRoute({
   method: 'get',
   path: '/v1/me',
+  operationId: 'getMe',
   tags: ['identity'],
   security: bearerSecurity,
+  summary: 'The signed-in user: plan, role, credits and limits',
   responses: {
     200: { description: 'The signed-in user', content: { 'application/json': { schema: UserSchema.extend({ limits: LimitsSchema }) } } },
     401: errorResponses[401],

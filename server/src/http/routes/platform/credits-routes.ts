@@ -4,6 +4,7 @@ import { newRouter } from '../../app-env';
 import { requireUser } from '../../middleware/auth';
 import type { Platform } from '../../platform';
 import { bearerSecurity, errorResponses } from '../../schemas';
+import { queryInt } from '../../query-params';
 
 export const LedgerEntrySchema = z
   .object({
@@ -18,9 +19,9 @@ export const LedgerEntrySchema = z
   .openapi('LedgerEntry');
 
 const credits = createRoute({
-  method: 'get', path: '/v1/credits', tags: ['credits'], security: bearerSecurity,
+  method: 'get', path: '/v1/credits', operationId: 'listCredits', tags: ['credits'], security: bearerSecurity,
   summary: 'Balance and ledger entries, newest first',
-  request: { query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), before: z.coerce.number().int().positive().optional() }) },
+  request: { query: z.object({ limit: queryInt(1, 200, 50), before: queryInt(1, Number.MAX_SAFE_INTEGER) }) },
   responses: {
     200: { description: 'Balance and entries', content: { 'application/json': { schema: z.object({ balance: z.number().int(), entries: z.array(LedgerEntrySchema), nextBefore: z.number().int().nullable() }) } } },
     ...errorResponses,

@@ -13,12 +13,14 @@ import { jobDetailView, jobSummary } from '../../job-views';
 import { requireUser } from '../../middleware/auth';
 import type { Platform } from '../../platform';
 import { bearerSecurity, errorResponses, ErrorSchema, JobDetailSchema, JobEventSchema, JobStatusSchema, JobSummarySchema } from '../../schemas';
+import { queryInt } from '../../query-params';
 
 const JobId = z.object({ id: z.string().min(1).max(100) });
 
 const list = createRoute({
   method: 'get',
   path: '/v1/jobs',
+  operationId: 'listJobs',
   tags: ['jobs'],
   security: bearerSecurity,
   summary: 'My jobs of every app, newest first',
@@ -26,7 +28,7 @@ const list = createRoute({
     query: z.object({
       app: z.string().max(40).optional(),
       status: JobStatusSchema.optional(),
-      limit: z.coerce.number().int().min(1).max(100).default(20),
+      limit: queryInt(1, 100, 20),
       cursor: z.string().max(200).optional(),
     }),
   },
@@ -37,13 +39,14 @@ const list = createRoute({
 });
 
 const get = createRoute({
-  method: 'get', path: '/v1/jobs/{id}', tags: ['jobs'], security: bearerSecurity,
+  method: 'get', path: '/v1/jobs/{id}', operationId: 'getJob', tags: ['jobs'], security: bearerSecurity,
+  summary: 'One job of any app: status, steps, items, trace, result and assets',
   request: { params: JobId },
   responses: { 200: { description: 'The job', content: { 'application/json': { schema: JobDetailSchema } } }, ...errorResponses },
 });
 
 const events = createRoute({
-  method: 'get', path: '/v1/jobs/{id}/events', tags: ['jobs'], security: bearerSecurity,
+  method: 'get', path: '/v1/jobs/{id}/events', operationId: 'streamJobEvents', tags: ['jobs'], security: bearerSecurity,
   summary: 'Server-Sent Events of progress and status until the job ends',
   description: 'Opens with `retry:` and the job\'s current state, then sends each change as a `job` event whose `id` is the '
     + 'job\'s `seq` (increasing per job) and closes after the job ended. A reconnect naming the last id it saw (the '
@@ -73,7 +76,8 @@ function lastSeq(value: string | undefined): number | undefined {
 }
 
 const cancel = createRoute({
-  method: 'post', path: '/v1/jobs/{id}/cancel', tags: ['jobs'], security: bearerSecurity,
+  method: 'post', path: '/v1/jobs/{id}/cancel', operationId: 'cancelJob', tags: ['jobs'], security: bearerSecurity,
+  summary: 'Cancel a job that has not ended, refunding work not done',
   request: { params: JobId },
   responses: {
     200: { description: 'Cancelled', content: { 'application/json': { schema: z.object({ job: JobSummarySchema, refunded: z.number().int() }) } } },
