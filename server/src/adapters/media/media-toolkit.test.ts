@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { IMAGE_LIMITS } from '../../core/media/image-limits';
 import { InvalidMediaError } from '../../core/ports/media';
 import { hammingDistance } from './dhash';
 import { FfmpegRunner, defaultFfmpegPath } from './ffmpeg-runner';
@@ -54,14 +55,17 @@ describe('inspectImage', () => {
     expect(bomb.length).toBeLessThan(100_000);
     expect(await sharp(bomb, { limitInputPixels: false }).metadata()).toMatchObject({ format: 'png', width: 20_000, height: 20_000 });
     const started = Date.now();
-    await expect(media.inspectImage(bomb)).rejects.toThrow(/pixel limit/);
+    await expect(media.inspectImage(bomb)).rejects.toThrow('20000x20000 is larger than 40 megapixels (the PNG limit)');
     await expect(media.normalizeImage(bomb, 64)).rejects.toBeInstanceOf(InvalidMediaError);
     await expect(media.perceptualHash(bomb)).rejects.toBeInstanceOf(InvalidMediaError);
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('honours a configured pixel limit', async () => {
-    const strict = new SharpFfmpegToolkit({ ffmpeg: new FfmpegRunner(await defaultFfmpegPath()), maxInputPixels: 50_000 });
+    const strict = new SharpFfmpegToolkit({
+      ffmpeg: new FfmpegRunner(await defaultFfmpegPath()),
+      limits: { ...IMAGE_LIMITS, maxMegapixels: { 'image/jpeg': 0.05, 'image/png': 0.05, 'image/webp': 0.05 } },
+    });
     await expect(strict.inspectImage(await picture('png'))).rejects.toBeInstanceOf(InvalidMediaError);
     expect(await strict.inspectImage(await picture('png', { width: 200, height: 100 }))).toMatchObject({ width: 200 });
   });

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { invalid } from '../../core/errors/app-error';
-import { InvalidMediaError, type ImageMime } from '../../core/ports/media';
+import { ImageOverLimitError, InvalidMediaError, MediaLimitError, type ImageMime } from '../../core/ports/media';
 import type { Upload } from '../../core/ports/store';
 import type { Deps } from '../deps';
 
@@ -24,7 +24,8 @@ const badPhoto = (url: string, why: string) => invalid('INVALID_PHOTO_URL', `${w
 
 /**
  * Resolves a publicUrl to the caller's own upload and verifies it once: it exists, fits the declared
- * size, and really is the declared image (magic bytes and a full decode). Never fetches a foreign URL.
+ * size, and really is the declared image within IMAGE_LIMITS (magic bytes, header, a full decode).
+ * Never fetches a foreign URL.
  */
 export async function verifyOwnUpload(deps: Deps, userId: string, url: string): Promise<Upload> {
   const key = deps.storage.keyFromPublicUrl(url);
@@ -43,6 +44,8 @@ export async function verifyOwnUpload(deps: Deps, userId: string, url: string): 
   try {
     info = await deps.media.inspectImage(body);
   } catch (err) {
+    // Over a limit or over the checker's memory/time budget: the photo is refused, with the reason.
+    if (err instanceof ImageOverLimitError || err instanceof MediaLimitError) throw badPhoto(url, `Photo refused (${err.message})`);
     if (err instanceof InvalidMediaError) throw badPhoto(url, `Not a readable image (${err.message})`);
     throw err;
   }
