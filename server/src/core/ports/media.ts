@@ -34,7 +34,7 @@ export interface MediaToolkit {
 
 /** The input is not media we accept; the message says why in words. */
 export class InvalidMediaError extends Error {
-  override readonly name = 'InvalidMediaError';
+  override readonly name: string = 'InvalidMediaError';
 }
 
 /** The input is outside the stated limits (core/media/image-limits); the message names the limit. */
