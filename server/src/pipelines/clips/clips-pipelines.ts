@@ -1,4 +1,5 @@
 import { FatalStepError } from '../../core/jobs/step-errors';
+import { InvalidMediaError, MediaLimitError } from '../../core/ports/media';
 import type { Json } from '../../core/ports/store';
 import type { PipelineDef, StepContext, StepDef } from '../engine/pipeline';
 import { clipsInput, jobSeed, splitScenes, storyBrief } from './clip-prompts';
@@ -7,6 +8,19 @@ const REF_SIZE = 512;
 const CLIP = { quick: { w: 360, h: 640, sec: 2 }, story: { w: 360, h: 640, sec: 3 } } as const;
 const SCENE = { w: 640, h: 360, sec: 2 };
 const TRAILER_SCENES = 4;
+
+/**
+ * A photo that cannot be read, or whose processing was killed for memory or time, would do the same
+ * on every retry: fatal to the job (failed and refunded), with the reason.
+ */
+async function photoFault<T>(i: number, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof InvalidMediaError || err instanceof MediaLimitError) throw new FatalStepError(`Photo ${i + 1} cannot be used: ${err.message}`, 'INVALID_PHOTO');
+    throw err;
+  }
+}
 
 /** Normalised reference images from the user's photos: the identity every clip is generated from. */
 const identityPack: StepDef = {
@@ -18,10 +32,13 @@ const identityPack: StepDef = {
     for (const [i, photo] of input.photos.entries()) {
       const body = await ctx.deps.storage.get(photo.key, 10 * 1024 * 1024);
       if (!body) throw new FatalStepError(`Photo ${i + 1} is no longer available`, 'PHOTO_MISSING');
-      const norm = await ctx.deps.media.normalizeImage(body, REF_SIZE);
+      const { norm, phash } = await photoFault(i, async () => {
+        const norm = await ctx.deps.media.normalizeImage(body, REF_SIZE);
+        return { norm, phash: await ctx.deps.media.perceptualHash(norm.png) };
+      });
       const asset = await ctx.saveAsset({
         slot: `ref_${i + 1}`, kind: 'image', body: norm.png, mime: 'image/png', ext: 'png',
-        width: norm.width, height: norm.height, phash: await ctx.deps.media.perceptualHash(norm.png),
+        width: norm.width, height: norm.height, phash,
       });
       refs.push({ assetId: asset.id, key: asset.storageKey });
       await ctx.progress((i + 1) / input.photos.length);

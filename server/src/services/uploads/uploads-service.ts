@@ -45,7 +45,7 @@ export async function verifyOwnUpload(deps: Deps, userId: string, url: string): 
     info = await deps.media.inspectImage(body);
   } catch (err) {
     // Over a limit or over the checker's memory/time budget: the photo is refused, with the reason.
-    if (err instanceof ImageOverLimitError || err instanceof MediaLimitError) throw badPhoto(url, `Photo refused (${err.message})`);
+    if (err instanceof ImageOverLimitError || err instanceof MediaLimitError) throw badPhoto(url, `Photo refused: ${err.message}`);
     if (err instanceof InvalidMediaError) throw badPhoto(url, `Not a readable image (${err.message})`);
     throw err;
   }
