@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pngBomb } from '../../../adapters/media/png-bomb';
 import { IMAGE_LIMITS } from '../../../core/media/image-limits';
@@ -19,7 +19,7 @@ afterAll(async () => t?.dispose());
 
 type Mime = 'image/jpeg' | 'image/png' | 'image/webp';
 const solid = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#4a7' }, limitInputPixels: false });
-const encode = (img: sharp.Sharp, mime: Mime) => (mime === 'image/jpeg' ? img.jpeg({ quality: 85 }) : mime === 'image/webp' ? img.webp() : img.png()).toBuffer();
+const encode = (img: Sharp, mime: Mime) => (mime === 'image/jpeg' ? img.jpeg({ quality: 85 }) : mime === 'image/webp' ? img.webp() : img.png()).toBuffer();
 
 /** A 48 MP photo as a current phone makes it: 8064x6048 JPEG with a gradient and a face-like disc. */
 async function phonePhoto(orientation?: number): Promise<Buffer> {
