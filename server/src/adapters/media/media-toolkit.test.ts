@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE_LIMITS } from '../../core/media/image-limits';
-import { InvalidMediaError } from '../../core/ports/media';
+import { ImageOverLimitError, InvalidMediaError } from '../../core/ports/media';
 import { hammingDistance } from './dhash';
 import { FfmpegRunner, defaultFfmpegPath } from './ffmpeg-runner';
 import { SharpFfmpegToolkit } from './media-toolkit';
@@ -82,6 +82,23 @@ describe('normalizeImage', () => {
 
   it('rejects what is not a readable image', async () => {
     await expect(media.normalizeImage(Buffer.from('nope'), 64)).rejects.toBeInstanceOf(InvalidMediaError);
+  });
+
+  it('refuses strips past 20:1 from the header in every image operation, before any pixel work', async () => {
+    for (const [w, h] of [[2000, 1], [4000, 1], [1, 3000], [10000, 10], [21, 1]]) {
+      const strip = await sharp({ create: { width: w, height: h, channels: 3, background: '#345' } }).png().toBuffer();
+      const why = `${w}x${h} is too narrow: the longer side may be at most 20 times the shorter`;
+      await expect(media.inspectImage(strip)).rejects.toEqual(new ImageOverLimitError(why));
+      await expect(media.normalizeImage(strip, 512)).rejects.toEqual(new ImageOverLimitError(why));
+      await expect(media.perceptualHash(strip)).rejects.toEqual(new ImageOverLimitError(why));
+    }
+  });
+
+  it('crops the widest allowed strips, enlarged or shrunk, to the square', async () => {
+    for (const [w, h] of [[20, 1], [1, 20], [1000, 50], [8000, 400]]) {
+      const strip = await sharp({ create: { width: w, height: h, channels: 3, background: '#345' } }).png().toBuffer();
+      expect(await media.normalizeImage(strip, 512), `${w}x${h}`).toMatchObject({ width: 512, height: 512 });
+    }
   });
 });
 

@@ -132,7 +132,7 @@ describe('a photo that slipped past verification', () => {
 });
 
 describe('image work over its memory cap', () => {
-  it('refuses the photo with a 400 that says so, and the server keeps serving', async () => {
+  it('refuses the photo with a 400 that says so, fails a job on it with a refund, and the server keeps serving', async () => {
     // Every image worker (node + sharp) is resident above 64 MB, so each check is killed at once.
     const tight = await createTestPlatform({ env: { MEDIA_MEMORY_MB: '64' } });
     try {
@@ -145,6 +145,23 @@ describe('image work over its memory cap', () => {
         error: `Photo refused: image worker needed more than 64 MB for this input and was stopped: ${photo.publicUrl}`,
       });
       expect((await tight.call('GET', '/v1/me', { token })).status).toBe(200);
+
+      // The same kill inside a job (a photo verified before the limit): failed once, refunded, never retried.
+      const bytes = (await tight.deps.storage.get(photo.key, IMAGE_LIMITS.maxBytes))!;
+      await tight.deps.store.tx((r) =>
+        r.uploads.markVerified(photo.key, { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), width: 256, height: 256 }),
+      );
+      const draft = await tight.call('POST', '/api/jobs/draft', { token, body: { photoUrls: [photo.publicUrl] } });
+      const confirm = await tight.call('POST', '/api/jobs/confirm', { token, body: confirmBody(draft.body.draftJobId, 'story') });
+      expect(confirm.status).toBe(200);
+      const failed = await tight.waitForJob(draft.body.draftJobId, ['completed', 'failed'], 30_000);
+      expect(failed.error).toMatchObject({
+        code: 'INVALID_PHOTO', step: 'identity_pack', refunded: 2,
+        message: 'Photo 1 cannot be used: image worker needed more than 64 MB for this input and was stopped',
+      });
+      const steps = await tight.deps.store.read((r) => r.steps.list(failed.id));
+      expect(steps.find((s) => s.name === 'identity_pack')).toMatchObject({ status: 'failed', attempts: 1 });
+      expect((await tight.call('GET', '/v1/me', { token })).body.credits).toBe(10);
     } finally {
       await tight.dispose();
     }
