@@ -85,7 +85,7 @@ describe('normalizeImage', () => {
   });
 
   it('refuses strips past 20:1 from the header in every image operation, before any pixel work', async () => {
-    for (const [w, h] of [[2000, 1], [4000, 1], [1, 3000], [10000, 10], [21, 1]]) {
+    for (const [w, h] of [[2000, 1], [4000, 1], [1, 3000], [10000, 10], [21, 1]] as [number, number][]) {
       const strip = await sharp({ create: { width: w, height: h, channels: 3, background: '#345' } }).png().toBuffer();
       const why = `${w}x${h} is too narrow: the longer side may be at most 20 times the shorter`;
       await expect(media.inspectImage(strip)).rejects.toEqual(new ImageOverLimitError(why));
@@ -95,7 +95,7 @@ describe('normalizeImage', () => {
   });
 
   it('crops the widest allowed strips, enlarged or shrunk, to the square', async () => {
-    for (const [w, h] of [[20, 1], [1, 20], [1000, 50], [8000, 400]]) {
+    for (const [w, h] of [[20, 1], [1, 20], [1000, 50], [8000, 400]] as [number, number][]) {
       const strip = await sharp({ create: { width: w, height: h, channels: 3, background: '#345' } }).png().toBuffer();
       expect(await media.normalizeImage(strip, 512), `${w}x${h}`).toMatchObject({ width: 512, height: 512 });
     }

@@ -167,3 +167,14 @@ describe('image work over its memory cap', () => {
     }
   });
 });
+
+describe('the limits, stated', () => {
+  it('are in the OpenAPI description of presign and draft, as enforced', async () => {
+    const doc = (await t.call('GET', '/openapi.json')).body;
+    for (const path of ['/api/upload/presign', '/api/jobs/draft']) {
+      const text = doc.paths[path].post.description as string;
+      expect(text, path).toContain('at most 10 MB; at most JPEG 200 MP, PNG 40 MP, WebP 40 MP; the longer side at most 20 times the shorter');
+    }
+    expect(IMAGE_LIMITS).toEqual({ maxBytes: 10 * 1024 * 1024, maxMegapixels: { 'image/jpeg': 200, 'image/png': 40, 'image/webp': 40 }, maxAspectRatio: 20 });
+  });
+});
