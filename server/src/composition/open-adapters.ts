@@ -37,7 +37,7 @@ export async function openAdapters(
   opts: Partial<Omit<Adapters, 'mounts' | 'close'>> & { queueName?: string },
 ): Promise<Adapters> {
   const { env } = config;
-  const ffmpeg = new FfmpegRunner(await defaultFfmpegPath());
+  const ffmpeg = new FfmpegRunner(await defaultFfmpegPath(), undefined, env.MEDIA_MEMORY_MB * 1024 * 1024);
   // Untrusted images are decoded in child processes with a memory cap and a time limit.
   const isolated = opts.media ? null : new IsolatedMediaToolkit({
     video: new SharpFfmpegToolkit({ ffmpeg }),

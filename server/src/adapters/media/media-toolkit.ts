@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import { IMAGE_LIMITS, imageLimitProblem, type ImageLimits } from '../../core/media/image-limits';
-import { ImageOverLimitError, InvalidMediaError, type ImageInfo, type ImageMime, type MediaToolkit, type VideoInfo } from '../../core/ports/media';
+import { ImageOverLimitError, InvalidMediaError, MediaLimitError, type ImageInfo, type ImageMime, type MediaToolkit, type VideoInfo } from '../../core/ports/media';
 import { assembleFilterGraph } from './assemble-graph';
 import { dHashHex } from './dhash';
 import { FfmpegError, type FfmpegRunner } from './ffmpeg-runner';
@@ -172,12 +172,16 @@ export class SharpFfmpegToolkit implements MediaToolkit {
     }
   }
 
-  /** ffmpeg refusing its input means the media is bad; a time-out or a missing binary is not. */
+  /**
+   * ffmpeg refusing its input means the media is bad; killed over its time or memory limit, the input
+   * costs too much (MediaLimitError); a missing binary is neither.
+   */
   private async ffmpegOnInput(what: string, args: string[]) {
     try {
       return await this.ffmpeg.run(args);
     } catch (err) {
-      if (err instanceof FfmpegError && !err.timedOut && err.stderr) throw new InvalidMediaError(`${what}: ${err.message}`);
+      if (err instanceof FfmpegError && (err.timedOut || err.overMemory)) throw new MediaLimitError(`${what}: ${err.message}`);
+      if (err instanceof FfmpegError && err.stderr) throw new InvalidMediaError(`${what}: ${err.message}`);
       throw err;
     }
   }
