@@ -31,7 +31,7 @@ export interface ChildPoolOptions {
 export interface ChildPoolStats {
   spawned: number;
   killed: number;
-  /** Highest resident memory a child reached during a call, in bytes (as polled). */
+  /** Highest resident memory (VmHWM) a child had reached, read while a call ran, in bytes. */
   peakRssBytes: number;
 }
 
@@ -165,7 +165,7 @@ export class ChildPool {
       poll = setInterval(() => {
         void processMemory(proc.pid!).then((mem) => {
           if (!mem || settled || !sent) return;
-          this.counters.peakRssBytes = Math.max(this.counters.peakRssBytes, mem.rss);
+          this.counters.peakRssBytes = Math.max(this.counters.peakRssBytes, mem.peak);
           if (mem.rss > memoryCapBytes) limit(`${name} needed more than ${Math.round(memoryCapBytes / 1024 ** 2)} MB for this input and was stopped`);
         });
       }, this.opts.pollMs ?? 20);
