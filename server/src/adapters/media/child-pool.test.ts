@@ -65,9 +65,14 @@ describe('ChildPool', () => {
     expect(await p.run('echo', ['alive'])).toBe('alive');
   }, 40_000);
 
-  it('fails calls after close', async () => {
+  it('fails a running call and later calls on close, without blaming the input', async () => {
     const p = pool();
+    const running = p.run('spin', []).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 200));
     await p.close();
+    const err = await running;
+    expect(err).not.toBeInstanceOf(MediaLimitError);
+    expect((err as Error).message).toMatch(/^test worker (pool is closed|could not start)/);
     await expect(p.run('echo', [1])).rejects.toThrow('test worker pool is closed');
   });
 });

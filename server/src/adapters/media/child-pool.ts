@@ -145,11 +145,7 @@ export class ChildPool {
         if (m?.id !== id) return;
         settle(() => (m.ok ? task.resolve(m.value) : task.reject(this.revive(m.error.name, m.error.message))));
       };
-      // A child that dies on a call was killed by it (the kernel's OOM killer, a crash in native code).
-      const onExit = (code: number | null, signal: string | null) =>
-        settle(() => task.reject(sent
-          ? new MediaLimitError(`${name} stopped (${signal ?? `exit ${code}`}) while working on this input`)
-          : new Error(`${name} could not start (${signal ?? `exit ${code}`})`)));
+      const onExit = (code: number | null, signal: string | null) => settle(() => task.reject(this.exitError(sent, signal ?? `exit ${code}`)));
       const limit = (why: string) => {
         this.counters.killed++;
         settle(() => task.reject(new MediaLimitError(why)));
@@ -191,6 +187,14 @@ export class ChildPool {
     slot.busy = false;
     outcome();
     this.pump();
+  }
+
+  private exitError(sent: boolean, how: string): Error {
+    const { name } = this.opts;
+    if (this.closed) return new Error(`${name} pool is closed`);
+    // A child that dies on a call was killed by it (the kernel's OOM killer, a crash in native code).
+    if (sent) return new MediaLimitError(`${name} stopped (${how}) while working on this input`);
+    return new Error(`${name} could not start (${how})`);
   }
 
   private revive(errName: string, message: string): Error {
