@@ -199,7 +199,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A presigned PUT URL for one photo (jpeg, png or webp, up to 10 MB, valid 60 s) */
+        /**
+         * A presigned PUT URL for one photo (jpeg, png or webp, up to 10 MB, valid 60 s)
+         * @description Photo limits: at most 10 MB; at most JPEG 200 MP, PNG 40 MP, WebP 40 MP; the longer side at most 20 times the shorter. JPEG is decoded shrunk on load, so phone photos of any current sensor fit; PNG and WebP decode in full.
+         */
         post: operations["createUploadUrl"];
         delete?: never;
         options?: never;
@@ -216,7 +219,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A draft job from 1-3 uploaded photos */
+        /**
+         * A draft job from 1-3 uploaded photos
+         * @description Photo limits: at most 10 MB; at most JPEG 200 MP, PNG 40 MP, WebP 40 MP; the longer side at most 20 times the shorter. JPEG is decoded shrunk on load, so phone photos of any current sensor fit; PNG and WebP decode in full. Each photo is checked here once; a refused one answers 400 INVALID_PHOTO_URL with the reason ("2000x1 is too narrow: ...").
+         */
         post: operations["createDraftJob"];
         delete?: never;
         options?: never;
@@ -1209,7 +1215,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A photo URL is not your verified upload */
+            /** @description A photo URL is not your upload, or the photo is unreadable or outside the limits */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -97,6 +97,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     // One process owns an embedded database, so at start nothing else can be running its jobs.
     soleWorker: config.mode.database === 'pglite',
     reconcileEveryMs: opts.reconcileEveryMs ?? 2_000,
+    shutdownGraceMs: config.env.SHUTDOWN_GRACE_MS,
   });
 
   const jobDetails = new JobDetailCache(deps);

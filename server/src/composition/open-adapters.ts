@@ -9,6 +9,7 @@ import type { ObjectStorage } from '../core/ports/storage';
 import { MemoryEventBus } from '../adapters/events/memory-event-bus';
 import { RedisEventBus } from '../adapters/events/redis-event-bus';
 import { FfmpegRunner, defaultFfmpegPath } from '../adapters/media/ffmpeg-runner';
+import { IsolatedMediaToolkit } from '../adapters/media/isolated-toolkit';
 import { SharpFfmpegToolkit } from '../adapters/media/media-toolkit';
 import { parseStubFail } from '../adapters/providers/stub/failure-injection';
 import { createStubProviders } from '../adapters/providers/stub/stub-providers';
@@ -36,8 +37,13 @@ export async function openAdapters(
   opts: Partial<Omit<Adapters, 'mounts' | 'close'>> & { queueName?: string },
 ): Promise<Adapters> {
   const { env } = config;
-  const ffmpeg = new FfmpegRunner(await defaultFfmpegPath());
-  const media = opts.media ?? new SharpFfmpegToolkit({ ffmpeg });
+  const ffmpeg = new FfmpegRunner(await defaultFfmpegPath(), undefined, env.MEDIA_MEMORY_MB * 1024 * 1024);
+  // Untrusted images are decoded in child processes with a memory cap and a time limit.
+  const isolated = opts.media ? null : new IsolatedMediaToolkit({
+    video: new SharpFfmpegToolkit({ ffmpeg }),
+    workers: env.MEDIA_WORKERS, memoryCapBytes: env.MEDIA_MEMORY_MB * 1024 * 1024, timeoutMs: env.MEDIA_TIMEOUT_MS,
+  });
+  const media = opts.media ?? isolated!;
   const providers = opts.providers ?? createStubProviders({ ffmpeg, latencyMs: env.STUB_LATENCY_MS, failWhen: parseStubFail(env.STUB_FAIL) });
 
   const mounts: Hono[] = [];
@@ -65,6 +71,7 @@ export async function openAdapters(
     async close() {
       await queue.close();
       await events.close();
+      await isolated?.close();
     },
   };
 }

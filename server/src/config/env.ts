@@ -44,6 +44,12 @@ const envSchema = z
     STUB_FAIL: optional(z.string()),
     WORKER_CONCURRENCY: optional(int(1, 64)).default(2),
     JOB_LEASE_MS: optional(int(500, 3_600_000)).default(30_000),
+    /** How long a stopping worker waits for its running jobs before it gives them back. */
+    SHUTDOWN_GRACE_MS: optional(int(0, 600_000)).default(15_000),
+    /** Image worker processes, and what one image call may use before it is killed. */
+    MEDIA_WORKERS: optional(int(1, 64)).default(2),
+    MEDIA_MEMORY_MB: optional(int(64, 1_048_576)).default(1024),
+    MEDIA_TIMEOUT_MS: optional(int(100, 600_000)).default(30_000),
     LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
     TRUST_PROXY: optional(bool).default(false),
   })

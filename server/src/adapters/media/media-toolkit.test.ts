@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InvalidMediaError } from '../../core/ports/media';
+import { IMAGE_LIMITS } from '../../core/media/image-limits';
+import { ImageOverLimitError, InvalidMediaError } from '../../core/ports/media';
 import { hammingDistance } from './dhash';
 import { FfmpegRunner, defaultFfmpegPath } from './ffmpeg-runner';
 import { SharpFfmpegToolkit } from './media-toolkit';
@@ -54,14 +55,17 @@ describe('inspectImage', () => {
     expect(bomb.length).toBeLessThan(100_000);
     expect(await sharp(bomb, { limitInputPixels: false }).metadata()).toMatchObject({ format: 'png', width: 20_000, height: 20_000 });
     const started = Date.now();
-    await expect(media.inspectImage(bomb)).rejects.toThrow(/pixel limit/);
+    await expect(media.inspectImage(bomb)).rejects.toThrow('20000x20000 is larger than 40 megapixels (the PNG limit)');
     await expect(media.normalizeImage(bomb, 64)).rejects.toBeInstanceOf(InvalidMediaError);
     await expect(media.perceptualHash(bomb)).rejects.toBeInstanceOf(InvalidMediaError);
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('honours a configured pixel limit', async () => {
-    const strict = new SharpFfmpegToolkit({ ffmpeg: new FfmpegRunner(await defaultFfmpegPath()), maxInputPixels: 50_000 });
+    const strict = new SharpFfmpegToolkit({
+      ffmpeg: new FfmpegRunner(await defaultFfmpegPath()),
+      limits: { ...IMAGE_LIMITS, maxMegapixels: { 'image/jpeg': 0.05, 'image/png': 0.05, 'image/webp': 0.05 } },
+    });
     await expect(strict.inspectImage(await picture('png'))).rejects.toBeInstanceOf(InvalidMediaError);
     expect(await strict.inspectImage(await picture('png', { width: 200, height: 100 }))).toMatchObject({ width: 200 });
   });
@@ -78,6 +82,23 @@ describe('normalizeImage', () => {
 
   it('rejects what is not a readable image', async () => {
     await expect(media.normalizeImage(Buffer.from('nope'), 64)).rejects.toBeInstanceOf(InvalidMediaError);
+  });
+
+  it('refuses strips past 20:1 from the header in every image operation, before any pixel work', async () => {
+    for (const [w, h] of [[2000, 1], [4000, 1], [1, 3000], [10000, 10], [21, 1]] as [number, number][]) {
+      const strip = await sharp({ create: { width: w, height: h, channels: 3, background: '#345' } }).png().toBuffer();
+      const why = `${w}x${h} is too narrow: the longer side may be at most 20 times the shorter`;
+      await expect(media.inspectImage(strip)).rejects.toEqual(new ImageOverLimitError(why));
+      await expect(media.normalizeImage(strip, 512)).rejects.toEqual(new ImageOverLimitError(why));
+      await expect(media.perceptualHash(strip)).rejects.toEqual(new ImageOverLimitError(why));
+    }
+  });
+
+  it('crops the widest allowed strips, enlarged or shrunk, to the square', async () => {
+    for (const [w, h] of [[20, 1], [1, 20], [1000, 50], [8000, 400]] as [number, number][]) {
+      const strip = await sharp({ create: { width: w, height: h, channels: 3, background: '#345' } }).png().toBuffer();
+      expect(await media.normalizeImage(strip, 512), `${w}x${h}`).toMatchObject({ width: 512, height: 512 });
+    }
   });
 });
 

@@ -2,7 +2,8 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
-import { InvalidMediaError, type ImageInfo, type ImageMime, type MediaToolkit, type VideoInfo } from '../../core/ports/media';
+import { IMAGE_LIMITS, imageLimitProblem, type ImageLimits } from '../../core/media/image-limits';
+import { ImageOverLimitError, InvalidMediaError, MediaLimitError, type ImageInfo, type ImageMime, type MediaToolkit, type VideoInfo } from '../../core/ports/media';
 import { assembleFilterGraph } from './assemble-graph';
 import { dHashHex } from './dhash';
 import { FfmpegError, type FfmpegRunner } from './ffmpeg-runner';
@@ -13,8 +14,8 @@ const FORMATS: Record<string, ImageMime> = { jpeg: 'image/jpeg', png: 'image/png
 
 export interface MediaToolkitOptions {
   ffmpeg: FfmpegRunner;
-  /** Decoded pixel cap (default 40 MP): a decompression bomb is refused from its header. */
-  maxInputPixels?: number;
+  /** Pixel caps per format and the aspect cap (default IMAGE_LIMITS): a bomb or a strip is refused from its header. */
+  limits?: ImageLimits;
   /** Time limit of each sharp operation, in seconds (default 20). */
   sharpTimeoutSec?: number;
   /** Largest square `normalizeImage` makes (default 4096). */
@@ -29,7 +30,7 @@ export interface MediaToolkitOptions {
 /** Image work with sharp and video work with ffmpeg, each bounded in pixels and time. */
 export class SharpFfmpegToolkit implements MediaToolkit {
   private readonly ffmpeg: FfmpegRunner;
-  private readonly maxPixels: number;
+  private readonly limits: ImageLimits;
   private readonly timeoutSec: number;
   private readonly maxOutputSize: number;
   private readonly fps: number;
@@ -38,7 +39,7 @@ export class SharpFfmpegToolkit implements MediaToolkit {
 
   constructor(opts: MediaToolkitOptions) {
     this.ffmpeg = opts.ffmpeg;
-    this.maxPixels = opts.maxInputPixels ?? 40_000_000;
+    this.limits = opts.limits ?? IMAGE_LIMITS;
     this.timeoutSec = opts.sharpTimeoutSec ?? 20;
     this.maxOutputSize = opts.maxOutputSize ?? 4096;
     this.fps = opts.fps ?? 25;
@@ -47,22 +48,25 @@ export class SharpFfmpegToolkit implements MediaToolkit {
   }
 
   async inspectImage(buf: Buffer): Promise<ImageInfo> {
-    const mime = await this.sniff(buf);
+    const { mime, width, height } = await this.header(buf);
     return this.decoding('cannot decode image', async () => {
-      const meta = await this.image(buf).metadata();
-      if (FORMATS[meta.format ?? ''] !== mime) throw new InvalidMediaError(`content is ${mime} but decodes as ${meta.format}`);
-      // A full decode, streamed into a tiny thumbnail: truncated or corrupt pixel data fails here
-      // without holding the whole bitmap in memory. No shrink-on-load, so every pixel is read.
-      await this.image(buf).resize(16, 16, { fit: 'inside', fastShrinkOnLoad: false }).raw().toBuffer();
-      return { mime, width: meta.autoOrient.width, height: meta.autoOrient.height };
+      // A full decode streamed into a tiny thumbnail: truncated or corrupt data fails here without
+      // holding the bitmap. JPEG decodes at 1/8 scale (shrink-on-load), which still reads every
+      // coefficient, so a 48 MP photo costs what a 1 MP one does.
+      await this.image(buf, mime).resize(16, 16, { fit: 'inside' }).raw().toBuffer();
+      return { mime, width, height };
     });
   }
 
+  /**
+   * Bounded by the limits: decoding by the format's pixel cap (JPEG shrunk on load), and the
+   * resize and attention crop by the cover box, at most size x (size x maxAspectRatio) pixels.
+   */
   async normalizeImage(buf: Buffer, size: number) {
     if (!Number.isInteger(size) || size < 1 || size > this.maxOutputSize) throw new RangeError(`size must be 1..${this.maxOutputSize}, got ${size}`);
-    await this.sniff(buf);
+    const { mime } = await this.header(buf);
     return this.decoding('cannot normalise image', async () => {
-      const { data, info } = await this.image(buf)
+      const { data, info } = await this.image(buf, mime)
         .autoOrient()
         .resize(size, size, { fit: 'cover', position: 'attention' })
         .png()
@@ -72,9 +76,9 @@ export class SharpFfmpegToolkit implements MediaToolkit {
   }
 
   async perceptualHash(buf: Buffer): Promise<string> {
-    await this.sniff(buf);
+    const { mime } = await this.header(buf);
     const px = await this.decoding('cannot hash image', () =>
-      this.image(buf).autoOrient().greyscale().resize(9, 8, { fit: 'fill' }).raw().toBuffer(),
+      this.image(buf, mime).autoOrient().greyscale().resize(9, 8, { fit: 'fill' }).raw().toBuffer(),
     );
     return dHashHex(px);
   }
@@ -135,8 +139,20 @@ export class SharpFfmpegToolkit implements MediaToolkit {
     });
   }
 
-  private image(buf: Buffer) {
-    return sharp(buf, { limitInputPixels: this.maxPixels, failOn: 'error' }).timeout({ seconds: this.timeoutSec });
+  /** The format's pixel cap is also sharp's own, a second guard should a header lie. */
+  private image(buf: Buffer, mime: ImageMime) {
+    return sharp(buf, { limitInputPixels: this.limits.maxMegapixels[mime] * 1_000_000, failOn: 'error' }).timeout({ seconds: this.timeoutSec });
+  }
+
+  /** Format, displayed size and the limits, from the magic bytes and the header alone (no decode). */
+  private async header(buf: Buffer): Promise<ImageInfo> {
+    const mime = await this.sniff(buf);
+    const meta = await this.decoding('cannot read image header', () => sharp(buf, { limitInputPixels: false }).metadata());
+    if (FORMATS[meta.format ?? ''] !== mime) throw new InvalidMediaError(`content is ${mime} but decodes as ${meta.format}`);
+    const { width, height } = meta.autoOrient;
+    const problem = imageLimitProblem(mime, width, height, this.limits);
+    if (problem) throw new ImageOverLimitError(problem);
+    return { mime, width, height };
   }
 
   /** Magic bytes first: only jpeg, png and webp reach a decoder (sharp would also render SVG, TIFF, GIF...). */
@@ -156,12 +172,16 @@ export class SharpFfmpegToolkit implements MediaToolkit {
     }
   }
 
-  /** ffmpeg refusing its input means the media is bad; a time-out or a missing binary is not. */
+  /**
+   * ffmpeg refusing its input means the media is bad; killed over its time or memory limit, the input
+   * costs too much (MediaLimitError); a missing binary is neither.
+   */
   private async ffmpegOnInput(what: string, args: string[]) {
     try {
       return await this.ffmpeg.run(args);
     } catch (err) {
-      if (err instanceof FfmpegError && !err.timedOut && err.stderr) throw new InvalidMediaError(`${what}: ${err.message}`);
+      if (err instanceof FfmpegError && (err.timedOut || err.overMemory)) throw new MediaLimitError(`${what}: ${err.message}`);
+      if (err instanceof FfmpegError && err.stderr) throw new InvalidMediaError(`${what}: ${err.message}`);
       throw err;
     }
   }

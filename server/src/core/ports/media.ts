@@ -16,7 +16,10 @@ export interface VideoInfo {
 }
 
 export interface MediaToolkit {
-  /** Magic bytes and a full decode; throws InvalidMediaError when it is not a readable jpeg/png/webp. */
+  /**
+   * Magic bytes, the limits of core/media/image-limits (from the header) and a full decode;
+   * throws InvalidMediaError, whose message says why, when it is not a readable jpeg/png/webp within them.
+   */
   inspectImage(buf: Buffer): Promise<ImageInfo>;
   /** Auto-rotated, cropped to a square of `size` px, PNG. */
   normalizeImage(buf: Buffer, size: number): Promise<{ png: Buffer; width: number; height: number }>;
@@ -29,6 +32,20 @@ export interface MediaToolkit {
   probeVideo(mp4: Buffer): Promise<VideoInfo>;
 }
 
+/** The input is not media we accept; the message says why in words. */
 export class InvalidMediaError extends Error {
-  override readonly name = 'InvalidMediaError';
+  override readonly name: string = 'InvalidMediaError';
+}
+
+/** The input is outside the stated limits (core/media/image-limits); the message names the limit. */
+export class ImageOverLimitError extends InvalidMediaError {
+  override readonly name = 'ImageOverLimitError';
+}
+
+/**
+ * The work on an input was stopped because it went over its memory or time limit. The input is at
+ * fault (it would do the same again), so callers treat it like InvalidMediaError, never retry it.
+ */
+export class MediaLimitError extends Error {
+  override readonly name = 'MediaLimitError';
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FatalStepError } from '../../core/jobs/step-errors';
+import { InvalidMediaError, MediaLimitError } from '../../core/ports/media';
 import type { Json } from '../../core/ports/store';
 import type { PipelineDef, StepContext, StepDef } from '../engine/pipeline';
 import { clipsInput, jobSeed, splitScenes, storyBrief } from './clip-prompts';
@@ -8,6 +9,19 @@ const REF_SIZE = 512;
 const CLIP = { quick: { w: 360, h: 640, sec: 2 }, story: { w: 360, h: 640, sec: 3 } } as const;
 const SCENE = { w: 640, h: 360, sec: 2 };
 const TRAILER_SCENES = 4;
+
+/**
+ * A photo that cannot be read, or whose processing was killed for memory or time, would do the same
+ * on every retry: fatal to the job (failed and refunded), with the reason.
+ */
+async function photoFault<T>(i: number, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof InvalidMediaError || err instanceof MediaLimitError) throw new FatalStepError(`Photo ${i + 1} cannot be used: ${err.message}`, 'INVALID_PHOTO');
+    throw err;
+  }
+}
 
 /** Normalised reference images from the user's photos: the identity every clip is generated from. */
 const identityPack: StepDef = {
@@ -23,10 +37,13 @@ const identityPack: StepDef = {
       if (photo.sha256 && createHash('sha256').update(body).digest('hex') !== photo.sha256) {
         throw new FatalStepError(`Photo ${i + 1} changed after it was checked; upload it again`, 'PHOTO_CHANGED');
       }
-      const norm = await ctx.deps.media.normalizeImage(body, REF_SIZE);
+      const { norm, phash } = await photoFault(i, async () => {
+        const norm = await ctx.deps.media.normalizeImage(body, REF_SIZE);
+        return { norm, phash: await ctx.deps.media.perceptualHash(norm.png) };
+      });
       const asset = await ctx.saveAsset({
         slot: `ref_${i + 1}`, kind: 'image', body: norm.png, mime: 'image/png', ext: 'png',
-        width: norm.width, height: norm.height, phash: await ctx.deps.media.perceptualHash(norm.png),
+        width: norm.width, height: norm.height, phash,
       });
       refs.push({ assetId: asset.id, key: asset.storageKey });
       await ctx.progress((i + 1) / input.photos.length);

@@ -11,6 +11,8 @@ import { purgeUndelivered, releaseQuotaUnlessDelivered } from '../../services/jo
 import type { AssetInput, PipelineDef, PipelineRegistry, StepContext, StepDef, StepOutcome } from './pipeline';
 
 const DEFAULT_MAX_ATTEMPTS = 3;
+/** The history note of a job given back by a stopping worker (not a loss: it does not count toward poison). */
+export const RELEASED_AT_SHUTDOWN = 'worker stopping; requeued';
 
 export interface RunnerOptions {
   workerId?: string;
@@ -19,7 +21,8 @@ export interface RunnerOptions {
 /** Executes one run of a job: claims it, runs the steps not yet done, and settles it. */
 export class PipelineRunner {
   readonly workerId: string;
-  private readonly active = new Set<AbortController>();
+  /** Each run in progress: its abort, by job id. */
+  private readonly active = new Map<AbortController, string>();
 
   constructor(
     private readonly deps: Deps,
@@ -42,7 +45,7 @@ export class PipelineRunner {
       return;
     }
     const abort = new AbortController();
-    this.active.add(abort);
+    this.active.set(abort, job.id);
     const heartbeat = setInterval(() => void this.renewLease(job.id, abort), Math.max(50, this.deps.settings.leaseMs / 3));
     try {
       await this.runSteps(pipeline, job, steps, abort.signal);
@@ -56,7 +59,36 @@ export class PipelineRunner {
 
   /** Simulates a crash for tests: every running job stops where it is, writing nothing more. */
   abandonAll(): void {
-    for (const a of this.active) a.abort(new LeaseLostError('abandoned'));
+    for (const a of this.active.keys()) a.abort(new LeaseLostError('abandoned'));
+  }
+
+  /** How many runs are in progress in this worker. */
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  /**
+   * Gives every running job back (queued again for its next run, enqueued for another worker or the
+   * next start) and stops its step. The job is released first, under its row lock, so whatever the
+   * step still tries to write is refused as no longer this worker's.
+   */
+  async releaseAll(): Promise<void> {
+    for (const [abort, jobId] of [...this.active]) {
+      const now = this.deps.clock.now();
+      const released = await this.deps.store.tx(async (repos) => {
+        const current = await repos.jobs.getForUpdate(jobId);
+        if (!current || current.status !== 'running' || current.leaseOwner !== this.workerId) return null;
+        return transition(repos, current, 'queued', { run: current.run + 1, leaseOwner: null, leaseUntil: null }, RELEASED_AT_SHUTDOWN, now);
+      }).catch((err: unknown) => {
+        this.deps.log.error({ err, jobId }, 'could not give the job back; its lease will expire');
+        return null;
+      });
+      abort.abort(new LeaseLostError('released at shutdown'));
+      if (released) {
+        await publishJob(this.deps, released);
+        await enqueueJob(this.deps, released);
+      }
+    }
   }
 
   /** A context for a step's `poll`, outside any run: it reads job state; its writes are refused. */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError, invalid } from '../../core/errors/app-error';
 import { hourWindow, secondsUntilNextHour } from '../../core/quotas/day-window';
-import { InvalidMediaError, type ImageMime } from '../../core/ports/media';
+import { ImageOverLimitError, InvalidMediaError, MediaLimitError, type ImageMime } from '../../core/ports/media';
 import type { Repos, Upload } from '../../core/ports/store';
 import type { Deps, Settings } from '../deps';
 
@@ -48,9 +48,9 @@ class PhotoRefused extends Error {}
 
 /**
  * Resolves a publicUrl to the caller's own upload and verifies it once: it exists, fits the declared
- * size, and really is the declared image (magic bytes and a full decode). Never fetches a foreign URL.
- * Bytes it refuses are deleted and the upload marked rejected with the reason, which a later draft
- * naming the URL is told again without the bytes being examined a second time.
+ * size, and really is the declared image within IMAGE_LIMITS (magic bytes, header, a full decode).
+ * Never fetches a foreign URL. Bytes it refuses are deleted and the upload marked rejected with the
+ * reason, which a later draft naming the URL is told again without the bytes being examined a second time.
  */
 export async function verifyOwnUpload(deps: Deps, userId: string, url: string): Promise<Upload> {
   const key = deps.storage.keyFromPublicUrl(url);
@@ -86,6 +86,8 @@ async function examineUpload(deps: Deps, upload: Upload, url: string): Promise<{
   try {
     info = await deps.media.inspectImage(body);
   } catch (err) {
+    // Over a limit or over the checker's memory/time budget: the photo is refused, with the reason.
+    if (err instanceof ImageOverLimitError || err instanceof MediaLimitError) throw new PhotoRefused(`Photo refused: ${err.message}`);
     if (err instanceof InvalidMediaError) throw new PhotoRefused(`Not a readable image (${err.message})`);
     throw err;
   }

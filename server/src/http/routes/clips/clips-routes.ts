@@ -5,6 +5,7 @@ import { CLIPS_APP, confirmDraft, createDraft } from '../../../services/clips/cl
 import type { CachedJobDetail } from '../../../services/jobs/job-detail-cache';
 import { getJobDetail } from '../../../services/jobs/read-jobs';
 import { presignUpload } from '../../../services/uploads/uploads-service';
+import { describeImageLimits } from '../../../core/media/image-limits';
 import { mapClipsResult } from '../../../pipelines/clips/clips-result';
 import { newRouter } from '../../app-env';
 import { jsonBody, renderedOnce } from '../../rendered-json';
@@ -13,12 +14,15 @@ import type { Platform } from '../../platform';
 import { bearerSecurity, FlatErrorSchema } from '../../schemas';
 import { ClipsJobResponse, ConfirmBody, DraftBody, PresignBody, PresignResponse } from './clips-schemas';
 
+const PHOTO_LIMITS = `Photo limits: ${describeImageLimits()}. JPEG is decoded shrunk on load, so phone photos of any current sensor fit; PNG and WebP decode in full.`;
+
 const err = (description: string) => ({ description, content: { 'application/json': { schema: FlatErrorSchema } } });
 const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
 const presign = createRoute({
   method: 'post', path: '/api/upload/presign', operationId: 'createUploadUrl', tags: ['clips'], security: bearerSecurity,
   summary: 'A presigned PUT URL for one photo (jpeg, png or webp, up to 10 MB, valid 60 s)',
+  description: PHOTO_LIMITS,
   request: { body: json(PresignBody) },
   responses: {
     200: { description: 'Upload URL (single-use: a second PUT to it is refused)', content: { 'application/json': { schema: PresignResponse } } },
@@ -30,10 +34,11 @@ const presign = createRoute({
 const draft = createRoute({
   method: 'post', path: '/api/jobs/draft', operationId: 'createDraftJob', tags: ['clips'], security: bearerSecurity,
   summary: 'A draft job from 1-3 uploaded photos',
+  description: `${PHOTO_LIMITS} Each photo is checked here once; a refused one answers 400 INVALID_PHOTO_URL with the reason ("2000x1 is too narrow: ...").`,
   request: { body: json(DraftBody) },
   responses: {
     200: { description: 'Draft created', content: { 'application/json': { schema: z.object({ draftJobId: z.string() }) } } },
-    400: err('A photo URL is not your verified upload'), 401: err('No token'), 403: err('userId is not the token user'),
+    400: err('A photo URL is not your upload, or the photo is unreadable or outside the limits'), 401: err('No token'), 403: err('userId is not the token user'),
   },
 });
 

@@ -1,0 +1,81 @@
+import { fileURLToPath } from 'node:url';
+import { ImageOverLimitError, InvalidMediaError, type ImageInfo, type MediaToolkit, type VideoInfo } from '../../core/ports/media';
+import { ChildPool, type ChildPoolStats } from './child-pool';
+
+const CHILD = fileURLToPath(new URL('./media-child.ts', import.meta.url));
+
+export interface IsolatedToolkitOptions {
+  /** Runs the video operations: ffmpeg already works in its own killed-on-timeout process. */
+  video: MediaToolkit;
+  /** Image workers kept alive (default 2). */
+  workers?: number;
+  /** Resident memory an image worker may reach during one call, in bytes (default 1 GiB). */
+  memoryCapBytes?: number;
+  /** Time one image call may take, in ms (default 30 s). */
+  timeoutMs?: number;
+  /** Passed to the child's SharpFfmpegToolkit. */
+  sharpTimeoutSec?: number;
+  maxOutputSize?: number;
+}
+
+/**
+ * The MediaToolkit the product uses: image work (decoding untrusted uploads) runs in a pool of
+ * child processes with a memory cap and a time limit (ChildPool), so a runaway input fails its own
+ * call with MediaLimitError and the server lives on. Video work is forwarded to `video`.
+ */
+export class IsolatedMediaToolkit implements MediaToolkit {
+  private readonly pool: ChildPool;
+
+  constructor(private readonly opts: IsolatedToolkitOptions) {
+    const childOptions = { sharpTimeoutSec: opts.sharpTimeoutSec, maxOutputSize: opts.maxOutputSize };
+    this.pool = new ChildPool({
+      entry: CHILD,
+      args: [JSON.stringify(childOptions)],
+      name: 'image worker',
+      size: opts.workers ?? 2,
+      memoryCapBytes: opts.memoryCapBytes ?? 1024 ** 3,
+      timeoutMs: opts.timeoutMs ?? 30_000,
+      reviveError: (name, message) =>
+        name === 'ImageOverLimitError' ? new ImageOverLimitError(message)
+        : name === 'InvalidMediaError' ? new InvalidMediaError(message)
+        : name === 'RangeError' ? new RangeError(message)
+        : undefined,
+    });
+  }
+
+  inspectImage(buf: Buffer): Promise<ImageInfo> {
+    return this.pool.run('inspectImage', [buf]);
+  }
+
+  async normalizeImage(buf: Buffer, size: number) {
+    const out = await this.pool.run<{ png: Uint8Array; width: number; height: number }>('normalizeImage', [buf, size]);
+    return { ...out, png: toBuffer(out.png) };
+  }
+
+  perceptualHash(buf: Buffer): Promise<string> {
+    return this.pool.run('perceptualHash', [buf]);
+  }
+
+  posterFrame(mp4: Buffer, width: number) {
+    return this.opts.video.posterFrame(mp4, width);
+  }
+
+  assemble(clips: Buffer[], audio: Buffer) {
+    return this.opts.video.assemble(clips, audio);
+  }
+
+  probeVideo(mp4: Buffer): Promise<VideoInfo> {
+    return this.opts.video.probeVideo(mp4);
+  }
+
+  stats(): ChildPoolStats {
+    return this.pool.stats();
+  }
+
+  /** Stops the image workers. */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+const toBuffer = (u8: Uint8Array) => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
