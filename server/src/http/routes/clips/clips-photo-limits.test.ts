@@ -115,7 +115,7 @@ describe('a photo that slipped past verification', () => {
     const strip = await encode(solid(4000, 1), 'image/png');
     const photo = await uploadPhoto(t, token, 'image/png', strip);
     await t.deps.store.tx((r) =>
-      r.uploads.markVerified(photo.key, { size: strip.length, sha256: createHash('sha256').update(strip).digest('hex'), width: 4000, height: 1 }),
+      r.uploads.markVerified(photo.key, { size: strip.length, sha256: createHash('sha256').update(strip).digest('hex'), width: 4000, height: 1 }, t.deps.clock.now()),
     );
     const draft = await t.call('POST', '/api/jobs/draft', { token, body: { photoUrls: [photo.publicUrl] } });
     expect(draft.status).toBe(200);
@@ -149,7 +149,7 @@ describe('image work over its memory cap', () => {
       // The same kill inside a job (a photo verified before the limit): failed once, refunded, never retried.
       const bytes = (await tight.deps.storage.get(photo.key, IMAGE_LIMITS.maxBytes))!;
       await tight.deps.store.tx((r) =>
-        r.uploads.markVerified(photo.key, { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), width: 256, height: 256 }),
+        r.uploads.markVerified(photo.key, { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), width: 256, height: 256 }, tight.deps.clock.now()),
       );
       const draft = await tight.call('POST', '/api/jobs/draft', { token, body: { photoUrls: [photo.publicUrl] } });
       const confirm = await tight.call('POST', '/api/jobs/confirm', { token, body: confirmBody(draft.body.draftJobId, 'story') });
