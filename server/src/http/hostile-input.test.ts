@@ -74,7 +74,11 @@ describe('hostile input on every route of the OpenAPI document', () => {
       for (const r of hostileRequests(doc, who.known)) {
         const res = await send(who.token, r, who.draft());
         sent++;
-        if (res.status === 200 && r.url.startsWith('/api/jobs/confirm')) await who.renewDraft();
+        if (res.status === 200 && r.url.startsWith('/api/jobs/confirm')) {
+          // The plan runs one job at a time: the confirmed job is cancelled so the next draft can be confirmed.
+          expect((await t.call('POST', `/v1/jobs/${who.draft()}/cancel`, { token: who.token })).status).toBe(200);
+          await who.renewDraft();
+        }
         if (res.status >= 500) serverErrors.push(`${res.status} ${r.label} ${JSON.stringify(res.body).slice(0, 200)}`);
         else if (res.status >= 400 && !hasMountShape(r.url, res.body)) misshapen.push(`${res.status} ${r.label} ${JSON.stringify(res.body).slice(0, 200)}`);
       }

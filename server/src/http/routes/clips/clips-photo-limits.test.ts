@@ -147,11 +147,13 @@ describe('image work over its memory cap', () => {
       expect((await tight.call('GET', '/v1/me', { token })).status).toBe(200);
 
       // The same kill inside a job (a photo verified before the limit): failed once, refunded, never retried.
-      const bytes = (await tight.deps.storage.get(photo.key, IMAGE_LIMITS.maxBytes))!;
+      // The refused upload was deleted: a second one of the same photo is marked verified directly.
+      const again = await uploadPhoto(tight, token, 'image/jpeg');
+      const bytes = (await tight.deps.storage.get(again.key, IMAGE_LIMITS.maxBytes))!;
       await tight.deps.store.tx((r) =>
-        r.uploads.markVerified(photo.key, { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), width: 256, height: 256 }, tight.deps.clock.now()),
+        r.uploads.markVerified(again.key, { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), width: 256, height: 256 }, tight.deps.clock.now()),
       );
-      const draft = await tight.call('POST', '/api/jobs/draft', { token, body: { photoUrls: [photo.publicUrl] } });
+      const draft = await tight.call('POST', '/api/jobs/draft', { token, body: { photoUrls: [again.publicUrl] } });
       const confirm = await tight.call('POST', '/api/jobs/confirm', { token, body: confirmBody(draft.body.draftJobId, 'story') });
       expect(confirm.status).toBe(200);
       const failed = await tight.waitForJob(draft.body.draftJobId, ['completed', 'failed'], 30_000);
