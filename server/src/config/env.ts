@@ -15,6 +15,8 @@ const envSchema = z
     PUBLIC_URL: optional(url),
     DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')),
     REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')),
+    // BullMQ refuses ':' in a queue name; the events channel prefix is derived from it too.
+    QUEUE_NAME: optional(z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1-100 letters, digits, "_", "." or "-"')),
     S3_ENDPOINT: optional(url),
     S3_REGION: optional(z.string().min(1)).default('auto'),
     S3_ACCESS_KEY_ID: optional(z.string().min(1)),
@@ -42,6 +44,7 @@ const envSchema = z
     STUB_FAIL: optional(z.string()),
     WORKER_CONCURRENCY: optional(int(1, 64)).default(2),
     JOB_LEASE_MS: optional(int(500, 3_600_000)).default(30_000),
+    SHUTDOWN_TIMEOUT_MS: optional(int(1000, 3_600_000)).default(30_000),
     LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
     TRUST_PROXY: optional(bool).default(false),
   })
