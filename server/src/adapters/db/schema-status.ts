@@ -55,7 +55,7 @@ export function describeSchema(s: SchemaStatus): string {
     case 'missing':
       return 'the database has no mediaforge schema (no migrations applied): run `npx mediaforge migrate`';
     case 'behind':
-      return `the database schema is behind (${s.applied} of ${s.committed} migrations applied): run \`npx mediaforge migrate\``;
+      return `the database schema is older than this version (${s.applied} migrations applied, ${s.committed} committed, the latest not yet): run \`npx mediaforge migrate\``;
     case 'modified':
       return 'the latest applied migration differs from the committed one of the same time (a committed migration was edited): restore it, or migrate a fresh database';
     case 'ahead':
