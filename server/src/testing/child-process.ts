@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../../../bin/mediaforge.js', import.meta.url));
@@ -11,15 +12,17 @@ export interface Child {
 }
 
 /**
- * Runs `mediaforge <command>` as a real process. With `embedded`, the server-mode variables of
- * this process (a test run against PostgreSQL and Redis) are not passed on.
+ * Runs `mediaforge <command>` (no command when null) as a real process. With `embedded`, the
+ * server-mode variables of this process (a test run against PostgreSQL and Redis) are not passed
+ * on. A child never uses the default queue of a Redis it is given: unless `env` names a
+ * QUEUE_NAME (processes that must share one), it gets a fresh one.
  */
-export function runCli(command: string, env: Record<string, string>, opts: { embedded?: boolean } = {}): Child {
+export function runCli(command: string | null, env: Record<string, string>, opts: { embedded?: boolean } = {}): Child {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !(opts.embedded && (k === 'DATABASE_URL' || k === 'REDIS_URL' || k.startsWith('S3_')))),
   );
-  const proc = spawn(process.execPath, [CLI, command], {
-    env: { ...inherited, LOG_LEVEL: 'info', ...env },
+  const proc = spawn(process.execPath, command === null ? [CLI] : [CLI, command], {
+    env: { ...inherited, LOG_LEVEL: 'info', QUEUE_NAME: `mf-test-${randomBytes(4).toString('hex')}`, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

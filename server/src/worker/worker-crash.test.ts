@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type Child } from '../testing/child-process';
 import { makeImage } from '../testing/fixtures';
 import { createTestDatabase } from '../testing/test-database';
+import { freePort } from '../testing/free-port';
+import { dropQueue } from '../testing/test-redis';
 import { serverMode } from '../testing/test-platform';
 
 /**
@@ -19,14 +21,6 @@ afterAll(async () => {
   for (const c of children) await c.kill('SIGKILL');
   for (const f of cleanups) await f();
 });
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 async function http(base: string, method: string, url: string, token?: string, body?: unknown) {
   const res = await fetch(base + url, {
@@ -125,13 +119,16 @@ describe('a worker killed mid-job', () => {
   it.runIf(serverMode)('server mode: another worker takes the job over when its lease expires', async () => {
     const db = await createTestDatabase(process.env.DATABASE_URL!);
     cleanups.push(() => db.drop());
+    // The processes share a queue of this test's own; its keys go when the processes are gone.
+    const queueName = `mf-test-crash-${randomBytes(4).toString('hex')}`;
+    cleanups.push(() => dropQueue(queueName, process.env.REDIS_URL!));
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mf-crash-'));
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
     const env = {
       PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: base,
-      DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL!, JWT_SECRET: 'crash-test-secret-0123456789-0123456789',
+      DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL!, QUEUE_NAME: queueName, JWT_SECRET: 'crash-test-secret-0123456789-0123456789',
       STUB_LATENCY_MS: '400', JOB_LEASE_MS: '2000',
     };
     const migrate = runCli('migrate', env);
