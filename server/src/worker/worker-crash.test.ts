@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type Child } from '../testing/child-process';
-import { makeImage } from '../testing/fixtures';
+import { httpJson, submitClipsJob, waitFor } from '../testing/http-flow';
 import { createTestDatabase } from '../testing/test-database';
 import { freePort } from '../testing/free-port';
 import { dropQueue } from '../testing/test-redis';
@@ -22,35 +22,12 @@ afterAll(async () => {
   for (const f of cleanups) await f();
 });
 
-async function http(base: string, method: string, url: string, token?: string, body?: unknown) {
-  const res = await fetch(base + url, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const http = httpJson;
 
 async function startStoryJob(base: string) {
-  const { body: auth } = await http(base, 'POST', '/v1/auth/anon');
-  const photo = await makeImage('image/png');
-  const { body: p } = await http(base, 'POST', '/api/upload/presign', auth.token, { mime: 'image/png', size: photo.length });
-  const put = await fetch(p.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: new Uint8Array(photo) });
-  expect(put.status).toBe(200);
-  const { body: d } = await http(base, 'POST', '/api/jobs/draft', auth.token, { photoUrls: [p.publicUrl] });
-  const confirm = await http(base, 'POST', '/api/jobs/confirm', auth.token, { draftJobId: d.draftJobId, mode: 'story', stage: 'teen', genre: 'drama' });
+  const { token, jobId, confirm } = await submitClipsJob(base, 'story');
   expect(confirm.status).toBe(200);
-  return { token: auth.token as string, jobId: d.draftJobId as string };
-}
-
-async function waitFor<T>(fn: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return { token, jobId };
 }
 
 const stepDone = (base: string, token: string, jobId: string, step: string) => async () => {
