@@ -13,12 +13,12 @@ describe('environment', () => {
 
   it('names every bad variable', () => {
     try {
-      parseEnv({ PORT: 'eighty', QUOTA_TZ: 'Mars/Olympus', DATABASE_URL: 'mysql://x', SIGNUP_CREDITS: '-1', S3_FORCE_PATH_STYLE: 'yes', ADMIN_API_KEY: 'short' });
+      parseEnv({ PORT: 'eighty', QUOTA_TZ: 'Mars/Olympus', DATABASE_URL: 'mysql://x', SIGNUP_CREDITS: '-1', S3_FORCE_PATH_STYLE: 'yes', ADMIN_API_KEY: 'short', QUEUE_NAME: 'jobs:prod', SHUTDOWN_TIMEOUT_MS: '5' });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const msg = (err as ConfigError).message;
-      for (const name of ['PORT', 'QUOTA_TZ', 'DATABASE_URL', 'SIGNUP_CREDITS', 'S3_FORCE_PATH_STYLE', 'ADMIN_API_KEY']) expect(msg).toContain(name);
+      for (const name of ['PORT', 'QUOTA_TZ', 'DATABASE_URL', 'SIGNUP_CREDITS', 'S3_FORCE_PATH_STYLE', 'ADMIN_API_KEY', 'QUEUE_NAME', 'SHUTDOWN_TIMEOUT_MS']) expect(msg).toContain(name);
     }
   });
 

@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -124,5 +125,12 @@ describe('a worker killed mid-job', () => {
     children.push(w2);
     await w2.waitForOutput('worker started');
     await assertFinishedOnce(base, token, jobId);
+    // The processes used this test's queue, not the default one: its keys are there to drop.
+    const redis = new Redis(process.env.REDIS_URL!);
+    try {
+      expect((await redis.keys(`bull:${queueName}:*`)).length).toBeGreaterThan(0);
+    } finally {
+      redis.disconnect();
+    }
   }, 90_000);
 });
