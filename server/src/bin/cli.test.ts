@@ -123,15 +123,17 @@ describe('mediaforge CLI: start-up failures name the cause and the variable', ()
     noStack(out);
   }, 60_000);
 
-  it('api or worker without a shared queue: REDIS_URL is named, start is offered', async () => {
+  it('api or worker without a shared database and queue: the variable is named, start is offered', async () => {
     for (const command of ['api', 'worker']) {
       // The database is never reached: the split is refused before anything connects.
       const server = await runToExit(command, { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/mediaforge', JWT_SECRET: SECRET }, { embedded: true });
       expect(server.code).toBe(1);
       expect(server.out).toContain('set REDIS_URL');
       expect(server.out).toContain('npx mediaforge start');
-      const embedded = await runToExit(command, { DATA_DIR: tempDir() }, { embedded: true });
+      // PGlite belongs to one process, Redis or not.
+      const embedded = await runToExit(command, { DATA_DIR: tempDir(), REDIS_URL: 'redis://127.0.0.1:1' }, { embedded: true });
       expect(embedded.code).toBe(1);
+      expect(embedded.out).toContain('DATABASE_URL');
       expect(embedded.out).toContain('npx mediaforge start');
       noStack(server.out + embedded.out);
     }

@@ -10,8 +10,8 @@ const USAGE = `Usage: npx mediaforge [command]
 
 Commands:
   start     apply the migrations, then serve the API and run a worker in one process (the default)
-  api       serve the API only (needs a migrated database and REDIS_URL for a worker elsewhere)
-  worker    run a worker only: queue consumer and reconciler (needs REDIS_URL to hear from the API)
+  api       serve the API only (server mode: DATABASE_URL, migrated, and REDIS_URL)
+  worker    run a worker only: queue consumer and reconciler (server mode, as api)
   migrate   apply the committed database migrations and exit
   help      this text (also --help, -h)
 
@@ -45,14 +45,16 @@ async function main(argv: string[]): Promise<void> {
     if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
-  // The in-process queue cannot reach another process: a separate API and worker would only
-  // meet through the reconciler's sweep of stale queued jobs, half a minute per job.
-  if ((command === 'api' || command === 'worker') && config.mode.queue === 'memory') {
-    fail(
-      config.mode.database === 'postgres'
-        ? `"${command}" runs one half of a split deployment, and its halves share jobs through Redis: set REDIS_URL (the same for api and worker), or run "npx mediaforge start" for API and worker in one process.`
-        : `"${command}" needs server mode (DATABASE_URL and REDIS_URL shared by api and worker processes); embedded mode runs API and worker in one process: "npx mediaforge start".`,
-    );
+  // A split deployment's processes meet only through what they share: PGlite belongs to one
+  // process, and without Redis the in-process queue reaches no other process (a job would wait
+  // for the reconciler's sweep of stale queued jobs, half a minute).
+  if (command === 'api' || command === 'worker') {
+    if (config.mode.database === 'pglite') {
+      fail(`"${command}" runs one half of a split deployment, whose processes share PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); the embedded database belongs to one process: run "npx mediaforge start" for API and worker in one.`);
+    }
+    if (config.mode.queue === 'memory') {
+      fail(`"${command}" runs one half of a split deployment, whose processes share jobs through Redis: set REDIS_URL (the same for api and worker), or run "npx mediaforge start" for API and worker in one process.`);
+    }
   }
   if (arg === undefined) console.log(`mediaforge: starting API + worker (${describeMode(config)}) on ${config.publicUrl}; "npx mediaforge --help" lists the commands`);
 
@@ -72,8 +74,9 @@ async function run(command: Command, built: BuiltPlatform, config: Config): Prom
   const { readiness } = built.platform;
   if (config.mode.database === 'postgres') {
     const url = env.DATABASE_URL!;
-    await within(REACH_TIMEOUT_MS, readiness.database!(), () => databaseFailure(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }), url)).catch((err) => {
-      throw err instanceof StartupFailure ? err : databaseFailure(err, url);
+    const timedOut = () => Object.assign(new Error(`no answer in ${REACH_TIMEOUT_MS} ms`), { code: 'ETIMEDOUT' });
+    await within(REACH_TIMEOUT_MS, readiness.database!(), timedOut).catch((err) => {
+      throw databaseFailure(err, url);
     });
   }
   if (command === 'migrate') {
