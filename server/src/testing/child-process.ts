@@ -32,7 +32,7 @@ export function runCli(command: string | null, env: Record<string, string>, opts
   return {
     proc,
     output: () => out,
-    async waitForOutput(needle, timeoutMs = 20_000) {
+    async waitForOutput(needle, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (!out.includes(needle)) {
         if (proc.exitCode !== null) throw new Error(`mediaforge ${command} exited: ${out.slice(-2000)}`);
