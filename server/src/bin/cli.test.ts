@@ -9,11 +9,14 @@ import { freePort } from '../testing/free-port';
 import { httpJson, submitClipsJob, waitFor } from '../testing/http-flow';
 import { createTestDatabase } from '../testing/test-database';
 import { serverMode } from '../testing/test-platform';
+import { dropQueue } from '../testing/test-redis';
 
 const children: Child[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const c of children) await c.kill('SIGKILL');
+  // A process given the real Redis registers its queue there even when it stops at start.
+  if (process.env.REDIS_URL) for (const c of children) await dropQueue(c.queueName, process.env.REDIS_URL).catch(() => {});
   for (const f of cleanups.reverse()) await f();
 });
 

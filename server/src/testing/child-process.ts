@@ -6,6 +6,8 @@ const CLI = fileURLToPath(new URL('../../../bin/mediaforge.js', import.meta.url)
 
 export interface Child {
   proc: ChildProcess;
+  /** The QUEUE_NAME the process was given: a test that passed a REDIS_URL drops it when done. */
+  queueName: string;
   output(): string;
   waitForOutput(needle: string, timeoutMs?: number): Promise<void>;
   kill(signal: NodeJS.Signals): Promise<void>;
@@ -21,8 +23,9 @@ export function runCli(command: string | null, env: Record<string, string>, opts
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !(opts.embedded && (k === 'DATABASE_URL' || k === 'REDIS_URL' || k.startsWith('S3_')))),
   );
+  const queueName = env.QUEUE_NAME ?? `mf-test-${randomBytes(4).toString('hex')}`;
   const proc = spawn(process.execPath, command === null ? [CLI] : [CLI, command], {
-    env: { ...inherited, LOG_LEVEL: 'info', QUEUE_NAME: `mf-test-${randomBytes(4).toString('hex')}`, ...env },
+    env: { ...inherited, LOG_LEVEL: 'info', ...env, QUEUE_NAME: queueName },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -31,6 +34,7 @@ export function runCli(command: string | null, env: Record<string, string>, opts
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   return {
     proc,
+    queueName,
     output: () => out,
     async waitForOutput(needle, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
