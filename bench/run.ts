@@ -15,8 +15,12 @@ import { submitJob } from '../server/src/services/jobs/submit-job';
 import { httpLoad } from './http-load';
 import { percentile } from './percentile';
 
-const rows: string[][] = [];
-const row = (...cells: (string | number)[]) => rows.push(cells.map(String));
+/** A row's verdict against its bar: `ok`, `BELOW BAR` (counted and flagged), or '' when it has none. */
+type Verdict = 'ok' | 'BELOW BAR' | '';
+const BELOW: Verdict = 'BELOW BAR';
+const verdict = (meetsBar: boolean): Verdict => (meetsBar ? 'ok' : BELOW);
+const rows: { cells: string[]; verdict: Verdict }[] = [];
+const row = (verdictOf: Verdict, ...cells: (string | number)[]) => rows.push({ cells: cells.map(String), verdict: verdictOf });
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<{ url: string; close(): void }> {
@@ -72,7 +76,7 @@ async function benchApi(mode: string, env: Record<string, string>) {
       bodies: drafts.map((d) => JSON.stringify({ ...confirmBody(d.draftJobId, 'story'), userId: undefined })),
       tokens: drafts.map((d) => d.token),
     });
-    row(mode, '(a) POST /api/jobs/confirm, 8 connections', `${fmt(confirm.rps)} req/s`, `p50 ${fmt(confirm.p50, 1)} ms, p99 ${fmt(confirm.p99, 1)} ms`, confirm.non2xx ? `${confirm.non2xx} non-2xx` : `${confirm.total} ok`);
+    row(confirm.non2xx ? BELOW : '', mode, '(a) POST /api/jobs/confirm, 8 connections', `${fmt(confirm.rps)} req/s`, `p50 ${fmt(confirm.p50, 1)} ms, p99 ${fmt(confirm.p99, 1)} ms`, confirm.non2xx ? `${confirm.non2xx} non-2xx` : `${confirm.total} ok`);
 
     // (b) GET /api/jobs/:id next to a bare Hono JSON route, same load generator, same process.
     const target = drafts[0]!;
@@ -81,7 +85,8 @@ async function benchApi(mode: string, env: Record<string, string>) {
     const bareServer = await listen(bare.fetch);
     const ref = await httpLoad({ url: `${bareServer.url}/json`, connections: 8, duration: 5 });
     bareServer.close();
-    row(mode, '(b) GET /api/jobs/:id, 8 connections', `${fmt(get.rps)} req/s`, `p50 ${fmt(get.p50, 1)} ms; bare Hono route ${fmt(ref.rps)} req/s`, `${fmt((get.rps / ref.rps) * 100)}% of bare (bar 50%)${get.non2xx ? `, ${get.non2xx} non-2xx` : ''}`);
+    const share = get.rps / ref.rps;
+    row(verdict(share >= 0.5 && !get.non2xx), mode, '(b) GET /api/jobs/:id, 8 connections', `${fmt(get.rps)} req/s`, `p50 ${fmt(get.p50, 1)} ms; bare Hono route ${fmt(ref.rps)} req/s`, `${fmt(share * 100)}% of bare (bar 50%)${get.non2xx ? `, ${get.non2xx} non-2xx` : ''}`);
   } finally {
     server.close();
     await t.dispose();
@@ -133,10 +138,11 @@ async function benchEngine(mode: string, env: Record<string, string>, bullmqUrl:
     const cells = (list: number[]) => [`p50 ${fmt(p50(list), 2)} ms`, `p99 ${fmt(percentile(list, 99), 1)} ms`] as const;
     const versus = (list: number[], ref: number[] | undefined, what: string) =>
       ref ? `bare BullMQ add+process ${what ? `${what} ` : ''}p50 ${fmt(p50(ref), 2)} ms; ratio p50 ${fmt(p50(list) / p50(ref), 1)}x` : '';
-    row(mode, '(c) engine submit -> completed, one no-op step', ...cells(series.ours.lat),
+    const meets = series.bare ? p50(series.ours.lat) <= 3 * p50(series.bare.lat) : p50(series.ours.lat) < 20;
+    row(verdict(meets), mode, '(c) engine submit -> completed, one no-op step', ...cells(series.ours.lat),
       bare ? `${versus(series.ours.lat, series.bare?.lat, '')} (bar 3x)` : 'n/a in embedded mode (bar: p50 under 20 ms)');
-    row(mode, '(c) same, step marked not local (claimed first)', ...cells(series.claimed.lat), bare ? `${versus(series.claimed.lat, series.bare?.lat, '')}, for information` : '');
-    row(mode, '(c) same as the first, jobs back to back', ...cells(series.oursBackToBack.lat), bare ? `${versus(series.oursBackToBack.lat, series.bareBackToBack?.lat, 'back to back')}, for information` : '');
+    row('', mode, '(c) same, step marked not local (claimed first)', ...cells(series.claimed.lat), bare ? `${versus(series.claimed.lat, series.bare?.lat, '')}, for information` : '');
+    row('', mode, '(c) same as the first, jobs back to back', ...cells(series.oursBackToBack.lat), bare ? `${versus(series.oursBackToBack.lat, series.bareBackToBack?.lat, 'back to back')}, for information` : '');
   } finally {
     await bare?.close();
     await t.dispose();
@@ -215,7 +221,7 @@ async function benchStory(mode: string, env: Record<string, string>) {
       .sort((a, b) => a.startedAt!.getTime() - b.startedAt!.getTime())
       .map((s) => `${s.name} ${fmt(s.finishedAt!.getTime() - s.startedAt!.getTime())}`)
       .join(', ');
-    row(mode, '(d) story job wall time, STUB_LATENCY_MS=0', `${fmt(wall)} ms`, `steps (ms): ${split}`, '');
+    row('', mode, '(d) story job wall time, STUB_LATENCY_MS=0', `${fmt(wall)} ms`, `steps (ms): ${split}`, '');
   } finally {
     await t.dispose();
   }
@@ -257,20 +263,27 @@ async function main() {
     if (only.includes('c')) await benchEngine('server', {}, server.REDIS_URL ?? null);
     if (only.includes('d')) await benchStory('server', {});
   } else {
-    row('server', 'skipped', 'PostgreSQL or Redis did not answer', '', '');
+    row('', 'server', 'skipped', 'PostgreSQL or Redis did not answer', '', '');
   }
   Object.assign(process.env, saved);
-  printTable(['mode', 'measure', 'result', 'detail', 'reference / bar']);
+  printTable(['mode', 'measure', 'result', 'detail', 'reference / bar', 'verdict']);
+  const below = rows.filter((r) => r.verdict === BELOW);
+  const barred = rows.filter((r) => r.verdict !== '');
+  if (below.length > 0) {
+    console.log(`\n${below.length} of ${barred.length} measures with a bar are BELOW their bar: ${below.map((r) => `${r.cells[0]} ${r.cells[1]}`).join('; ')}`);
+    process.exit(1);
+  }
+  console.log(`\nall ${barred.length} measures with a bar meet it`);
   process.exit(0);
 }
 
 function printTable(header: string[]) {
-  const all = [header, ...rows];
+  const all = [header, ...rows.map((r) => [...r.cells, r.verdict])];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of rows) console.log(line(r));
+  for (const r of all.slice(1)) console.log(line(r));
 }
 
 main().catch((err) => {

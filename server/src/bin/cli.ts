@@ -1,69 +1,175 @@
-import { serve } from '@hono/node-server';
+import { serve, type ServerType } from '@hono/node-server';
 import { ConfigError, parseEnv } from '../config/env';
-import { resolveConfig } from '../config/config';
+import { resolveConfig, type Config } from '../config/config';
+import { describeSchema, schemaUsable } from '../adapters/db/schema-status';
 import { buildPlatform, type BuiltPlatform } from '../composition/build-platform';
+import type { Logger } from '../services/deps';
+import { StartupFailure, databaseFailure, listenFailure, redisFailure, storageFailure, within } from './startup-failure';
 
-const USAGE = `mediaforge <command>
+const USAGE = `Usage: npx mediaforge [command]
 
-  start     migrate, then serve the API and run a worker in one process (embedded defaults)
-  api       serve the API only
-  worker    run a worker only (queue consumer and reconciler)
+Commands:
+  start     apply the migrations, then serve the API and run a worker in one process (the default)
+  api       serve the API only (server mode: DATABASE_URL, migrated, and REDIS_URL)
+  worker    run a worker only: queue consumer and reconciler (server mode, as api)
   migrate   apply the committed database migrations and exit
-  help      this text
+  help      this text (also --help, -h)
 
-Configuration comes from the environment; see README.md.`;
+With no variables set, everything runs embedded under ./data (PGlite, an in-process queue, local
+files). DATABASE_URL, REDIS_URL and S3_* switch to server mode. Configuration and operations:
+README.md and docs/operations.md.`;
 
-type Command = 'start' | 'api' | 'worker' | 'migrate';
+const COMMANDS = ['start', 'api', 'worker', 'migrate'] as const;
+type Command = (typeof COMMANDS)[number];
+
+/** Time allowed to reach PostgreSQL, Redis or S3 at start before it counts as unreachable. */
+const REACH_TIMEOUT_MS = 10_000;
 
 async function main(argv: string[]): Promise<void> {
-  const command = (argv[0] ?? 'start') as Command | 'help';
-  if (command === 'help' || !['start', 'api', 'worker', 'migrate'].includes(command)) {
+  const arg = argv[0];
+  if (arg === 'help' || arg === '--help' || arg === '-h') {
     console.log(USAGE);
-    process.exitCode = command === 'help' ? 0 : 2;
     return;
   }
+  if (arg !== undefined && !(COMMANDS as readonly string[]).includes(arg)) {
+    console.error(`mediaforge: unknown command "${arg}"\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const command: Command = (arg as Command | undefined) ?? 'start';
 
-  let config;
+  let config: Config;
   try {
     config = resolveConfig(parseEnv(process.env));
   } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
+    if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
+  // A split deployment's processes meet only through what they share: PGlite belongs to one
+  // process, and without Redis the in-process queue reaches no other process (a job would wait
+  // for the reconciler's sweep of stale queued jobs, half a minute).
+  if (command === 'api' || command === 'worker') {
+    if (config.mode.database === 'pglite') {
+      fail(`"${command}" runs one half of a split deployment, whose processes share PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); the embedded database belongs to one process: run "npx mediaforge start" for API and worker in one.`);
+    }
+    if (config.mode.queue === 'memory') {
+      fail(`"${command}" runs one half of a split deployment, whose processes share jobs through Redis: set REDIS_URL (the same for api and worker), or run "npx mediaforge start" for API and worker in one process.`);
+    }
+  }
+  if (arg === undefined) console.log(`mediaforge: starting API + worker (${describeMode(config)}) on ${config.publicUrl}; "npx mediaforge --help" lists the commands`);
 
-  const built = await buildPlatform(config, { role: command === 'migrate' ? 'migrate' : command });
+  const built = await buildPlatform(config, { role: command });
+  try {
+    await run(command, built, config);
+  } catch (err) {
+    if (err instanceof StartupFailure) fail(err.message);
+    throw err;
+  }
+}
+
+/** Checks what the command needs, in the order a person would fix it, then runs it. */
+async function run(command: Command, built: BuiltPlatform, config: Config): Promise<void> {
+  const { env } = config;
   const log = built.deps.log;
+  const { readiness } = built.platform;
+  if (config.mode.database === 'postgres') {
+    const url = env.DATABASE_URL!;
+    const timedOut = () => Object.assign(new Error(`no answer in ${REACH_TIMEOUT_MS} ms`), { code: 'ETIMEDOUT' });
+    await within(REACH_TIMEOUT_MS, readiness.database!(), timedOut).catch((err) => {
+      throw databaseFailure(err, url);
+    });
+  }
   if (command === 'migrate') {
     await built.migrate();
     log.info('migrations applied');
     await built.close();
     return;
   }
-  if (command === 'start' || config.mode.database === 'pglite') await built.migrate();
-
-  let server: ReturnType<typeof serve> | null = null;
-  if (command === 'start' || command === 'api') {
-    server = serve({ fetch: built.app.fetch, port: config.env.PORT, hostname: config.env.HOST }, (info) => {
-      log.info({ url: config.publicUrl, port: info.port, mode: config.mode }, 'mediaforge listening');
+  if (config.mode.queue === 'bullmq') {
+    await within(REACH_TIMEOUT_MS, readiness.queue!(), () => new Error(`no answer in ${REACH_TIMEOUT_MS} ms`)).catch((err) => {
+      throw redisFailure(err, env.REDIS_URL!);
     });
   }
-  if (command === 'start' || command === 'worker') await built.worker.start();
+  if (config.mode.storage === 's3') {
+    await within(REACH_TIMEOUT_MS, readiness.storage!(), () => new Error(`no answer in ${REACH_TIMEOUT_MS} ms`)).catch((err) => {
+      throw storageFailure(err, env.S3_BUCKET, env.S3_ENDPOINT);
+    });
+  }
+  // `start` and the embedded database migrate by themselves; `api` and `worker` of a server
+  // deployment never change the schema (docs/operations.md: one deliberate migrate step).
+  if (command === 'start' || config.mode.database === 'pglite') {
+    await built.migrate();
+  } else {
+    const status = await built.schemaStatus();
+    if (!schemaUsable(status)) throw new StartupFailure(`${describeSchema(status)} (DATABASE_URL), then start "${command}" again.`);
+    if (status.state === 'ahead') log.warn(describeSchema(status));
+  }
 
+  let server: ServerType | null = null;
+  if (command === 'start' || command === 'api') server = await listen(built, config);
+  if (command === 'start' || command === 'worker') await built.worker.start();
+  handleSignals(built, server, log, env.SHUTDOWN_TIMEOUT_MS);
+}
+
+/** Resolves once the HTTP server listens; a taken port becomes a StartupFailure. */
+function listen(built: BuiltPlatform, config: Config): Promise<ServerType> {
+  const { PORT: port, HOST: hostname } = config.env;
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: built.app.fetch, port, hostname }, (info) => {
+      server.off('error', onError);
+      built.deps.log.info({ url: config.publicUrl, port: info.port, mode: config.mode }, 'mediaforge listening');
+      resolve(server);
+    });
+    const onError = (err: Error) => reject(listenFailure(err, hostname, port));
+    server.once('error', onError);
+  });
+}
+
+/**
+ * SIGTERM or SIGINT: stop taking requests and jobs, let the worker stop, close every resource,
+ * exit 0. Bounded: after `timeoutMs` the process exits 1 anyway, and a second signal exits at once.
+ */
+function handleSignals(built: BuiltPlatform, server: ServerType | null, log: Logger, timeoutMs: number): void {
   let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
     stopping = true;
-    log.info({ signal }, 'shutting down');
-    server?.close();
-    await built.worker.stop().catch(() => {});
-    await built.close();
-    process.exit(0);
+    log.info({ signal, timeoutMs }, 'shutting down (a second signal exits at once)');
+    setTimeout(() => {
+      log.error({ timeoutMs }, `shutdown took longer than ${timeoutMs} ms (SHUTDOWN_TIMEOUT_MS); exiting`);
+      process.exit(1);
+    }, timeoutMs).unref();
+    void (async () => {
+      server?.close();
+      // Idle keep-alive connections would hold close() open; requests in flight may finish.
+      if (server && 'closeIdleConnections' in server) server.closeIdleConnections();
+      await built.worker.stop().catch((err: unknown) => log.error({ err }, 'worker stop failed'));
+      await built.close();
+      process.exit(0);
+    })();
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+/** What `start` runs on, in words, for the line printed when no command was given. */
+function describeMode(config: Config): string {
+  const { mode } = config;
+  if (mode.database === 'pglite' && mode.queue === 'memory' && mode.storage === 'local') return `embedded: data under ${config.dataDir}`;
+  return [
+    mode.database === 'postgres' ? 'PostgreSQL' : 'PGlite',
+    mode.queue === 'bullmq' ? 'BullMQ on Redis' : 'in-process queue',
+    mode.storage === 's3' ? 'S3 storage' : 'local storage',
+  ].join(', ');
+}
+
+/** Prints one line naming the cause, and exits non-zero. */
+function fail(message: string): never {
+  console.error(`mediaforge: ${message}`);
+  process.exit(1);
 }
 
 export type { BuiltPlatform };

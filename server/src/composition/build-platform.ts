@@ -4,11 +4,11 @@ import type { Config } from '../config/config';
 import type { EventBus } from '../core/ports/events';
 import type { JobQueue } from '../core/ports/queue';
 import type { ObjectStorage } from '../core/ports/storage';
-import type { Store } from '../core/ports/store';
 import type { Providers } from '../core/ports/providers';
 import type { MediaToolkit } from '../core/ports/media';
 import { openPgliteStore } from '../adapters/db/pglite-store';
 import { openPostgresStore } from '../adapters/db/postgres-store';
+import { describeSchema, schemaUsable, type MigratableStore, type SchemaStatus } from '../adapters/db/schema-status';
 import { createApp } from '../http/app';
 import type { Platform } from '../http/platform';
 import { PipelineRegistry } from '../pipelines/engine/pipeline';
@@ -21,6 +21,7 @@ import { TokenService } from '../services/identity/tokens';
 import { UserCache } from '../services/identity/user-cache';
 import { JobDetailCache } from '../services/jobs/job-detail-cache';
 import { Worker } from '../worker/worker';
+import { closeWithin } from './close-within';
 import { createLogger } from './logger';
 import { openAdapters } from './open-adapters';
 
@@ -49,13 +50,18 @@ export interface BuiltPlatform {
   reconciler: Reconciler;
   worker: Worker;
   migrate(): Promise<void>;
+  /** How the database's applied migrations compare with the committed ones. */
+  schemaStatus(): Promise<SchemaStatus>;
   close(): Promise<void>;
 }
+
+/** Each resource gets this long to close; the CLI bounds the whole shutdown separately. */
+const CLOSE_TIMEOUT_MS = 5_000;
 
 /** The one place that picks concrete adapters and wires them into services, pipelines and HTTP. */
 export async function buildPlatform(config: Config, opts: BuildOptions): Promise<BuiltPlatform> {
   const log = opts.logger ?? createLogger(config.env.LOG_LEVEL);
-  const store: Store & { migrate(): Promise<void> } =
+  const store: MigratableStore =
     config.mode.database === 'postgres'
       ? await openPostgresStore(config.env.DATABASE_URL!)
       : await openPgliteStore(opts.memoryDatabase ? undefined : pgliteDir(config));
@@ -111,6 +117,11 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     trustProxy: config.env.TRUST_PROXY,
     readiness: {
       database: () => store.ping(),
+      // A fresh or old database answers pings but fails every request: say so, and what to run.
+      schema: async () => {
+        const status = await store.schemaStatus();
+        if (!schemaUsable(status)) throw new Error(describeSchema(status));
+      },
       queue: () => adapters.queue.ping(),
       storage: () => adapters.storage.ping(),
     },
@@ -125,11 +136,12 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     reconciler,
     worker,
     migrate: () => store.migrate(),
+    schemaStatus: () => store.schemaStatus(),
     async close() {
       await worker.stop().catch(() => {});
-      await jobDetails.stop();
-      await adapters.close();
-      await store.close();
+      await closeWithin('job detail cache', CLOSE_TIMEOUT_MS, () => jobDetails.stop(), log);
+      await closeWithin('queue and events', CLOSE_TIMEOUT_MS, () => adapters.close(), log);
+      await closeWithin('database', CLOSE_TIMEOUT_MS, () => store.close(), log);
     },
   };
 }

@@ -61,10 +61,12 @@ export async function openAdapters(
     }
   }
 
+  // Processes share a queue (and its events) by name: QUEUE_NAME lets deployments and tests keep theirs apart.
+  const queueName = opts.queueName ?? env.QUEUE_NAME;
   const queue = opts.queue ?? (config.mode.queue === 'bullmq'
-    ? new BullmqQueue({ connection: env.REDIS_URL!, queueName: opts.queueName ?? 'mediaforge-jobs', onError: (err, msg) => log.error({ err, ...msg }, 'job handler failed'), onWarning: (m) => log.warn(m) })
+    ? new BullmqQueue({ connection: env.REDIS_URL!, queueName: queueName ?? 'mediaforge-jobs', onError: (err, msg) => log.error({ err, ...msg }, 'job handler failed'), onWarning: (m) => log.warn(m) })
     : new MemoryQueue((err, msg) => log.error({ err, ...msg }, 'job handler failed')));
-  const events = opts.events ?? (config.mode.queue === 'bullmq' ? new RedisEventBus(env.REDIS_URL!, `${opts.queueName ?? 'mediaforge'}:events:`) : new MemoryEventBus());
+  const events = opts.events ?? (config.mode.queue === 'bullmq' ? new RedisEventBus(env.REDIS_URL!, `${queueName ?? 'mediaforge'}:events:`, { onWarning: (m) => log.warn(m) }) : new MemoryEventBus());
 
   return {
     queue, events, storage, providers, media, mounts,

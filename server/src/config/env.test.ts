@@ -13,12 +13,12 @@ describe('environment', () => {
 
   it('names every bad variable', () => {
     try {
-      parseEnv({ PORT: 'eighty', QUOTA_TZ: 'Mars/Olympus', DATABASE_URL: 'mysql://x', SIGNUP_CREDITS: '-1', S3_FORCE_PATH_STYLE: 'yes', ADMIN_API_KEY: 'short' });
+      parseEnv({ PORT: 'eighty', QUOTA_TZ: 'Mars/Olympus', DATABASE_URL: 'mysql://x', SIGNUP_CREDITS: '-1', S3_FORCE_PATH_STYLE: 'yes', ADMIN_API_KEY: 'short', QUEUE_NAME: 'jobs:prod', SHUTDOWN_TIMEOUT_MS: '5' });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const msg = (err as ConfigError).message;
-      for (const name of ['PORT', 'QUOTA_TZ', 'DATABASE_URL', 'SIGNUP_CREDITS', 'S3_FORCE_PATH_STYLE', 'ADMIN_API_KEY']) expect(msg).toContain(name);
+      for (const name of ['PORT', 'QUOTA_TZ', 'DATABASE_URL', 'SIGNUP_CREDITS', 'S3_FORCE_PATH_STYLE', 'ADMIN_API_KEY', 'QUEUE_NAME', 'SHUTDOWN_TIMEOUT_MS']) expect(msg).toContain(name);
     }
   });
 
@@ -26,6 +26,11 @@ describe('environment', () => {
     expect(() => parseEnv({ DATABASE_URL: 'postgres://localhost/x' })).toThrow(/JWT_SECRET: is required when DATABASE_URL is set/);
     expect(() => parseEnv({ S3_BUCKET: 'media' })).toThrow(/S3_ACCESS_KEY_ID/);
     expect(() => parseEnv({ JWT_SECRET: 'too-short' })).toThrow(/JWT_SECRET/);
+  });
+
+  it('bounds the whole shutdown above the grace running jobs get', () => {
+    expect(() => parseEnv({ SHUTDOWN_GRACE_MS: '30000' })).toThrow(/SHUTDOWN_TIMEOUT_MS: must be longer than SHUTDOWN_GRACE_MS \(30000 ms\)/);
+    expect(parseEnv({ SHUTDOWN_GRACE_MS: '30000', SHUTDOWN_TIMEOUT_MS: '45000' })).toMatchObject({ SHUTDOWN_GRACE_MS: 30_000, SHUTDOWN_TIMEOUT_MS: 45_000 });
   });
 
   it('picks the runtime mode from what is set', () => {

@@ -15,6 +15,8 @@ const envSchema = z
     PUBLIC_URL: optional(url),
     DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')),
     REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')),
+    // BullMQ refuses ':' in a queue name; the events channel prefix is derived from it too.
+    QUEUE_NAME: optional(z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1-100 letters, digits, "_", "." or "-"')),
     S3_ENDPOINT: optional(url),
     S3_REGION: optional(z.string().min(1)).default('auto'),
     S3_ACCESS_KEY_ID: optional(z.string().min(1)),
@@ -50,10 +52,15 @@ const envSchema = z
     MEDIA_WORKERS: optional(int(1, 64)).default(2),
     MEDIA_MEMORY_MB: optional(int(64, 1_048_576)).default(1024),
     MEDIA_TIMEOUT_MS: optional(int(100, 600_000)).default(30_000),
+    /** The whole shutdown's bound; past it the process exits anyway. Longer than SHUTDOWN_GRACE_MS. */
+    SHUTDOWN_TIMEOUT_MS: optional(int(1000, 3_600_000)).default(30_000),
     LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
     TRUST_PROXY: optional(bool).default(false),
   })
   .superRefine((env, ctx) => {
+    if (env.SHUTDOWN_TIMEOUT_MS <= env.SHUTDOWN_GRACE_MS) {
+      ctx.addIssue({ code: 'custom', path: ['SHUTDOWN_TIMEOUT_MS'], message: `must be longer than SHUTDOWN_GRACE_MS (${env.SHUTDOWN_GRACE_MS} ms), which running jobs get to finish` });
+    }
     if (env.DATABASE_URL && !env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when DATABASE_URL is set' });
     }

@@ -16,3 +16,23 @@ export async function redisAnswers(url = testRedisUrl): Promise<boolean> {
     probe.disconnect();
   }
 }
+
+/**
+ * Removes every key of the BullMQ queue `queueName` (its default `bull:` prefix) from the Redis at
+ * `url`: the clean-up of a test whose child processes used that queue.
+ */
+export async function dropQueue(queueName: string, url = testRedisUrl): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => {});
+  try {
+    const pattern = `bull:${queueName.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}:*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

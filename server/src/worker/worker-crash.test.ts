@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type Child } from '../testing/child-process';
-import { makeImage } from '../testing/fixtures';
+import { httpJson, submitClipsJob, waitFor } from '../testing/http-flow';
 import { createTestDatabase } from '../testing/test-database';
+import { freePort } from '../testing/free-port';
+import { dropQueue } from '../testing/test-redis';
 import { serverMode } from '../testing/test-platform';
 
 /**
@@ -20,43 +23,12 @@ afterAll(async () => {
   for (const f of cleanups) await f();
 });
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-
-async function http(base: string, method: string, url: string, token?: string, body?: unknown) {
-  const res = await fetch(base + url, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const http = httpJson;
 
 async function startStoryJob(base: string) {
-  const { body: auth } = await http(base, 'POST', '/v1/auth/anon');
-  const photo = await makeImage('image/png');
-  const { body: p } = await http(base, 'POST', '/api/upload/presign', auth.token, { mime: 'image/png', size: photo.length });
-  const put = await fetch(p.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: new Uint8Array(photo) });
-  expect(put.status).toBe(200);
-  const { body: d } = await http(base, 'POST', '/api/jobs/draft', auth.token, { photoUrls: [p.publicUrl] });
-  const confirm = await http(base, 'POST', '/api/jobs/confirm', auth.token, { draftJobId: d.draftJobId, mode: 'story', stage: 'teen', genre: 'drama' });
+  const { token, jobId, confirm } = await submitClipsJob(base, 'story');
   expect(confirm.status).toBe(200);
-  return { token: auth.token as string, jobId: d.draftJobId as string };
-}
-
-async function waitFor<T>(fn: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return { token, jobId };
 }
 
 const stepDone = (base: string, token: string, jobId: string, step: string) => async () => {
@@ -125,13 +97,16 @@ describe('a worker killed mid-job', () => {
   it.runIf(serverMode)('server mode: another worker takes the job over when its lease expires', async () => {
     const db = await createTestDatabase(process.env.DATABASE_URL!);
     cleanups.push(() => db.drop());
+    // The processes share a queue of this test's own; its keys go when the processes are gone.
+    const queueName = `mf-test-crash-${randomBytes(4).toString('hex')}`;
+    cleanups.push(() => dropQueue(queueName, process.env.REDIS_URL!));
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mf-crash-'));
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
     const env = {
       PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: base,
-      DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL!, JWT_SECRET: 'crash-test-secret-0123456789-0123456789',
+      DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL!, QUEUE_NAME: queueName, JWT_SECRET: 'crash-test-secret-0123456789-0123456789',
       STUB_LATENCY_MS: '400', JOB_LEASE_MS: '2000',
     };
     const migrate = runCli('migrate', env);
@@ -150,5 +125,12 @@ describe('a worker killed mid-job', () => {
     children.push(w2);
     await w2.waitForOutput('worker started');
     await assertFinishedOnce(base, token, jobId);
+    // The processes used this test's queue, not the default one: its keys are there to drop.
+    const redis = new Redis(process.env.REDIS_URL!);
+    try {
+      expect((await redis.keys(`bull:${queueName}:*`)).length).toBeGreaterThan(0);
+    } finally {
+      redis.disconnect();
+    }
   }, 90_000);
 });

@@ -1,14 +1,14 @@
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import type { Store } from '../../core/ports/store';
 import { HotQueries } from './hot-queries';
 import { MIGRATIONS_DIR } from './migrations-dir';
+import { readSchemaStatus, type MigratableStore } from './schema-status';
 import { createRepos, type Db } from './repos';
 import * as schema from './schema';
 
 /** Embedded PostgreSQL (WASM) in a data directory, or in memory when dataDir is undefined. */
-export async function openPgliteStore(dataDir: string | undefined): Promise<Store & { migrate(): Promise<void> }> {
+export async function openPgliteStore(dataDir: string | undefined): Promise<MigratableStore> {
   const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
   const db = drizzle(client, { schema }) as unknown as Db;
   const hot = new HotQueries({ query: async (_name, text, values) => (await client.query<Record<string, unknown>>(text, values)).rows });
@@ -27,5 +27,6 @@ export async function openPgliteStore(dataDir: string | undefined): Promise<Stor
     async migrate() {
       await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_DIR });
     },
+    schemaStatus: () => readSchemaStatus(async (text) => (await client.query<Record<string, unknown>>(text)).rows),
   };
 }

@@ -1,9 +1,9 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import type { Store } from '../../core/ports/store';
 import { HotQueries, type SqlRunner } from './hot-queries';
 import { MIGRATIONS_DIR } from './migrations-dir';
+import { readSchemaStatus, type MigratableStore } from './schema-status';
 import { createRepos, type Db } from './repos';
 import * as schema from './schema';
 
@@ -13,7 +13,7 @@ const MIGRATION_LOCK = 7_031_966_402;
 export async function openPostgresStore(
   url: string,
   opts: { poolSize?: number } = {},
-): Promise<Store & { migrate(): Promise<void> }> {
+): Promise<MigratableStore> {
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
   // An idle client's error (e.g. the server restarting) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
@@ -64,6 +64,7 @@ export async function openPostgresStore(
         client.release();
       }
     },
+    schemaStatus: () => readSchemaStatus(async (text) => (await pool.query(text)).rows),
   };
 }
 

@@ -10,6 +10,9 @@ export interface CachedJobDetail extends JobDetail {
   urls: Map<string, string>;
 }
 
+/** After a failed subscription, reads go to the database this long before the next attempt. */
+const RESUBSCRIBE_AFTER_MS = 5_000;
+
 export interface JobDetailCacheOptions {
   maxEntries?: number;
   /** Bound on staleness for writes no event announces (a trace line, an asset mid-step). */
@@ -36,16 +39,38 @@ export class JobDetailCache {
   }
 
   private subscribed: Promise<Unsubscribe> | null = null;
+  /** True once the bus confirmed the subscription: only then may an entry be kept. */
+  private live = false;
+  private retryAt = 0;
 
-  /** Subscribes on first use, so processes that never read details (workers) never listen. */
-  private listen(): Promise<Unsubscribe> {
-    this.subscribed ??= this.deps.events.subscribePrefix('job:', (channel) => this.invalidate(channel.slice(4)));
-    return this.subscribed;
+  /**
+   * Subscribes on first use, so processes that never read details (workers) never listen. Reads
+   * never wait for it: until the bus confirms (or while it cannot, e.g. Redis is down) every read
+   * goes to the database and nothing is cached, since no eviction could reach the entry.
+   */
+  private listen(): void {
+    if (this.subscribed || Date.now() < this.retryAt) return;
+    const attempt = this.deps.events.subscribePrefix('job:', (channel) => this.invalidate(channel.slice(4)));
+    this.subscribed = attempt;
+    attempt.then(
+      () => {
+        if (this.subscribed === attempt) this.live = true;
+      },
+      (err: unknown) => {
+        if (this.subscribed !== attempt) return;
+        this.subscribed = null;
+        this.retryAt = Date.now() + RESUBSCRIBE_AFTER_MS;
+        this.deps.log.warn({ err }, 'job detail cache: no event subscription; reading job details from the database');
+      },
+    );
   }
 
   async stop(): Promise<void> {
-    if (this.subscribed) await (await this.subscribed)();
+    const subscribed = this.subscribed;
     this.subscribed = null;
+    this.live = false;
+    const unsubscribe = await subscribed?.catch(() => null);
+    await unsubscribe?.();
   }
 
   invalidate(jobId: string): void {
@@ -55,7 +80,7 @@ export class JobDetailCache {
   }
 
   async get(jobId: string): Promise<CachedJobDetail | null> {
-    await this.listen();
+    this.listen();
     const now = Date.now();
     const hit = this.entries.get(jobId);
     if (hit && hit.expires > now) return hit.detail;
@@ -70,7 +95,7 @@ export class JobDetailCache {
     if (!loaded) return null;
     const detail: CachedJobDetail = { ...loaded, urls: await assetUrls(this.deps, loaded.assets) };
     // An event that arrived while this load ran means what was read may already be old.
-    if ((this.invalidatedAt.get(jobId) ?? 0) <= started) {
+    if (this.live && (this.invalidatedAt.get(jobId) ?? 0) <= started) {
       if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(jobId, { detail, expires: now + (isTerminal(loaded.job.status) ? this.terminalTtl : this.activeTtl) });
     }
