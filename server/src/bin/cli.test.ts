@@ -194,7 +194,7 @@ describe('mediaforge CLI: Redis lost while running, and shutdown', () => {
     if (!redis) return ctx.skip();
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const env = { REDIS_URL: redis.url, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: tempDir(), PUBLIC_URL: base, SHUTDOWN_TIMEOUT_MS: '5000' };
+    const env = { REDIS_URL: redis.url, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: tempDir(), PUBLIC_URL: base, SHUTDOWN_GRACE_MS: '2000', SHUTDOWN_TIMEOUT_MS: '5000' };
     const child = runCli('start', env, { embedded: true });
     children.push(child);
     await child.waitForOutput('worker started', 60_000);
