@@ -1,11 +1,11 @@
 import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { runCli, type Child } from '../../server/src/testing/child-process';
+import { freePort } from '../../server/src/testing/free-port';
 import { makeImage } from '../../server/src/testing/fixtures';
 import { launchChromium, shot } from './browser';
 
@@ -15,14 +15,6 @@ let browser: Browser;
 let base: string;
 let photo: string;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mf-e2e-'));
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 beforeAll(async () => {
   execSync('node console/build-if-stale.mjs', { cwd: path.resolve(import.meta.dirname, '../..'), stdio: 'ignore' });

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueMessage } from '../../core/ports/queue';
 import { BullmqQueue, type BullmqQueueOptions } from './bullmq-queue';
 import { evictionWarning } from './eviction-policy';
 import { describeQueueContract, until } from './queue-contract';
+import { freePort } from '../../testing/free-port';
 import { redisAnswers, testRedisUrl } from '../../testing/test-redis';
 
 // The real Redis: REDIS_URL, or the local default when it answers (skipped, not failed, only when neither).
@@ -117,14 +117,3 @@ describe('evictionWarning', () => {
     expect(evictionWarning('allkeys-lru')).toMatch(/noeviction/);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
