@@ -143,7 +143,14 @@ export class ChildPool {
       };
       const onMessage = (m: ChildReply) => {
         if (m?.id !== id) return;
-        settle(() => (m.ok ? task.resolve(m.value) : task.reject(this.revive(m.error.name, m.error.message))));
+        // The poll samples; the peak read on reply is exact. A child enters a call with its peak
+        // under half the cap (see below), so a peak over the cap now is this call's.
+        void processMemory(proc.pid!).then((mem) => {
+          if (settled) return;
+          if (mem) this.counters.peakRssBytes = Math.max(this.counters.peakRssBytes, mem.peak);
+          if (mem && mem.peak > memoryCapBytes) return overCap();
+          settle(() => (m.ok ? task.resolve(m.value) : task.reject(this.revive(m.error.name, m.error.message))));
+        });
       };
       const onExit = (code: number | null, signal: string | null) => settle(() => task.reject(this.exitError(sent, signal ?? `exit ${code}`)));
       const limit = (why: string) => {
@@ -151,6 +158,7 @@ export class ChildPool {
         settle(() => task.reject(new MediaLimitError(why)));
         void this.kill(slot);
       };
+      const overCap = () => limit(`${name} needed more than ${Math.round(memoryCapBytes / 1024 ** 2)} MB for this input and was stopped`);
       proc.on('message', onMessage);
       proc.on('exit', onExit);
       // Until the child is ready the clock bounds its start; from the send, the call.
@@ -162,7 +170,7 @@ export class ChildPool {
         void processMemory(proc.pid!).then((mem) => {
           if (!mem || settled || !sent) return;
           this.counters.peakRssBytes = Math.max(this.counters.peakRssBytes, mem.peak);
-          if (mem.rss > memoryCapBytes) limit(`${name} needed more than ${Math.round(memoryCapBytes / 1024 ** 2)} MB for this input and was stopped`);
+          if (mem.rss > memoryCapBytes) overCap();
         });
       }, this.opts.pollMs ?? 20);
       poll.unref();
@@ -181,9 +189,10 @@ export class ChildPool {
         (err: Error) => settle(() => task.reject(err)),
       );
     });
-    // Memory a big call left behind stays with the child: recycle it rather than carry it.
+    // A child whose peak passed half the cap is recycled: it would carry that memory, and its
+    // peak could no longer tell the next call's own.
     const after = proc.exitCode === null && proc.signalCode === null ? await processMemory(proc.pid!) : null;
-    if (after && after.rss > memoryCapBytes / 2) await this.kill(slot);
+    if (after && after.peak > memoryCapBytes / 2) await this.kill(slot);
     slot.busy = false;
     outcome();
     this.pump();
