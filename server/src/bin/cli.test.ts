@@ -76,6 +76,31 @@ describe('mediaforge CLI: commands and help', () => {
   }, 90_000);
 });
 
+describe('npm start', () => {
+  it('passes SIGTERM to the server: a supervisor that signals only npm stops it', async () => {
+    const port = await freePort();
+    const root = path.resolve(import.meta.dirname, '../../..');
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['DATABASE_URL', 'REDIS_URL'].includes(k) && !k.startsWith('S3_')));
+    // Its own group, so that the cleanup below can stop whatever it started if the test fails.
+    const npm = spawn('npm', ['start'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: tempDir(), LOG_LEVEL: 'info' } });
+    cleanups.push(() => {
+      try {
+        process.kill(-npm.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    });
+    let out = '';
+    npm.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    npm.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    await waitFor(async () => out.includes('worker started'), 100_000, 'npm start to be ready');
+    npm.kill('SIGTERM');
+    // The server must stop answering: before `exec`, sh died with npm and node went on serving as an orphan.
+    await waitFor(async () => !(await fetch(`http://127.0.0.1:${port}/healthz`).then(() => true, () => false)), 40_000, 'the server to stop');
+    expect(out).toContain('shutting down');
+  }, 150_000);
+});
+
 describe('mediaforge CLI: start-up failures name the cause and the variable', () => {
   it('a DATABASE_URL whose server is down', async () => {
     const port = await freePort();
