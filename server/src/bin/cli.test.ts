@@ -94,10 +94,14 @@ describe('npm start', () => {
     npm.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     npm.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     await waitFor(async () => out.includes('worker started'), 100_000, 'npm start to be ready');
+    // Its output closes only when every process holding it ended: before `exec`, sh died with npm
+    // and node went on serving as an orphan, holding it open.
+    const closed = new Promise<void>((resolve) => npm.once('close', () => resolve()));
     npm.kill('SIGTERM');
-    // The server must stop answering: before `exec`, sh died with npm and node went on serving as an orphan.
-    await waitFor(async () => !(await fetch(`http://127.0.0.1:${port}/healthz`).then(() => true, () => false)), 40_000, 'the server to stop');
+    const late = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('npm start and the server did not end within 40 s')), 40_000).unref());
+    await Promise.race([closed, late]);
     expect(out).toContain('shutting down');
+    expect(await fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'answered', () => 'refused')).toBe('refused');
   }, 150_000);
 });
 

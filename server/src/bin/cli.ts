@@ -67,34 +67,28 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+/** Runs a dependency's check within REACH_TIMEOUT_MS; a failure or no answer becomes `failure(err)`. */
+async function reach(check: () => Promise<void>, failure: (err: unknown) => StartupFailure): Promise<void> {
+  const timedOut = () => Object.assign(new Error(`no answer in ${REACH_TIMEOUT_MS} ms`), { code: 'ETIMEDOUT' });
+  await within(REACH_TIMEOUT_MS, check(), timedOut).catch((err: unknown) => {
+    throw failure(err);
+  });
+}
+
 /** Checks what the command needs, in the order a person would fix it, then runs it. */
 async function run(command: Command, built: BuiltPlatform, config: Config): Promise<void> {
   const { env } = config;
   const log = built.deps.log;
   const { readiness } = built.platform;
-  if (config.mode.database === 'postgres') {
-    const url = env.DATABASE_URL!;
-    const timedOut = () => Object.assign(new Error(`no answer in ${REACH_TIMEOUT_MS} ms`), { code: 'ETIMEDOUT' });
-    await within(REACH_TIMEOUT_MS, readiness.database!(), timedOut).catch((err) => {
-      throw databaseFailure(err, url);
-    });
-  }
+  if (config.mode.database === 'postgres') await reach(readiness.database!, (err) => databaseFailure(err, env.DATABASE_URL!));
   if (command === 'migrate') {
     await built.migrate();
     log.info('migrations applied');
     await built.close();
     return;
   }
-  if (config.mode.queue === 'bullmq') {
-    await within(REACH_TIMEOUT_MS, readiness.queue!(), () => new Error(`no answer in ${REACH_TIMEOUT_MS} ms`)).catch((err) => {
-      throw redisFailure(err, env.REDIS_URL!);
-    });
-  }
-  if (config.mode.storage === 's3') {
-    await within(REACH_TIMEOUT_MS, readiness.storage!(), () => new Error(`no answer in ${REACH_TIMEOUT_MS} ms`)).catch((err) => {
-      throw storageFailure(err, env.S3_BUCKET, env.S3_ENDPOINT);
-    });
-  }
+  if (config.mode.queue === 'bullmq') await reach(readiness.queue!, (err) => redisFailure(err, env.REDIS_URL!));
+  if (config.mode.storage === 's3') await reach(readiness.storage!, (err) => storageFailure(err, env.S3_BUCKET, env.S3_ENDPOINT));
   // `start` and the embedded database migrate by themselves; `api` and `worker` of a server
   // deployment never change the schema (docs/operations.md: one deliberate migrate step).
   if (command === 'start' || config.mode.database === 'pglite') {

@@ -262,8 +262,9 @@ export class PipelineRunner {
     });
     if (done) {
       await publishJob(this.deps, done);
-      // Outputs of items that failed were refunded: their objects go too.
-      await purgeUndelivered(this.deps, done.id);
+      // Outputs of items that failed were refunded: their objects go too. A job without items
+      // delivers all it made on completion, so the common path reads nothing more.
+      if (done.itemCount > 0) await purgeUndelivered(this.deps, done.id);
     }
   }
 

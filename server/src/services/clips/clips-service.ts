@@ -8,6 +8,7 @@ import type { Deps } from '../deps';
 import { assertOwner, type Actor } from '../jobs/actor';
 import { enqueueJob } from '../jobs/enqueue';
 import { publishJob } from '../jobs/job-events';
+import { admitRunningJob } from '../jobs/running-limit';
 import type { QuotaHold } from '../jobs/quota-hold';
 import { mustTransition } from '../jobs/transition';
 import { verifyOwnUpload } from '../uploads/uploads-service';
@@ -67,19 +68,12 @@ export async function confirmDraft(deps: Deps, actor: Actor, input: ConfirmInput
         throw new AppError('rate_limited', 'DAILY_LIMIT', 'Daily free limit reached (1 Quick/day)', {}, secondsUntilNextDay(now, deps.settings.quotaTz));
       }
     }
-    // The plan's running-job limit: the user's row lock serialises this user's count-then-queue.
-    const user = await repos.users.getForUpdate(draft.userId);
-    const { runningJobs } = deps.settings.planLimits[user?.plan ?? 'free'].clips;
-    if ((await repos.jobs.countActive({ userId: draft.userId, app: CLIPS_APP })) >= runningJobs) {
-      throw new AppError('rate_limited', 'CONCURRENCY_LIMIT', `Too many running jobs (${runningJobs} at a time on the ${user?.plan ?? 'free'} plan)`, { limit: runningJobs }, 10);
-    }
+    await admitRunningJob(repos, draft.userId, CLIPS_APP, (plan) => deps.settings.planLimits[plan].clips.runningJobs);
     // Price what is done: the rewrite costs its credit only when there is text to rewrite.
-    const rewrite = input.rewriteEnabled && input.rewriteRawText.trim()
-      ? { ...sanitizeRewrite(input.rewriteRawText), distanceMode: input.distanceMode, desiredEnding: input.desiredEnding }
-      : null;
-    const rewriteApplied = rewrite !== null && rewrite.sanitizedText.trim() !== '';
-    const needed = clipsPrice(input.mode, rewriteApplied);
-    await chargeJob(repos, draft, needed, `clips ${input.mode}${rewriteApplied ? ' + rewrite' : ''}`);
+    const sanitized = input.rewriteEnabled ? sanitizeRewrite(input.rewriteRawText) : null;
+    const rewrite = sanitized?.sanitizedText ? { ...sanitized, distanceMode: input.distanceMode, desiredEnding: input.desiredEnding } : null;
+    const needed = clipsPrice(input.mode, rewrite !== null);
+    await chargeJob(repos, draft, needed, `clips ${input.mode}${rewrite ? ' + rewrite' : ''}`);
 
     const confirmed: JsonObject = {
       ...draft.input,
@@ -87,9 +81,9 @@ export async function confirmDraft(deps: Deps, actor: Actor, input: ConfirmInput
       stage: input.stage,
       genre: input.genre,
       sliders: input.sliders,
-      rewriteEnabled: rewriteApplied,
+      rewriteEnabled: rewrite !== null,
       // Only the sanitised text is kept: the raw text may carry personal data.
-      rewrite: rewriteApplied && rewrite
+      rewrite: rewrite
         ? { sanitizedText: rewrite.sanitizedText, removed: rewrite.removed, truncated: rewrite.truncated, distanceMode: rewrite.distanceMode, desiredEnding: rewrite.desiredEnding }
         : null,
       cost: needed,

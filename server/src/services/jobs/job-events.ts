@@ -4,19 +4,17 @@ import type { Deps } from '../deps';
 
 export const jobChannel = (jobId: string) => `job:${jobId}`;
 
+/** The event of a job's current state (`seq` is its id on the stream); `at` defaults to now. */
+export function jobEvent(job: Job, at: Date = new Date()): JobEvent {
+  return { jobId: job.id, seq: job.eventSeq, status: job.status, progress: job.progress, at: at.toISOString() };
+}
+
 /**
  * Publishes a job's status after its transaction committed. It does not wait for the bus: events
  * are advisory (a lost one only delays a subscriber, who can read the job), and sent in order.
  */
 export async function publishJob(deps: Pick<Deps, 'events' | 'log'>, job: Job, extra: Partial<JobEvent> = {}): Promise<void> {
-  const event: JobEvent = {
-    jobId: job.id,
-    seq: job.eventSeq,
-    status: job.status,
-    progress: job.progress,
-    at: new Date().toISOString(),
-    ...extra,
-  };
+  const event: JobEvent = { ...jobEvent(job), ...extra };
   void deps.events.publish(jobChannel(job.id), event).catch((err: unknown) => {
     deps.log.warn({ err, jobId: job.id }, 'job event not published');
   });

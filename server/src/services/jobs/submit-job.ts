@@ -6,6 +6,7 @@ import { chargeJob } from '../credits/ledger';
 import type { Deps } from '../deps';
 import { enqueueJob } from './enqueue';
 import type { QuotaHold } from './quota-hold';
+import { admitRunningJob } from './running-limit';
 
 export interface SubmitJobInput {
   userId: string;
@@ -32,16 +33,11 @@ export const newJobId = () => `job_${randomUUID().replace(/-/g, '')}`;
  * concurrency limit, a daily limit or the balance together, and a refused one changes nothing.
  */
 export async function submitJobTx(repos: Repos, deps: Pick<Deps, 'settings'>, s: SubmitJobInput, now: Date): Promise<Job> {
-  // The user's row lock serialises this user's count-then-insert; an entity lock the entity's.
-  if (s.maxActivePerUser !== undefined) await repos.users.getForUpdate(s.userId);
-  if (s.entity) await repos.lock(`entity:${s.entity.key}`);
-  if (s.maxActivePerUser !== undefined) {
-    const active = await repos.jobs.countActive({ userId: s.userId, app: s.app });
-    if (active >= s.maxActivePerUser) {
-      throw new AppError('rate_limited', 'CONCURRENCY_LIMIT', `At most ${s.maxActivePerUser} running job(s) at once on your plan`, { limit: s.maxActivePerUser });
-    }
-  }
+  // The user's row lock (taken first) serialises this user's count-then-insert; an entity lock the entity's.
+  const maxActive = s.maxActivePerUser;
+  if (maxActive !== undefined) await admitRunningJob(repos, s.userId, s.app, () => maxActive);
   if (s.entity) {
+    await repos.lock(`entity:${s.entity.key}`);
     const active = await repos.jobs.countActive({ entityKey: s.entity.key });
     if (active >= s.entity.maxActive) {
       throw new AppError('rate_limited', 'ENTITY_BUSY', `At most ${s.entity.maxActive} job(s) at once for this item`, { limit: s.entity.maxActive });

@@ -9,7 +9,8 @@ import { releaseQuota } from './quota-hold';
  * the free quick is spent once anything was delivered. In the ending transaction.
  */
 export async function releaseQuotaUnlessDelivered(repos: Repos, job: Job, items: readonly Pick<JobItem, 'status'>[]): Promise<void> {
-  if (!deliveredAnything({ status: 'cancelled' }, items)) await releaseQuota(repos, job);
+  // `job` is read before its ending transition: it has not completed, so only done items count.
+  if (!deliveredAnything(job, items)) await releaseQuota(repos, job);
 }
 
 /**

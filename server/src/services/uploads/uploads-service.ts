@@ -66,8 +66,8 @@ export async function verifyOwnUpload(deps: Deps, userId: string, url: string): 
     await deps.store.tx((r) => r.uploads.markVerified(key, facts, deps.clock.now()));
     return { ...upload, ...facts, status: 'verified' };
   } catch (err) {
-    const reason = err instanceof PhotoRefused ? err.message : refusalOf(err, url);
-    if (reason === null) throw err;
+    if (!(err instanceof PhotoRefused)) throw err;
+    const reason = err.message;
     // The object first: a crash before the mark leaves a pending upload the sweeper expires.
     await deps.storage.delete(key);
     await deps.store.tx((r) => r.uploads.markRejected(key, reason));
@@ -93,10 +93,4 @@ async function examineUpload(deps: Deps, upload: Upload, url: string): Promise<{
   }
   if (info.mime !== upload.mime) throw new PhotoRefused(`File is ${info.mime}, but ${upload.mime} was declared`);
   return { size: body.length, sha256: createHash('sha256').update(body).digest('hex'), width: info.width, height: info.height };
-}
-
-/** A refusal thrown as a 400 photo error by a check inside examineUpload (other than "nothing yet"), or null. */
-function refusalOf(err: unknown, url: string): string | null {
-  if (!(err instanceof AppError) || err.code !== 'INVALID_PHOTO_URL' || err.message.startsWith('Nothing was uploaded')) return null;
-  return err.message.endsWith(`: ${url}`) ? err.message.slice(0, -(url.length + 2)) : err.message;
 }

@@ -4,7 +4,7 @@ import { invalid } from '../../../core/errors/app-error';
 import { isTerminal } from '../../../core/jobs/job-status';
 import type { JobEvent } from '../../../core/ports/events';
 import { cancelJob } from '../../../services/jobs/cancel-job';
-import { jobChannel } from '../../../services/jobs/job-events';
+import { jobChannel, jobEvent } from '../../../services/jobs/job-events';
 import type { CachedJobDetail } from '../../../services/jobs/job-detail-cache';
 import { decodeCursor, getJob, getJobDetail, listJobs } from '../../../services/jobs/read-jobs';
 import { newRouter } from '../../app-env';
@@ -142,9 +142,7 @@ export function jobsRoutes(platform: Platform) {
           seen = e.seq;
           await stream.writeSSE({ event: 'job', id: String(e.seq), data: JSON.stringify(e) });
         };
-        if (current) {
-          await send({ jobId: current.id, seq: current.eventSeq, status: current.status, progress: current.progress, at: current.updatedAt.toISOString() });
-        }
+        if (current) await send(jobEvent(current, current.updatedAt));
         let ended = current ? isTerminal(current.status) : true;
         while (!ended && !closed) {
           if (queue.length === 0) {
