@@ -1,5 +1,5 @@
 import openapiTS, { astToString } from 'openapi-typescript';
-import { openapiDocument } from '../../server/src/http/openapi-document';
+import { openapiDocument } from '../../server/src/composition/openapi-document';
 
 /** The typed client's schema, as openapi-typescript renders the server's document. */
 export async function renderClientTypes(): Promise<string> {

@@ -285,15 +285,8 @@ export interface components {
             };
         };
         Limits: {
-            clips: {
-                /** @description Clips jobs queued or running at once; one more is refused with 429 */
-                runningJobs: number;
-                /** @description Free quick packs per day (QUOTA_TZ) */
-                quickPerDay: number;
-                /** @description Presigned photo uploads per hour */
-                uploadsPerHour: number;
-                /** @description Declared bytes of presigned uploads per hour */
-                uploadBytesPerHour: number;
+            [key: string]: {
+                [key: string]: number;
             };
         };
         JobSummary: {

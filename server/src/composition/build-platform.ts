@@ -11,12 +11,12 @@ import { openPostgresStore } from '../adapters/db/postgres-store';
 import { describeSchema, schemaUsable, type MigratableStore, type SchemaStatus } from '../adapters/db/schema-status';
 import { createApp } from '../http/app';
 import type { Platform } from '../http/platform';
-import { PipelineRegistry } from '../pipelines/engine/pipeline';
-import { Reconciler } from '../pipelines/engine/reconciler';
-import { PipelineRunner } from '../pipelines/engine/runner';
-import { registerPipelines } from '../pipelines/register-pipelines';
+import { PipelineRegistry } from '../engine/pipeline';
+import { Reconciler } from '../engine/reconciler';
+import { PipelineRunner } from '../engine/runner';
 import type { Clock, Deps, Logger, Settings } from '../services/deps';
-import { PLAN_LIMITS } from '../services/identity/plan-limits';
+import { planLimitsOf } from '../services/identity/plan-limits';
+import { APPS } from './apps';
 import { TokenService } from '../services/identity/tokens';
 import { UserCache } from '../services/identity/user-cache';
 import { JobDetailCache } from '../services/jobs/job-detail-cache';
@@ -78,7 +78,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     uploadBytesPerHour: config.env.UPLOAD_MB_PER_HOUR * 1024 * 1024,
     uploadPendingGraceSec: 600,
     uploadUnusedTtlSec: 24 * 3600,
-    planLimits: PLAN_LIMITS,
+    planLimits: planLimitsOf(APPS),
     ...opts.settings,
   };
   const deps: Deps = {
@@ -94,7 +94,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
   };
 
   const pipelines = new PipelineRegistry();
-  registerPipelines(pipelines);
+  for (const appModule of APPS) for (const def of appModule.pipelines) pipelines.register(def);
   opts.pipelines?.(pipelines);
   const runner = new PipelineRunner(deps, pipelines, { workerId: opts.workerId });
   const reconciler = new Reconciler(deps, pipelines, runner, { staleQueuedMs: opts.staleQueuedMs ?? 30_000 });
@@ -125,6 +125,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
       queue: () => adapters.queue.ping(),
       storage: () => adapters.storage.ping(),
     },
+    apps: APPS,
     mounts: adapters.mounts,
   };
 

@@ -1,10 +1,11 @@
 import type { HttpBindings } from '@hono/node-server';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { ErrorStyle } from './errors';
 import type { AuthVars } from './middleware/auth';
 import { validationHook } from './middleware/validation';
 
 /** `Bindings` are @hono/node-server's when served by Node; absent under `app.request()`. */
-export type AppEnv = { Variables: AuthVars & { requestId: string }; Bindings: Partial<HttpBindings> | undefined };
+export type AppEnv = { Variables: AuthVars & { requestId: string; errorStyle: ErrorStyle }; Bindings: Partial<HttpBindings> | undefined };
 
 /** A router whose validation failures become the app's 400s. */
 export const newRouter = () => new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });

@@ -4,9 +4,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../core/errors/app-error';
 import { newRouter } from './app-env';
 import { errorResponse } from './errors';
-import { MOUNTS } from './mounts';
+import { errorStyleFor, PLATFORM_MOUNTS } from './mounts';
 import type { Platform } from './platform';
-import { clipsRoutes } from './routes/clips/clips-routes';
 import { docsRoutes } from './routes/docs-routes';
 import { healthRoutes } from './routes/health-routes';
 import { consoleRoutes } from './routes/console-routes';
@@ -25,7 +24,9 @@ export function createApp(platform: Platform) {
   // A process prefix and a counter: unique enough to find a request in the logs, and cheap.
   const processTag = randomUUID().slice(0, 8);
   let requests = 0;
+  const mounts = [...PLATFORM_MOUNTS, ...platform.apps.flatMap((a) => a.mounts)];
   app.use('*', async (c, next) => {
+    c.set('errorStyle', errorStyleFor(mounts, c.req.path));
     const id = c.req.header('x-request-id')?.slice(0, 100) ?? `${processTag}-${(++requests).toString(36)}`;
     c.set('requestId', id);
     // Onto Node's response when there is one: a header set through Hono makes every response build a Headers object.
@@ -37,7 +38,7 @@ export function createApp(platform: Platform) {
   // Only requests that carry a body pay for the checks: touching the raw request costs every GET dearly.
   // Malformed JSON needs no check of its own: the route's validator refuses it with a 400.
   const limit = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (c) => errorResponse(c, tooLarge()) });
-  for (const { prefix } of MOUNTS) {
+  for (const { prefix } of mounts) {
     app.use(`${prefix}*`, (c, next) => {
       if (!BODY_METHODS.has(c.req.method)) return next();
       if (carriesBody(c.req.raw.headers) && !isJsonType(c.req.header('content-type'))) throw notJson(c.req.header('content-type'));
@@ -60,7 +61,7 @@ export function createApp(platform: Platform) {
   app.route('/', jobsRoutes(platform));
   app.route('/', creditsRoutes(platform));
   if (platform.adminApiKey) app.route('/', adminRoutes(platform));
-  app.route('/', clipsRoutes(platform));
+  for (const appModule of platform.apps) app.route('/', appModule.routes(platform));
   for (const mount of platform.mounts) app.route('/', mount);
   app.route('/', docsRoutes());
   app.route('/', consoleRoutes());

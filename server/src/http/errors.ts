@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, type ErrorKind } from '../core/errors/app-error';
-import { errorStyleFor } from './mounts';
 
 const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
   invalid: 400,
@@ -29,9 +28,9 @@ export function errorBody(style: ErrorStyle, err: AppError): Record<string, unkn
     : { error: { code: err.code, message: err.message, ...err.details } };
 }
 
-/** The error in the shape of the mount the request came to (see `mounts.ts`). */
+/** The error in the shape of the mount the request came to (set by the app's first middleware, see `mounts.ts`). */
 export function errorResponse(c: Context, err: AppError): Response {
-  const style = errorStyleFor(c.req.path);
+  const style: ErrorStyle = c.get('errorStyle') ?? 'platform';
   if (err.retryAfterSec !== undefined) c.header('Retry-After', String(err.retryAfterSec));
   return c.json(errorBody(style, err), STATUS[err.kind]);
 }

@@ -1,6 +1,6 @@
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { describe, expect, it } from 'vitest';
-import { openapiDocument } from './openapi-document';
+import { openapiDocument } from '../composition/openapi-document';
 
 // The document the API serves, every app and the admin routes included, built by the same
 // createApp as the server (and the console's client generator), without a database.

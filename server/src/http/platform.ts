@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
-import type { PipelineRegistry } from '../pipelines/engine/pipeline';
+import type { AppModule } from './app-module';
+import type { PipelineRegistry } from '../engine/pipeline';
 import type { Deps } from '../services/deps';
 import type { TokenService } from '../services/identity/tokens';
 import type { UserCache } from '../services/identity/user-cache';
@@ -16,6 +17,8 @@ export interface Platform {
   trustProxy: boolean;
   /** Checks for /readyz: each resolves when its dependency answers. */
   readiness: Record<string, () => Promise<void>>;
+  /** The apps mounted, from the composition's one list. */
+  apps: readonly AppModule[];
   /** Extra routes an adapter serves (the local store's signed URLs). */
   mounts: Hono[];
 }

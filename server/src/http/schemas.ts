@@ -11,16 +11,15 @@ export const FlatErrorSchema = z
   .passthrough()
   .openapi('FlatError');
 
-/** The limits enforced on the user, per app (services/identity/plan-limits.ts). */
+/** The limits enforced on the user, per app (each app's module declares its own; services/identity/plan-limits.ts). */
 export const LimitsSchema = z
-  .object({
-    clips: z.object({
-      runningJobs: z.number().int().openapi({ description: 'Clips jobs queued or running at once; one more is refused with 429' }),
-      quickPerDay: z.number().int().openapi({ description: 'Free quick packs per day (QUOTA_TZ)' }),
-      uploadsPerHour: z.number().int().openapi({ description: 'Presigned photo uploads per hour' }),
-      uploadBytesPerHour: z.number().int().openapi({ description: 'Declared bytes of presigned uploads per hour' }),
+  .record(
+    z.string().openapi({ description: 'The app' }),
+    z.record(z.string(), z.number().int()).openapi({
+      description: 'Its limits: `runningJobs` (jobs queued, running or waiting at once; one more is refused with 429), '
+        + '`uploadsPerHour` and `uploadBytesPerHour` (presigned uploads), and the app\'s own daily counts (clips: `quickPerDay`, in QUOTA_TZ)',
     }),
-  })
+  )
   .openapi('Limits');
 
 export const UserSchema = z

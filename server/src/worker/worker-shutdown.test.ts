@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PipelineDef } from '../pipelines/engine/pipeline';
-import { RELEASED_AT_SHUTDOWN } from '../pipelines/engine/runner';
+import type { PipelineDef } from '../engine/pipeline';
+import { RELEASED_AT_SHUTDOWN } from '../engine/runner';
 import { submitJob } from '../services/jobs/submit-job';
 import { createTestPlatform, type TestPlatform } from '../testing/test-platform';
 

@@ -1,6 +1,6 @@
 import type { QueueConsumer } from '../core/ports/queue';
-import type { Reconciler } from '../pipelines/engine/reconciler';
-import type { PipelineRunner } from '../pipelines/engine/runner';
+import type { Reconciler } from '../engine/reconciler';
+import type { PipelineRunner } from '../engine/runner';
 import type { Deps } from '../services/deps';
 
 export interface WorkerOptions {

@@ -8,12 +8,13 @@ const RETRY_AFTER_SEC = 10;
  * Admits one more active (queued, running, waiting) job of `app` for the user, or throws 429
  * CONCURRENCY_LIMIT with Retry-After. In the caller's transaction: the user's row lock serialises
  * this user's count-then-queue, so concurrent submissions cannot pass the limit together.
- * `limitFor` maps the user's plan to the limit (the plan table, or a fixed number).
+ * `limitFor` maps the user's plan to the limit (the plan table, or a fixed number). Returns the plan.
  */
-export async function admitRunningJob(repos: Repos, userId: string, app: string, limitFor: (plan: Plan) => number): Promise<void> {
+export async function admitRunningJob(repos: Repos, userId: string, app: string, limitFor: (plan: Plan) => number): Promise<Plan> {
   const plan = (await repos.users.getForUpdate(userId))?.plan ?? 'free';
   const limit = limitFor(plan);
   if ((await repos.jobs.countActive({ userId, app })) >= limit) {
     throw new AppError('rate_limited', 'CONCURRENCY_LIMIT', `Too many running jobs (${limit} at a time on the ${plan} plan)`, { limit }, RETRY_AFTER_SEC);
   }
+  return plan;
 }

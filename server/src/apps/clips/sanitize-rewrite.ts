@@ -1,4 +1,4 @@
-import { matchingView, type ViewSpan } from '../text/matching-view';
+import { matchingView, type ViewSpan } from '../../core/text/matching-view';
 
 /** Cleans a person's life-story text before it is stored or reaches a model (seed 000 `sanitizeRewriteInput`). */
 export const REWRITE_MAX_CHARS = 2000;

@@ -1,18 +1,19 @@
 import { AppError, invalid, notFound } from '../../core/errors/app-error';
-import { clipsPrice, QUICK_PER_DAY, type ClipMode } from '../../core/clips/clips-options';
-import { sanitizeRewrite } from '../../core/clips/sanitize-rewrite';
+import { clipsPrice, type ClipMode } from './clips-options';
+import { sanitizeRewrite } from './sanitize-rewrite';
 import { dayWindow, secondsUntilNextDay } from '../../core/quotas/day-window';
 import type { JsonObject } from '../../core/ports/store';
-import { chargeJob } from '../credits/ledger';
-import type { Deps } from '../deps';
-import { assertOwner, type Actor } from '../jobs/actor';
-import { enqueueJob } from '../jobs/enqueue';
-import { publishJob } from '../jobs/job-events';
-import { admitRunningJob } from '../jobs/running-limit';
-import type { QuotaHold } from '../jobs/quota-hold';
-import { mustTransition } from '../jobs/transition';
-import { verifyOwnUpload } from '../uploads/uploads-service';
-import { newJobId } from '../jobs/submit-job';
+import { chargeJob } from '../../services/credits/ledger';
+import type { Deps } from '../../services/deps';
+import { assertOwner, type Actor } from '../../services/jobs/actor';
+import { enqueueJob } from '../../services/jobs/enqueue';
+import { publishJob } from '../../services/jobs/job-events';
+import { admitRunningJob } from '../../services/jobs/running-limit';
+import { appLimits } from '../../services/identity/plan-limits';
+import type { QuotaHold } from '../../services/jobs/quota-hold';
+import { mustTransition } from '../../services/jobs/transition';
+import { verifyOwnUpload } from '../../services/uploads/uploads-service';
+import { newJobId } from '../../services/jobs/submit-job';
 
 export const CLIPS_APP = 'clips';
 export const clipsPipelineFor = (mode: ClipMode) => (mode === 'trailer' ? 'clips.trailer' : 'clips.clips');
@@ -60,15 +61,17 @@ export async function confirmDraft(deps: Deps, actor: Actor, input: ConfirmInput
     const photos = (draft.input as { photos?: unknown[] }).photos ?? [];
     if (photos.length === 0) throw invalid('NO_PHOTOS', 'No photos in draft');
 
+    const plan = (await repos.users.getForUpdate(draft.userId))?.plan ?? 'free';
     let quotaHold: QuotaHold | null = null;
     if (input.mode === 'quick') {
+      const perDay = appLimits(deps.settings, plan, CLIPS_APP).quickPerDay ?? 0;
       quotaHold = { scope: 'clips.quick', subject: draft.userId, window: dayWindow(now, deps.settings.quotaTz), amount: 1 };
-      const ok = await repos.counters.incrementIfBelow(quotaHold, 1, QUICK_PER_DAY);
+      const ok = await repos.counters.incrementIfBelow(quotaHold, 1, perDay);
       if (!ok) {
-        throw new AppError('rate_limited', 'DAILY_LIMIT', 'Daily free limit reached (1 Quick/day)', {}, secondsUntilNextDay(now, deps.settings.quotaTz));
+        throw new AppError('rate_limited', 'DAILY_LIMIT', `Daily free limit reached (${perDay} Quick/day)`, {}, secondsUntilNextDay(now, deps.settings.quotaTz));
       }
     }
-    await admitRunningJob(repos, draft.userId, CLIPS_APP, (plan) => deps.settings.planLimits[plan].clips.runningJobs);
+    await admitRunningJob(repos, draft.userId, CLIPS_APP, (p) => appLimits(deps.settings, p, CLIPS_APP).runningJobs);
     // Price what is done: the rewrite costs its credit only when there is text to rewrite.
     const sanitized = input.rewriteEnabled ? sanitizeRewrite(input.rewriteRawText) : null;
     const rewrite = sanitized?.sanitizedText ? { ...sanitized, distanceMode: input.distanceMode, desiredEnding: input.desiredEnding } : null;

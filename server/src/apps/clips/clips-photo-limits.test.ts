@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pngBomb } from '../../../adapters/media/png-bomb';
-import { IMAGE_LIMITS } from '../../../core/media/image-limits';
-import { confirmBody, uploadPhoto } from '../../../testing/clips-flow';
-import { createTestPlatform, type TestPlatform } from '../../../testing/test-platform';
+import { pngBomb } from '../../adapters/media/png-bomb';
+import { IMAGE_LIMITS } from '../../core/media/image-limits';
+import { confirmBody, uploadPhoto } from '../../testing/clips-flow';
+import { createTestPlatform, type TestPlatform } from '../../testing/test-platform';
 
 /**
  * Issue 7 section 1 over the real HTTP flow (presign -> PUT -> draft -> confirm): what phones make

@@ -1,5 +1,5 @@
-import type { Asset, AssetKind, Job, JobItem, Json, JsonObject } from '../../core/ports/store';
-import type { Deps } from '../../services/deps';
+import type { Asset, AssetKind, Job, JobItem, Json, JsonObject } from '../core/ports/store';
+import type { Deps } from '../services/deps';
 
 /** What a step may return: its output (kept, so a resumed job skips it), or a wait for an outside event. */
 export type StepOutcome =

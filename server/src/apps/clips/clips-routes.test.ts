@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { confirmBody, makeDraft, uploadPhoto } from '../../../testing/clips-flow';
-import { makeImage } from '../../../testing/fixtures';
-import { createTestPlatform, type TestPlatform } from '../../../testing/test-platform';
+import { confirmBody, makeDraft, uploadPhoto } from '../../testing/clips-flow';
+import { makeImage } from '../../testing/fixtures';
+import { createTestPlatform, type TestPlatform } from '../../testing/test-platform';
 
 let t: TestPlatform;
 beforeAll(async () => {

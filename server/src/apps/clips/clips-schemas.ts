@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import { CLIP_GENRES, CLIP_MODES, CLIP_STAGES, DEFAULT_SLIDERS, DESIRED_ENDINGS, DISTANCE_MODES } from '../../../core/clips/clips-options';
-import { REWRITE_MAX_CHARS } from '../../../core/clips/sanitize-rewrite';
-import { IMAGE_LIMITS } from '../../../core/media/image-limits';
-import { UPLOAD_MIME_EXT } from '../../../services/uploads/uploads-service';
+import { CLIP_GENRES, CLIP_MODES, CLIP_STAGES, DEFAULT_SLIDERS, DESIRED_ENDINGS, DISTANCE_MODES } from './clips-options';
+import { REWRITE_MAX_CHARS } from './sanitize-rewrite';
+import { IMAGE_LIMITS } from '../../core/media/image-limits';
+import { UPLOAD_MIME_EXT } from '../../services/uploads/uploads-service';
 
 const MAX_UPLOAD = IMAGE_LIMITS.maxBytes;
 const MIMES = Object.keys(UPLOAD_MIME_EXT) as [keyof typeof UPLOAD_MIME_EXT, ...(keyof typeof UPLOAD_MIME_EXT)[]];

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FatalStepError, RetryableStepError } from '../../core/jobs/step-errors';
-import type { Json } from '../../core/ports/store';
-import { refundUnfinished } from '../../services/credits/ledger';
-import { resumeWait } from '../../services/jobs/waits';
-import { submitJob } from '../../services/jobs/submit-job';
-import { cancelJob } from '../../services/jobs/cancel-job';
-import { createTestPlatform, type TestPlatform } from '../../testing/test-platform';
+import { FatalStepError, RetryableStepError } from '../core/jobs/step-errors';
+import type { Json } from '../core/ports/store';
+import { refundUnfinished } from '../services/credits/ledger';
+import { resumeWait } from '../services/jobs/waits';
+import { submitJob } from '../services/jobs/submit-job';
+import { cancelJob } from '../services/jobs/cancel-job';
+import { createTestPlatform, type TestPlatform } from '../testing/test-platform';
 import type { PipelineDef } from './pipeline';
 
 /** Small pipelines that exercise what the five apps need from the engine. */

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FatalStepError } from '../../core/jobs/step-errors';
-import type { QueueMessage } from '../../core/ports/queue';
-import type { JsonObject } from '../../core/ports/store';
-import { cancelJob } from '../../services/jobs/cancel-job';
-import { submitJob } from '../../services/jobs/submit-job';
-import { createTestPlatform, type TestPlatform } from '../../testing/test-platform';
+import { FatalStepError } from '../core/jobs/step-errors';
+import type { QueueMessage } from '../core/ports/queue';
+import type { JsonObject } from '../core/ports/store';
+import { cancelJob } from '../services/jobs/cancel-job';
+import { submitJob } from '../services/jobs/submit-job';
+import { createTestPlatform, type TestPlatform } from '../testing/test-platform';
 import type { PipelineDef } from './pipeline';
 
 /** How many times each step body ran, by pipeline.step. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { submitJob } from '../../services/jobs/submit-job';
-import { createTestPlatform, type TestPlatform } from '../../testing/test-platform';
+import { submitJob } from '../services/jobs/submit-job';
+import { createTestPlatform, type TestPlatform } from '../testing/test-platform';
 import { MAX_WORKER_LOSSES } from './reconciler';
 import { RELEASED_AT_SHUTDOWN } from './runner';
 

@@ -1,5 +1,6 @@
-import type { Platform } from './platform';
-import { createApp, OPENAPI_CONFIG } from './app';
+import type { Platform } from '../http/platform';
+import { createApp, OPENAPI_CONFIG } from '../http/app';
+import { APPS } from './apps';
 
 /**
  * The whole API's OpenAPI document, admin routes included, built from the route definitions
@@ -7,6 +8,6 @@ import { createApp, OPENAPI_CONFIG } from './app';
  */
 export function openapiDocument() {
   const inert = new Proxy({}, { get: () => () => undefined });
-  const platform = { deps: { log: inert }, adminApiKey: 'document-only', mounts: [], readiness: {} } as unknown as Platform;
+  const platform = { deps: { log: inert }, adminApiKey: 'document-only', apps: APPS, mounts: [], readiness: {} } as unknown as Platform;
   return createApp(platform).getOpenAPI31Document(OPENAPI_CONFIG);
 }

@@ -1,13 +1,13 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { FatalStepError, LeaseLostError, RetryableStepError, retryDelayMs } from '../../core/jobs/step-errors';
-import type { JobSnapshot, QueueMessage } from '../../core/ports/queue';
-import type { Asset, Job, JobStep, Json, JsonObject, Repos } from '../../core/ports/store';
-import { refundItem, refundUnfinished } from '../../services/credits/ledger';
-import type { Deps } from '../../services/deps';
-import { enqueueJob } from '../../services/jobs/enqueue';
-import { publishJob } from '../../services/jobs/job-events';
-import { transition } from '../../services/jobs/transition';
-import { purgeUndelivered, releaseQuotaUnlessDelivered } from '../../services/jobs/withhold-undelivered';
+import { FatalStepError, LeaseLostError, RetryableStepError, retryDelayMs } from '../core/jobs/step-errors';
+import type { JobSnapshot, QueueMessage } from '../core/ports/queue';
+import type { Asset, Job, JobStep, Json, JsonObject, Repos } from '../core/ports/store';
+import { refundItem, refundUnfinished } from '../services/credits/ledger';
+import type { Deps } from '../services/deps';
+import { enqueueJob } from '../services/jobs/enqueue';
+import { publishJob } from '../services/jobs/job-events';
+import { transition } from '../services/jobs/transition';
+import { purgeUndelivered, releaseQuotaUnlessDelivered } from '../services/jobs/withhold-undelivered';
 import type { AssetInput, PipelineDef, PipelineRegistry, StepContext, StepDef, StepOutcome } from './pipeline';
 
 const DEFAULT_MAX_ATTEMPTS = 3;

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelJob } from '../../services/jobs/cancel-job';
-import { submitJob } from '../../services/jobs/submit-job';
-import { createTestPlatform, type TestPlatform } from '../../testing/test-platform';
+import { cancelJob } from '../services/jobs/cancel-job';
+import { submitJob } from '../services/jobs/submit-job';
+import { createTestPlatform, type TestPlatform } from '../testing/test-platform';
 import type { PipelineDef } from './pipeline';
 
 /** The engine's generic rule (core/jobs/delivery): per-item work is kept and charged, the rest refunded, withheld and deleted. */

@@ -8,10 +8,15 @@ export const DISTANCE_MODES = ['similar', 'different', 'opposite'] as const;
 export const DESIRED_ENDINGS = ['growth', 'happy', 'bittersweet', 'open', 'twist'] as const;
 
 export const DEFAULT_SLIDERS = { realism: 0.6, intensity: 0.4, pace: 0.7 } as const;
-export const QUICK_PER_DAY = 1;
 
 /** Credits a confirm costs: story 2, trailer 5, quick free (once a day); the rewrite adds 1 to paid modes. */
 export function clipsPrice(mode: ClipMode, rewriteEnabled: boolean): number {
   if (mode === 'quick') return 0;
   return (mode === 'story' ? 2 : 5) + (rewriteEnabled ? 1 : 0);
 }
+
+/** Clips' limits per plan: running jobs (the engine admits against it) and free quick packs a day (seed 000: 1). */
+export const CLIPS_PLAN_LIMITS = {
+  free: { runningJobs: 1, quickPerDay: 1 },
+  pro: { runningJobs: 3, quickPerDay: 1 },
+} as const;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { FatalStepError } from '../../core/jobs/step-errors';
 import { InvalidMediaError, MediaLimitError } from '../../core/ports/media';
 import type { Json } from '../../core/ports/store';
-import type { PipelineDef, StepContext, StepDef } from '../engine/pipeline';
+import type { PipelineDef, StepContext, StepDef } from '../../engine/pipeline';
 import { clipsInput, jobSeed, splitScenes, storyBrief } from './clip-prompts';
 
 const REF_SIZE = 512;

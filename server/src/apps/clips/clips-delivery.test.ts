@@ -3,7 +3,7 @@ import { defaultFfmpegPath, FfmpegRunner } from '../../adapters/media/ffmpeg-run
 import { ProviderError } from '../../adapters/providers/provider-error';
 import { createStubProviders } from '../../adapters/providers/stub/stub-providers';
 import type { ImageRequest, Providers } from '../../core/ports/providers';
-import { jobSeed } from '../../pipelines/clips/clip-prompts';
+import { jobSeed } from './clip-prompts';
 import { confirmBody, makeDraft, uploadPhoto } from '../../testing/clips-flow';
 import { makeImage } from '../../testing/fixtures';
 import { createTestPlatform, type TestPlatform } from '../../testing/test-platform';

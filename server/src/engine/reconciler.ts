@@ -1,11 +1,11 @@
-import type { Job } from '../../core/ports/store';
-import type { Deps } from '../../services/deps';
-import { enqueueJob } from '../../services/jobs/enqueue';
-import { publishJob } from '../../services/jobs/job-events';
-import { transition } from '../../services/jobs/transition';
-import { resumeWait } from '../../services/jobs/waits';
-import { purgeUndelivered } from '../../services/jobs/withhold-undelivered';
-import { sweepUnusedUploads } from '../../services/uploads/upload-sweeper';
+import type { Job } from '../core/ports/store';
+import type { Deps } from '../services/deps';
+import { enqueueJob } from '../services/jobs/enqueue';
+import { publishJob } from '../services/jobs/job-events';
+import { transition } from '../services/jobs/transition';
+import { resumeWait } from '../services/jobs/waits';
+import { purgeUndelivered } from '../services/jobs/withhold-undelivered';
+import { sweepUnusedUploads } from '../services/uploads/upload-sweeper';
 import type { PipelineRegistry } from './pipeline';
 import { failJob, type PipelineRunner } from './runner';
 

@@ -1,0 +1,5 @@
+import { clipsApp } from '../apps/clips';
+import type { AppModule } from '../http/app-module';
+
+/** The apps this build mounts: adding an app is its folder under `apps/` and a line here. */
+export const APPS: readonly AppModule[] = [clipsApp];
