@@ -1,7 +1,7 @@
 import { Header } from './components/Header';
 import { useRoute } from './hooks/use-route';
-import { ClipsPage } from './pages/ClipsPage';
-import { JobPage } from './pages/JobPage';
+import { ClipsPage } from '../apps/clips/ClipsPage';
+import { ClipsJobPage } from '../apps/clips/ClipsJobPage';
 import { JobsPage } from './pages/JobsPage';
 
 export function App() {
@@ -12,7 +12,7 @@ export function App() {
       <main className="mx-auto max-w-5xl px-4 py-6">
         {route.page === 'clips' && <ClipsPage />}
         {route.page === 'jobs' && <JobsPage />}
-        {route.page === 'job' && <JobPage id={route.id} />}
+        {route.page === 'job' && <ClipsJobPage id={route.id} />}
       </main>
     </>
   );

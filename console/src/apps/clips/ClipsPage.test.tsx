@@ -1,9 +1,9 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError } from '../api/client';
-import { I18nProvider } from '../i18n/i18n';
-import { messages } from '../i18n/messages';
+import { ApiError } from '../../platform/api/client';
+import { I18nProvider } from '../../platform/i18n/i18n';
+import { messages } from '../../platform/i18n/messages';
 import { ClipsPage, explain } from './ClipsPage';
 
 afterEach(cleanup);
