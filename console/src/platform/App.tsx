@@ -1,18 +1,19 @@
 import { Header } from './components/Header';
+import type { ConsoleApp } from './console-app';
 import { useRoute } from './hooks/use-route';
-import { ClipsPage } from '../apps/clips/ClipsPage';
-import { ClipsJobPage } from '../apps/clips/ClipsJobPage';
+import { JobPage } from './pages/JobPage';
 import { JobsPage } from './pages/JobsPage';
 
-export function App() {
-  const route = useRoute();
+/** The shell: the header, then the page the path names (an app's page, the jobs list or one job). */
+export function App({ apps }: { apps: readonly ConsoleApp[] }) {
+  const route = useRoute(apps);
   return (
     <>
-      <Header route={route} />
+      <Header route={route} apps={apps} />
       <main className="mx-auto max-w-5xl px-4 py-6">
-        {route.page === 'clips' && <ClipsPage />}
-        {route.page === 'jobs' && <JobsPage />}
-        {route.page === 'job' && <ClipsJobPage id={route.id} />}
+        {route.page === 'app' && <route.app.Page />}
+        {route.page === 'jobs' && <JobsPage apps={apps} />}
+        {route.page === 'job' && <JobPage id={route.id} apps={apps} />}
       </main>
     </>
   );

@@ -1,13 +1,15 @@
 import { useEffect, useState } from 'react';
+import type { ConsoleApp } from '../console-app';
 
-/** The console's few routes, on the History API: /, /clips, /jobs, /jobs/:id. */
-export type Route = { page: 'clips' } | { page: 'jobs' } | { page: 'job'; id: string };
+/** The console's routes, on the History API: each app's paths, /jobs and /jobs/:id. */
+export type Route = { page: 'app'; app: ConsoleApp } | { page: 'jobs' } | { page: 'job'; id: string };
 
-export function parseRoute(pathname: string): Route {
+/** A path no app claims opens the first app's page, as `/` does. */
+export function parseRoute(pathname: string, apps: readonly ConsoleApp[]): Route {
   const job = pathname.match(/^\/jobs\/([^/]+)$/);
   if (job) return { page: 'job', id: decodeURIComponent(job[1]!) };
   if (pathname === '/jobs') return { page: 'jobs' };
-  return { page: 'clips' };
+  return { page: 'app', app: apps.find((a) => a.paths.includes(pathname)) ?? apps[0]! };
 }
 
 export function navigate(path: string): void {
@@ -15,12 +17,12 @@ export function navigate(path: string): void {
   dispatchEvent(new PopStateEvent('popstate'));
 }
 
-export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(location.pathname));
+export function useRoute(apps: readonly ConsoleApp[]): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.pathname, apps));
   useEffect(() => {
-    const onPop = () => setRoute(parseRoute(location.pathname));
+    const onPop = () => setRoute(parseRoute(location.pathname, apps));
     addEventListener('popstate', onPop);
     return () => removeEventListener('popstate', onPop);
-  }, []);
+  }, [apps]);
   return route;
 }
