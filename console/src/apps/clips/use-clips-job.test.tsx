@@ -4,12 +4,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useClipsJob } from './use-clips-job';
 
 const job = { current: { id: 'job_1', status: 'failed', progress: 0.3 } };
-vi.mock('../api/client', () => ({
+vi.mock('../../platform/api/client', () => ({
   api: { GET: async () => ({ data: job.current, response: new Response() }) },
   unwrap: (r: { data: unknown }) => r.data,
 }));
 const follow = vi.fn(async () => {});
-vi.mock('../api/job-events', () => ({ followJob: (...args: unknown[]) => follow(...(args as [])) }));
+vi.mock('../../platform/api/job-events', () => ({ followJob: (...args: unknown[]) => follow(...(args as [])) }));
 
 afterEach(cleanup);
 

@@ -1,10 +1,12 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { messages, type Lang, type MessageKey } from './messages';
+import type { Catalog } from './catalog';
+import type { Lang, MessageKey } from './messages';
 
 type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 const I18n = createContext<{ lang: Lang; t: Translate; toggle: () => void } | null>(null);
 
-export function I18nProvider({ children, initial }: { children: ReactNode; initial?: Lang }) {
+/** Korean unless English was chosen before; `messages` is the platform's and the apps' text (`catalog()`). */
+export function I18nProvider({ children, messages, initial }: { children: ReactNode; messages: Catalog; initial?: Lang }) {
   const [lang, setLang] = useState<Lang>(initial ?? (localStorage.getItem('mediaforge.lang') === 'en' ? 'en' : 'ko'));
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -12,7 +14,7 @@ export function I18nProvider({ children, initial }: { children: ReactNode; initi
   }, [lang]);
   const t = useCallback<Translate>(
     (key, vars) => Object.entries(vars ?? {}).reduce<string>((s, [k, v]) => s.replaceAll(`{${k}}`, String(v)), messages[lang][key]),
-    [lang],
+    [lang, messages],
   );
   const value = useMemo(() => ({ lang, t, toggle: () => setLang((l) => (l === 'ko' ? 'en' : 'ko')) }), [lang, t]);
   return <I18n.Provider value={value}>{children}</I18n.Provider>;

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { api, unwrap } from '../api/client';
-import { followJob } from '../api/job-events';
+import { api, unwrap } from '../../platform/api/client';
+import { followJob } from '../../platform/api/job-events';
 
 const ENDED = ['completed', 'failed', 'cancelled'];
 

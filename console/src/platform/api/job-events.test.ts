@@ -36,6 +36,38 @@ describe('followJob', () => {
     expect((init.headers as Record<string, string>).authorization).toBe('Bearer tok-1');
   });
 
+  it('parses CRLF and lone CR line ends, multi-line data and lines cut anywhere by chunk boundaries', async () => {
+    tokenStore.set('tok-1');
+    const fetchMock = vi.fn(async () =>
+      sseResponse([
+        // CRLF, with the CR and the LF in different chunks, and a comment.
+        'retry: 1\r\n\r\n: keep-alive\r\n\r\nevent: job\r\ndata: {"jobId":"j","seq":1,"status":"running","progress":0.25}\r',
+        '\nid: 1\r\n\r\n',
+        // Lone CR line ends. (A CR that ends the whole stream is ambiguous until more comes; the server ends lines with LF.)
+        'event: job\rdata: {"jobId":"j","seq":2,"status":"running","progress":0.5}\rid: 2\r\r',
+        // Multi-line data (joined by a line feed) with chunk boundaries inside a field name and inside the JSON.
+        'event: job\nda', 'ta: {"jobId":"j","seq":3,\ndata: "status":"completed",\ndata: "progress"', ':1}\nid: 3\n\n',
+      ]),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+    const seen: JobEvent[] = [];
+    await followJob('j', (e) => seen.push(e), new AbortController().signal);
+    expect(seen.map((e) => [e.seq, e.status, e.progress])).toEqual([[1, 'running', 0.25], [2, 'running', 0.5], [3, 'completed', 1]]);
+    expect(fetchMock).toHaveBeenCalledTimes(1); // the last event ended the job: no reconnect
+  });
+
+  it('rejects a first stream whose data is not JSON, so the caller falls back to polling', async () => {
+    tokenStore.set('tok-1');
+    vi.stubGlobal('fetch', vi.fn(async () => sseResponse(['event: job\ndata: <html>\nid: 1\n\n'])));
+    await expect(followJob('j', () => {}, new AbortController().signal)).rejects.toThrow(SyntaxError);
+  });
+
+  it('gives up a stream that buffers more than a megacharacter without ending an event', async () => {
+    tokenStore.set('tok-1');
+    vi.stubGlobal('fetch', vi.fn(async () => sseResponse(['event: job\ndata: ', 'x'.repeat(1 << 20), 'x'])));
+    await expect(followJob('j', () => {}, new AbortController().signal)).rejects.toThrow('max buffer size');
+  });
+
   it('rejects when the stream cannot be opened, so the caller falls back to polling', async () => {
     tokenStore.set('tok-1');
     vi.stubGlobal('fetch', vi.fn(async () => new Response('{}', { status: 502 })));

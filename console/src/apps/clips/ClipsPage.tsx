@@ -1,12 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ApiError, api, unwrap } from '../api/client';
-import { putWithProgress } from '../api/upload';
-import { checkPhotos, DISTANCES, ENDINGS, GENRES, MODES, PHOTO_TYPES, price, STAGES, type ConfirmRequest } from '../clips-options';
-import { PhotoPicker, type PickedPhoto } from '../components/PhotoPicker';
-import { navigate } from '../hooks/use-route';
-import { useI18n } from '../i18n/i18n';
-import type { MessageKey } from '../i18n/messages';
+import { ApiError, api, unwrap } from '../../platform/api/client';
+import { putWithProgress } from './upload';
+import { checkPhotos, DISTANCES, ENDINGS, GENRES, MODES, PHOTO_TYPES, price, STAGES, type ConfirmRequest } from './clips-options';
+import { PhotoPicker, type PickedPhoto } from './PhotoPicker';
+import { navigate } from '../../platform/hooks/use-route';
+import { useI18n } from '../../platform/i18n/i18n';
+import type { MessageKey } from '../../platform/i18n/messages';
 
 type Sliders = { realism: number; intensity: number; pace: number };
 

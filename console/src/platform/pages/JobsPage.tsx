@@ -1,11 +1,12 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client';
+import type { ConsoleApp } from '../console-app';
 import { navigate } from '../hooks/use-route';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 
-/** Past and running jobs of every app, newest first. */
-export function JobsPage() {
+/** Past and running jobs of every app, newest first; a job links to its page when its app has one. */
+export function JobsPage({ apps }: { apps: readonly ConsoleApp[] }) {
   const { t } = useI18n();
   const jobs = useInfiniteQuery({
     queryKey: ['jobs'],
@@ -25,7 +26,7 @@ export function JobsPage() {
             <span className="font-mono text-xs text-slate-500">{j.app}</span>
             <span>{t(`job.status.${j.status}` as MessageKey)}</span>
             <span className="text-sm text-slate-600">{new Date(j.createdAt).toLocaleString()}</span>
-            {j.app === 'clips' && (
+            {apps.some((a) => a.id === j.app && a.JobPage) && (
               <a href={`/jobs/${j.id}`} className="ml-auto text-blue-700 underline"
                 onClick={(e) => {
                   e.preventDefault();

@@ -1,17 +1,21 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError } from '../api/client';
-import { I18nProvider } from '../i18n/i18n';
-import { messages } from '../i18n/messages';
+import { ApiError } from '../../platform/api/client';
+import { I18nProvider } from '../../platform/i18n/i18n';
+import { catalog } from '../../platform/i18n/catalog';
+import type { MessageKey } from '../../platform/i18n/messages';
+import { clipsApp } from './app';
 import { ClipsPage, explain } from './ClipsPage';
 
 afterEach(cleanup);
 
+const messages = catalog([clipsApp]);
+
 function renderPage(lang: 'ko' | 'en' = 'ko') {
   return render(
     <QueryClientProvider client={new QueryClient()}>
-      <I18nProvider initial={lang}>
+      <I18nProvider initial={lang} messages={messages}>
         <ClipsPage />
       </I18nProvider>
     </QueryClientProvider>,
@@ -56,7 +60,7 @@ describe('ClipsPage', () => {
 });
 
 describe('errors in words', () => {
-  const t = (key: keyof (typeof messages)['ko'], vars?: Record<string, string | number>) =>
+  const t = (key: MessageKey, vars?: Record<string, string | number>) =>
     Object.entries(vars ?? {}).reduce<string>((s, [k, v]) => s.replaceAll(`{${k}}`, String(v)), messages.ko[key]);
 
   it('explains a 429 and a 402 rather than showing a code', () => {

@@ -1,3 +1,4 @@
+import { createParser } from 'eventsource-parser';
 import { ensureToken } from './client';
 import type { components } from './schema';
 
@@ -47,33 +48,44 @@ interface StreamState {
   ended: boolean;
 }
 
-/** Reads one response's events into `onEvent`, noting the last id, the retry time and whether the job ended. */
+/** A job event is small (a status, a progress, a step's message): a stream that buffers 1 Mi characters without ending one is broken. */
+const MAX_BUFFER_CHARS = 1 << 20;
+
+/**
+ * Reads one response's events into `onEvent`, noting the last id, the retry time and whether the
+ * job ended. eventsource-parser does the SSE framing (CR, LF or CRLF line ends, multi-line `data:`,
+ * comments, `retry:`); `data` that is not JSON, or an overlong buffer, rejects as a dropped stream does.
+ */
 async function readStream(body: NonNullable<Response['body']>, state: StreamState, onEvent: (e: JobEvent) => void): Promise<void> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    buffer += value.replace(/\r\n?/g, '\n');
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const frame = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const data: string[] = [];
-      for (const line of frame.split('\n')) {
-        const colon = line.indexOf(':');
-        if (colon <= 0) continue; // a comment (keep-alive) or a line without a field
-        const field = line.slice(0, colon);
-        const text = line.slice(colon + 1).replace(/^ /, '');
-        if (field === 'data') data.push(text);
-        else if (field === 'id') state.lastEventId = text;
-        else if (field === 'retry' && /^\d+$/.test(text)) state.retryMs = Number(text);
-      }
-      if (data.length === 0) continue;
-      const event = JSON.parse(data.join('\n')) as JobEvent;
+  let failure: Error | undefined;
+  const parser = createParser({
+    maxBufferSize: MAX_BUFFER_CHARS,
+    onEvent(message) {
+      if (message.id !== undefined) state.lastEventId = message.id;
+      const event = JSON.parse(message.data) as JobEvent;
       if (ENDED_STATUSES.includes(event.status)) state.ended = true;
       onEvent(event);
+    },
+    onRetry(ms) {
+      state.retryMs = ms;
+    },
+    onError(err) {
+      // Unknown fields are to be ignored (the SSE spec); an overlong buffer ends the stream.
+      if (err.type === 'max-buffer-size-exceeded') failure = err;
+    },
+  });
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      parser.feed(value);
+      if (failure) throw failure;
     }
+  } catch (err) {
+    // Close the connection of a stream given up on; a reconnect opens a new one.
+    void reader.cancel(err).catch(() => {});
+    throw err;
   }
 }
 

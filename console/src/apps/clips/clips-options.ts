@@ -1,4 +1,4 @@
-import type { components } from './api/schema';
+import type { components } from '../../platform/api/schema';
 
 /** The confirm request as the server's OpenAPI document types it: these lists are checked against it. */
 export type ConfirmRequest = components['schemas']['ConfirmRequest'];

@@ -1,12 +1,16 @@
+import type { ConsoleApp } from '../console-app';
 import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
 import { useMe } from '../hooks/use-me';
 import { navigate, type Route } from '../hooks/use-route';
 
-export function Header({ route }: { route: Route }) {
+/** The title, a link to each app's page and to the jobs list, the credit balance and the language switch. */
+export function Header({ route, apps }: { route: Route; apps: readonly ConsoleApp[] }) {
   const { t, toggle } = useI18n();
   const me = useMe();
   const link = (href: string, label: string, active: boolean) => (
     <a
+      key={href}
       href={href}
       onClick={(e) => {
         e.preventDefault();
@@ -23,8 +27,8 @@ export function Header({ route }: { route: Route }) {
       <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-2 px-4 py-3">
         <span className="mr-4 text-lg font-bold">{t('app.title')}</span>
         <nav aria-label="main" className="flex gap-1">
-          {link('/', t('nav.clips'), route.page === 'clips')}
-          {link('/jobs', t('nav.jobs'), route.page !== 'clips')}
+          {apps.map((app) => link(app.paths[0], t(app.nav as MessageKey), route.page === 'app' && route.app === app))}
+          {link('/jobs', t('nav.jobs'), route.page !== 'app')}
         </nav>
         <div className="ml-auto flex items-center gap-3">
           <span className="text-sm" data-testid="credits" aria-live="polite">

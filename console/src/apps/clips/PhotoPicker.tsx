@@ -1,6 +1,6 @@
 import { useId } from 'react';
-import { useI18n } from '../i18n/i18n';
-import { MAX_PHOTOS } from '../clips-options';
+import { useI18n } from '../../platform/i18n/i18n';
+import { MAX_PHOTOS } from './clips-options';
 
 export interface PickedPhoto {
   id: string;

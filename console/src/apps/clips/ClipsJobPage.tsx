@@ -1,8 +1,8 @@
-import { useClipsJob } from '../hooks/use-clips-job';
-import { useI18n } from '../i18n/i18n';
-import type { MessageKey } from '../i18n/messages';
+import { useClipsJob } from './use-clips-job';
+import { useI18n } from '../../platform/i18n/i18n';
+import type { MessageKey } from '../../platform/i18n/messages';
 
-export function JobPage({ id }: { id: string }) {
+export function ClipsJobPage({ id }: { id: string }) {
   const { t } = useI18n();
   const job = useClipsJob(id);
   if (job.isPending) return <p aria-busy="true">…</p>;

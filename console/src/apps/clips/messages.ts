@@ -1,11 +1,7 @@
-/** Korean first, English second. Keys are shared; every key exists in both. */
-export const messages = {
+/** The clips app's text, Korean first, English second; every key exists in both. */
+export const clipsMessages = {
   ko: {
-    'app.title': 'mediaforge',
     'nav.clips': '클립 만들기',
-    'nav.jobs': '내 작업',
-    'header.credits': '크레딧',
-    'lang.switch': 'English',
     'clips.heading': '사진으로 클립 만들기',
     'clips.photos': '사진 (1~3장, JPEG·PNG·WebP, 장당 10MB 이하)',
     'clips.addPhotos': '사진 선택',
@@ -37,13 +33,6 @@ export const messages = {
     'error.credits': '크레딧이 부족합니다: {needed} 크레딧이 필요하고 {balance} 크레딧이 남아 있습니다.',
     'error.generic': '요청을 처리하지 못했습니다: {message}',
     'job.heading': '작업',
-    'job.status.draft': '초안',
-    'job.status.queued': '대기열에 등록되었습니다',
-    'job.status.running': '만드는 중',
-    'job.status.waiting': '기다리는 중',
-    'job.status.completed': '완료',
-    'job.status.failed': '실패',
-    'job.status.cancelled': '취소됨',
     'job.progress': '진행률',
     'job.longWork': '영상 생성에는 시간이 걸립니다. 이 페이지를 닫아도 작업은 계속됩니다.',
     'job.failed': '만들지 못했습니다: {reason}',
@@ -51,10 +40,6 @@ export const messages = {
     'job.clip': '클립 {n}',
     'job.trailer': '트레일러',
     'job.download': '다운로드',
-    'jobs.heading': '내 작업',
-    'jobs.empty': '아직 작업이 없습니다.',
-    'jobs.open': '열기',
-    'jobs.more': '더 보기',
     'modeName.quick': '퀵',
     'modeName.story': '스토리',
     'modeName.trailer': '트레일러',
@@ -82,11 +67,7 @@ export const messages = {
     'ending.twist': '반전',
   },
   en: {
-    'app.title': 'mediaforge',
     'nav.clips': 'Make clips',
-    'nav.jobs': 'My jobs',
-    'header.credits': 'Credits',
-    'lang.switch': '한국어',
     'clips.heading': 'Make clips from your photos',
     'clips.photos': 'Photos (1-3; JPEG, PNG or WebP; up to 10 MB each)',
     'clips.addPhotos': 'Choose photos',
@@ -118,13 +99,6 @@ export const messages = {
     'error.credits': 'Not enough credits: {needed} needed, {balance} left.',
     'error.generic': 'The request failed: {message}',
     'job.heading': 'Job',
-    'job.status.draft': 'Draft',
-    'job.status.queued': 'Queued',
-    'job.status.running': 'Working',
-    'job.status.waiting': 'Waiting',
-    'job.status.completed': 'Done',
-    'job.status.failed': 'Failed',
-    'job.status.cancelled': 'Cancelled',
     'job.progress': 'Progress',
     'job.longWork': 'Video takes a while. You can close this page; the job goes on.',
     'job.failed': 'It could not be made: {reason}',
@@ -132,10 +106,6 @@ export const messages = {
     'job.clip': 'Clip {n}',
     'job.trailer': 'Trailer',
     'job.download': 'Download',
-    'jobs.heading': 'My jobs',
-    'jobs.empty': 'No jobs yet.',
-    'jobs.open': 'Open',
-    'jobs.more': 'More',
     'modeName.quick': 'Quick',
     'modeName.story': 'Story',
     'modeName.trailer': 'Trailer',
@@ -164,5 +134,4 @@ export const messages = {
   },
 } as const;
 
-export type Lang = keyof typeof messages;
-export type MessageKey = keyof (typeof messages)['ko'];
+export type ClipsMessageKey = keyof (typeof clipsMessages)['ko'];

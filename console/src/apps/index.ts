@@ -1,0 +1,7 @@
+import { clipsApp } from './clips/app';
+
+/**
+ * The console's apps, in header order; the first is the home page. Adding an app is its folder
+ * (with an `app.ts` describing it) and a line here.
+ */
+export const apps = [clipsApp] as const;

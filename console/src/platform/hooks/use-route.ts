@@ -1,0 +1,28 @@
+import { useEffect, useState } from 'react';
+import type { ConsoleApp } from '../console-app';
+
+/** The console's routes, on the History API: each app's paths, /jobs and /jobs/:id. */
+export type Route = { page: 'app'; app: ConsoleApp } | { page: 'jobs' } | { page: 'job'; id: string };
+
+/** A path no app claims opens the first app's page, as `/` does. */
+export function parseRoute(pathname: string, apps: readonly ConsoleApp[]): Route {
+  const job = pathname.match(/^\/jobs\/([^/]+)$/);
+  if (job) return { page: 'job', id: decodeURIComponent(job[1]!) };
+  if (pathname === '/jobs') return { page: 'jobs' };
+  return { page: 'app', app: apps.find((a) => a.paths.includes(pathname)) ?? apps[0]! };
+}
+
+export function navigate(path: string): void {
+  history.pushState(null, '', path);
+  dispatchEvent(new PopStateEvent('popstate'));
+}
+
+export function useRoute(apps: readonly ConsoleApp[]): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.pathname, apps));
+  useEffect(() => {
+    const onPop = () => setRoute(parseRoute(location.pathname, apps));
+    addEventListener('popstate', onPop);
+    return () => removeEventListener('popstate', onPop);
+  }, [apps]);
+  return route;
+}
