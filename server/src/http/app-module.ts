@@ -17,6 +17,8 @@ export interface AppModule {
   mounts: readonly Mount[];
   /** Its routes, with their OpenAPI definitions. */
   routes(platform: Platform): ReturnType<typeof newRouter>;
+  /** The console pages it adds (served the console's index.html; console/src/apps/<app>/app.ts draws them). */
+  consolePaths: readonly string[];
   /** The pipelines its jobs run. */
   pipelines: readonly PipelineDef[];
   /** What each plan allows in this app: the engine's admission enforces `runningJobs`, the app its own counts. */

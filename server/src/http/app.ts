@@ -64,7 +64,7 @@ export function createApp(platform: Platform) {
   for (const appModule of platform.apps) app.route('/', appModule.routes(platform));
   for (const mount of platform.mounts) app.route('/', mount);
   app.route('/', docsRoutes());
-  app.route('/', consoleRoutes());
+  app.route('/', consoleRoutes(platform.apps.flatMap((a) => a.consolePaths)));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   app.doc31('/openapi.json', OPENAPI_CONFIG);

@@ -9,6 +9,7 @@ export const clipsApp: AppModule = {
   name: CLIPS_APP,
   mounts: [{ prefix: '/api/', errorStyle: 'flat' }],
   routes: clipsRoutes,
+  consolePaths: ['/', '/clips'],
   pipelines: [clipsPipeline, trailerPipeline],
   planLimits: CLIPS_PLAN_LIMITS,
 };

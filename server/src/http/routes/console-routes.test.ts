@@ -11,7 +11,7 @@ writeFileSync(path.join(dist, 'index.html'), '<!doctype html><div id="root"></di
 writeFileSync(path.join(dist, 'assets', 'index-abc.js'), 'console.log(1)');
 
 describe('console routes', () => {
-  const app = consoleRoutes(dist);
+  const app = consoleRoutes(['/', '/clips'], dist);
 
   it('serves the console page for each of its routes', async () => {
     for (const p of ['/', '/clips', '/jobs', '/jobs/job_123']) {
@@ -19,6 +19,10 @@ describe('console routes', () => {
       expect(res.status, p).toBe(200);
       expect(await res.text()).toContain('id="root"');
     }
+  });
+
+  it('serves no page that neither the platform nor an app declares', async () => {
+    expect((await app.request('/studio')).status).toBe(404);
   });
 
   it('serves hashed assets as immutable, and nothing outside them', async () => {
@@ -30,7 +34,7 @@ describe('console routes', () => {
   });
 
   it('falls back to the placeholder page when the console is not built', async () => {
-    const res = await consoleRoutes(path.join(dist, 'nope')).request('/');
+    const res = await consoleRoutes(['/'], path.join(dist, 'nope')).request('/');
     expect(await res.text()).toContain('/docs');
   });
 });

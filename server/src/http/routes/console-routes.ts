@@ -14,16 +14,20 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+/** The console's own pages, whatever apps are mounted. */
+const PLATFORM_PAGES = ['/jobs', '/jobs/:id'];
+
 /**
- * The web console: its built bundle from console/dist, index.html for each of its routes. Without
- * a build (a checkout where `npm run build` has not run) `/` is the placeholder page.
+ * The web console: its built bundle from console/dist, index.html for each of its pages (the
+ * platform's and each app's `consolePaths`). Without a build (a checkout where `npm run build`
+ * has not run) `/` is the placeholder page.
  */
-export function consoleRoutes(dist = DIST) {
+export function consoleRoutes(appPages: readonly string[], dist = DIST) {
   const index = path.join(dist, 'index.html');
   if (!existsSync(index)) return homeRoutes();
   const r = new Hono();
   const page = async () => readFile(index, 'utf8');
-  for (const route of ['/', '/clips', '/jobs', '/jobs/:id']) {
+  for (const route of new Set([...PLATFORM_PAGES, ...appPages])) {
     r.get(route, async (c) => c.html(await page(), 200, { 'cache-control': 'no-cache' }));
   }
   r.get('/assets/:file', async (c) => {
