@@ -80,24 +80,32 @@ const CLAIM = `update jobs set ${BUMP}, ${statusSet(T.claim)}, lease_owner = $3,
     and ${statusGuard(T.claim, { running: '(lease_until is null or lease_until < $5::timestamptz)' })}
   returning *`;
 
-const STEP_UPSERT = `insert into job_steps (job_id, name, status, attempts, output, error, started_at, finished_at)
-  values ($1, $2, $3, $4::int, $5::jsonb, $6::jsonb, $7::timestamptz, $8::timestamptz)
+/**
+ * The step row of a job row the statement just wrote (`from updated`): a refused job write (a lost
+ * lease) writes no step either. A data-modifying CTE runs whatever the main statement does, so the
+ * step cannot come first.
+ */
+const STEP_OF_UPDATED = `insert into job_steps (job_id, name, status, attempts, output, error, started_at, finished_at)
+  select $1, $2, $3, $4::int, $5::jsonb, $6::jsonb, $7::timestamptz, $8::timestamptz from updated
   on conflict (job_id, name) do update set status = excluded.status, attempts = excluded.attempts,
-    output = excluded.output, error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at
-  returning name`;
+    output = excluded.output, error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at`;
 
 // The step row and the job row change together; a lost lease leaves both alone.
-const FINISH_STEP = `with step_upsert as (${STEP_UPSERT})
-  update jobs set ${BUMP}, progress = $9::real, updated_at = $11::timestamptz, trace = trace || $10::jsonb
-  where id = $1 and ${statusGuard(T.finishStep)} and lease_owner = $12 and exists (select 1 from step_upsert)
-  returning *`;
+const FINISH_STEP = `with updated as (
+    update jobs set ${BUMP}, progress = $9::real, updated_at = $11::timestamptz, trace = trace || $10::jsonb
+    where id = $1 and ${statusGuard(T.finishStep)} and lease_owner = $12
+    returning *
+  ), step as (${STEP_OF_UPDATED})
+  select * from updated`;
 
-const FINISH_AND_COMPLETE = `with step_upsert as (${STEP_UPSERT})
-  update jobs set ${BUMP}, progress = $9::real, updated_at = $11::timestamptz, trace = trace || $10::jsonb,
-    ${statusSet(T.finishAndComplete)}, result = $13::jsonb, lease_owner = null, lease_until = null, finished_at = $11::timestamptz,
-    history = history || ${historyEntries(T.finishAndComplete, '$14')}
-  where id = $1 and ${statusGuard(T.finishAndComplete)} and lease_owner = $12 and exists (select 1 from step_upsert)
-  returning *`;
+const FINISH_AND_COMPLETE = `with updated as (
+    update jobs set ${BUMP}, progress = $9::real, updated_at = $11::timestamptz, trace = trace || $10::jsonb,
+      ${statusSet(T.finishAndComplete)}, result = $13::jsonb, lease_owner = null, lease_until = null, finished_at = $11::timestamptz,
+      history = history || ${historyEntries(T.finishAndComplete, '$14')}
+    where id = $1 and ${statusGuard(T.finishAndComplete)} and lease_owner = $12
+    returning *
+  ), step as (${STEP_OF_UPDATED})
+  select * from updated`;
 
 /**
  * The claim of a queued job written together with the steps that already ran ahead of it: the
