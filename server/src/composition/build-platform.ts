@@ -14,6 +14,7 @@ import type { Platform } from '../http/platform';
 import { PipelineRegistry } from '../engine/pipeline';
 import { Reconciler } from '../engine/reconciler';
 import { PipelineRunner } from '../engine/runner';
+import { systemClock } from '../core/ports/clock';
 import type { Clock, Deps, Logger, Settings } from '../services/deps';
 import { planLimitsOf } from '../services/identity/plan-limits';
 import { APPS } from './apps';
@@ -61,10 +62,12 @@ const CLOSE_TIMEOUT_MS = 5_000;
 /** The one place that picks concrete adapters and wires them into services, pipelines and HTTP. */
 export async function buildPlatform(config: Config, opts: BuildOptions): Promise<BuiltPlatform> {
   const log = opts.logger ?? createLogger(config.env.LOG_LEVEL);
+  // One clock for the services, the engine and the rows the store writes.
+  const clock = opts.clock ?? systemClock;
   const store: MigratableStore =
     config.mode.database === 'postgres'
-      ? await openPostgresStore(config.env.DATABASE_URL!)
-      : await openPgliteStore(opts.memoryDatabase ? undefined : pgliteDir(config));
+      ? await openPostgresStore(config.env.DATABASE_URL!, { clock })
+      : await openPgliteStore(opts.memoryDatabase ? undefined : pgliteDir(config), clock);
   const adapters = await openAdapters(config, log, { queueName: opts.queueName, ...opts.overrides });
 
   const settings: Settings = {
@@ -88,7 +91,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     storage: adapters.storage,
     providers: adapters.providers,
     media: adapters.media,
-    clock: opts.clock ?? { now: () => new Date() },
+    clock,
     log,
     settings,
   };
@@ -109,7 +112,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
   const jobDetails = new JobDetailCache(deps);
   const platform: Platform = {
     deps,
-    tokens: new TokenService(config.jwtSecret, config.env.JWT_TTL_SEC),
+    tokens: new TokenService(config.jwtSecret, config.env.JWT_TTL_SEC, clock),
     users: new UserCache(deps),
     jobDetails,
     pipelines,

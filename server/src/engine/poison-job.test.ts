@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitJob } from '../services/jobs/submit-job';
+import { transition } from '../services/jobs/transition';
 import { createTestPlatform, type TestPlatform } from '../testing/test-platform';
 import { MAX_WORKER_LOSSES } from './reconciler';
 import { RELEASED_AT_SHUTDOWN } from './runner';
@@ -58,7 +59,7 @@ describe('a job that keeps killing its process', () => {
       await crashWhileRunning(job.id, `w-stopping-${i}`);
       await t.deps.store.tx(async (r) => {
         const current = (await r.jobs.getForUpdate(job.id))!;
-        await r.jobs.update(job.id, { status: 'queued', run: current.run + 1, leaseOwner: null, leaseUntil: null, history: [...current.history, { status: 'queued', at: new Date().toISOString(), note: RELEASED_AT_SHUTDOWN }] }, ['running']);
+        await transition(r, current, 'queued', { run: current.run + 1, leaseOwner: null, leaseUntil: null }, RELEASED_AT_SHUTDOWN, t.deps.clock.now());
       });
     }
     await crashWhileRunning(job.id, 'w-dead');

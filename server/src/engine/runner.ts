@@ -162,11 +162,7 @@ export class PipelineRunner {
     if (abort.signal.aborted) return;
     const now = this.deps.clock.now();
     try {
-      const ok = await this.deps.store.relaxed((repos) =>
-        repos.jobs.update(jobId, { leaseUntil: new Date(now.getTime() + this.deps.settings.leaseMs) }, ['running']).then(
-          (j) => j !== null && j.leaseOwner === this.workerId,
-        ),
-      );
+      const ok = await this.deps.store.relaxed((repos) => repos.jobs.renewLease(jobId, this.workerId, new Date(now.getTime() + this.deps.settings.leaseMs), now));
       if (!ok) abort.abort(new LeaseLostError('lease lost'));
     } catch (err) {
       this.deps.log.warn({ err, jobId }, 'lease renewal failed');
@@ -282,7 +278,7 @@ export class PipelineRunner {
     return {
       job, outputs, event, attempt, deps, signal,
       progress: async (fraction, message) => {
-        const nowMs = Date.now();
+        const nowMs = deps.clock.now().getTime();
         // Progress is advisory: at most a few writes a second per job.
         if (nowMs - lastProgressAt < 200 && fraction < 1) return;
         lastProgressAt = nowMs;

@@ -3,6 +3,7 @@ import type { MediaToolkit } from '../core/ports/media';
 import type { Providers } from '../core/ports/providers';
 import type { JobQueue } from '../core/ports/queue';
 import type { ObjectStorage } from '../core/ports/storage';
+import type { Clock } from '../core/ports/clock';
 import type { Store } from '../core/ports/store';
 import type { PlanLimitsTable } from './identity/plan-limits';
 
@@ -13,9 +14,7 @@ export interface Logger {
   debug(obj: object | string, msg?: string): void;
 }
 
-export interface Clock {
-  now(): Date;
-}
+export type { Clock } from '../core/ports/clock';
 
 /** Settings the services read; composition fills them from Config. */
 export interface Settings {

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { Clock } from '../../core/ports/clock';
+import { canTransition, declareTransition, INITIAL_STATUSES } from '../../core/jobs/job-status';
 import type { Job, JobPatch, Repos, User } from '../../core/ports/store';
+import { historyEntries, statusGuard, statusLiteral, statusSet } from './status-guard';
 
 /** Runs one parameterised statement; `name` lets a driver that supports it prepare it once per connection. */
 export interface SqlRunner {
@@ -41,54 +44,82 @@ function jobFromRow(r: JobRow): Job {
 
 const date = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(v as string));
 
-const INSERT = `insert into jobs (id, user_id, app, pipeline, status, run, input, state, history, entity_key, item_count)
-  values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11)
+const INSERT = `insert into jobs (id, user_id, app, pipeline, status, run, input, state, history, entity_key, item_count, created_at, updated_at)
+  values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11, $12::timestamptz, $12::timestamptz)
   returning created_at, updated_at, progress, event_seq`;
 
 // Every UPDATE of jobs sets this: a subscriber drops an event whose seq it has passed, so a write
 // that published without raising it would be lost to live clients (jobs-routes.ts, events).
 const BUMP = 'event_seq = event_seq + 1';
 
-const CLAIM = `update jobs set ${BUMP}, status = 'running', lease_owner = $3, lease_until = $4::timestamptz,
+/**
+ * The status change each hot statement makes, declared against the transition table when this
+ * module loads (declareTransition throws on an edge the table lacks); each statement's status
+ * guard, status assignment and history entries are rendered from its declaration, never written
+ * by hand. status-transitions.test.ts runs every one of them from every status.
+ */
+export const HOT_TRANSITIONS = {
+  /** A queued job, or a running one whose lease expired: every source the table gives `running`. */
+  claim: declareTransition({ to: 'running' }),
+  /** A step recorded while the job stays running under its owner. */
+  finishStep: declareTransition({ from: ['running'], to: 'running' }),
+  finishAndComplete: declareTransition({ to: 'completed' }),
+  /** Only a job still queued in its first run: the steps ran ahead of the claim. */
+  claimAhead: declareTransition({ from: ['queued'], to: 'running' }),
+  claimAheadComplete: declareTransition({ from: ['queued'], via: ['running'], to: 'completed' }),
+  renewLease: declareTransition({ from: ['running'], to: 'running' }),
+} as const;
+const T = HOT_TRANSITIONS;
+
+const CLAIM = `update jobs set ${BUMP}, ${statusSet(T.claim)}, lease_owner = $3, lease_until = $4::timestamptz,
     started_at = coalesce(started_at, $5::timestamptz), updated_at = $5::timestamptz,
-    history = history || jsonb_build_array(case when status = 'running'
-      then jsonb_build_object('status', 'running', 'at', $6::text, 'note', 'resumed after lease expiry')
-      else jsonb_build_object('status', 'running', 'at', $6::text) end)
+    history = history || jsonb_build_array(case when status = ${statusLiteral(T.claim.to)}
+      then jsonb_build_object('status', ${statusLiteral(T.claim.to)}, 'at', $6::text, 'note', 'resumed after lease expiry')
+      else jsonb_build_object('status', ${statusLiteral(T.claim.to)}, 'at', $6::text) end)
   where id = $1 and run = $2::int
-    and (status = 'queued' or (status = 'running' and (lease_until is null or lease_until < $5::timestamptz)))
+    and ${statusGuard(T.claim, { running: '(lease_until is null or lease_until < $5::timestamptz)' })}
   returning *`;
 
-const STEP_UPSERT = `insert into job_steps (job_id, name, status, attempts, output, error, started_at, finished_at)
-  values ($1, $2, $3, $4::int, $5::jsonb, $6::jsonb, $7::timestamptz, $8::timestamptz)
+/**
+ * The step row of a job row the statement just wrote (`from updated`): a refused job write (a lost
+ * lease) writes no step either. A data-modifying CTE runs whatever the main statement does, so the
+ * step cannot come first.
+ */
+const STEP_OF_UPDATED = `insert into job_steps (job_id, name, status, attempts, output, error, started_at, finished_at)
+  select $1, $2, $3, $4::int, $5::jsonb, $6::jsonb, $7::timestamptz, $8::timestamptz from updated
   on conflict (job_id, name) do update set status = excluded.status, attempts = excluded.attempts,
-    output = excluded.output, error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at
-  returning name`;
+    output = excluded.output, error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at`;
 
 // The step row and the job row change together; a lost lease leaves both alone.
-const FINISH_STEP = `with step_upsert as (${STEP_UPSERT})
-  update jobs set ${BUMP}, progress = $9::real, updated_at = $11::timestamptz, trace = trace || $10::jsonb
-  where id = $1 and status = 'running' and lease_owner = $12 and exists (select 1 from step_upsert)
-  returning *`;
+const FINISH_STEP = `with updated as (
+    update jobs set ${BUMP}, progress = $9::real, updated_at = $11::timestamptz, trace = trace || $10::jsonb
+    where id = $1 and ${statusGuard(T.finishStep)} and lease_owner = $12
+    returning *
+  ), step as (${STEP_OF_UPDATED})
+  select * from updated`;
 
-const FINISH_AND_COMPLETE = `with step_upsert as (${STEP_UPSERT})
-  update jobs set ${BUMP}, progress = $9::real, updated_at = $11::timestamptz, trace = trace || $10::jsonb,
-    status = 'completed', result = $13::jsonb, lease_owner = null, lease_until = null, finished_at = $11::timestamptz,
-    history = history || jsonb_build_array(jsonb_build_object('status', 'completed', 'at', $14::text))
-  where id = $1 and status = 'running' and lease_owner = $12 and exists (select 1 from step_upsert)
-  returning *`;
+const FINISH_AND_COMPLETE = `with updated as (
+    update jobs set ${BUMP}, progress = $9::real, updated_at = $11::timestamptz, trace = trace || $10::jsonb,
+      ${statusSet(T.finishAndComplete)}, result = $13::jsonb, lease_owner = null, lease_until = null, finished_at = $11::timestamptz,
+      history = history || ${historyEntries(T.finishAndComplete, '$14')}
+    where id = $1 and ${statusGuard(T.finishAndComplete)} and lease_owner = $12
+    returning *
+  ), step as (${STEP_OF_UPDATED})
+  select * from updated`;
 
 /**
  * The claim of a queued job written together with the steps that already ran ahead of it: the
  * job row first, so the step rows are written only when the claim took.
  */
-const claimAhead = (complete: boolean) => `with claimed as (
+const claimAhead = (complete: boolean) => {
+  const t = complete ? T.claimAheadComplete : T.claimAhead;
+  return `with claimed as (
     update jobs set ${BUMP}, updated_at = $3::timestamptz, started_at = $3::timestamptz, trace = trace || $6::jsonb,
+      ${statusSet(t)}, history = history || ${historyEntries(t, '$4')},
       ${complete
-        ? `status = 'completed', progress = 1, result = $7::jsonb, finished_at = $3::timestamptz,
-           history = history || jsonb_build_array(jsonb_build_object('status', 'running', 'at', $4::text), jsonb_build_object('status', 'completed', 'at', $4::text))`
-        : `status = 'running', progress = $7::real, lease_owner = $8, lease_until = $9::timestamptz,
-           history = history || jsonb_build_array(jsonb_build_object('status', 'running', 'at', $4::text))`}
-    where id = $1 and run = $2::int and status = 'queued'
+        ? 'progress = 1, result = $7::jsonb, finished_at = $3::timestamptz'
+        : 'progress = $7::real, lease_owner = $8, lease_until = $9::timestamptz'}
+    where id = $1 and run = $2::int and ${statusGuard(t)}
     returning *
   ), steps as (
     insert into job_steps (job_id, name, status, attempts, output, error, started_at, finished_at)
@@ -98,16 +129,22 @@ const claimAhead = (complete: boolean) => `with claimed as (
       output = excluded.output, error = null, started_at = excluded.started_at, finished_at = excluded.finished_at
   )
   select * from claimed`;
+};
 const CLAIM_AHEAD = claimAhead(false);
 const CLAIM_AHEAD_COMPLETE = claimAhead(true);
+
+// The owner is in the WHERE: a worker that lost the job (taken over, cancelled) extends nothing.
+const RENEW_LEASE = `update jobs set ${BUMP}, lease_until = $3::timestamptz, updated_at = $4::timestamptz
+  where id = $1 and ${statusGuard(T.renewLease)} and lease_owner = $2
+  returning id`;
 
 type JobsRepo = Repos['jobs'];
 
 // The entry and the guarded balance move in one statement; the balance check cannot pass zero
 // however many run at once, and a twin with the same key waits on the unique index, then does nothing.
 const LEDGER_APPLY = `with ins as (
-    insert into ledger_entries (user_id, kind, amount, job_id, item_index, idem_key, reason)
-    values ($1, $2, $3::int, $4, $5::int, $6, $7)
+    insert into ledger_entries (user_id, kind, amount, job_id, item_index, idem_key, reason, created_at)
+    values ($1, $2, $3::int, $4, $5::int, $6, $7, $8::timestamptz)
     on conflict (idem_key) do nothing
     returning id
   ), upd as (
@@ -123,7 +160,6 @@ const userFromRow = (r: Record<string, unknown>): User => ({
 
 /** How each patchable column is named and sent: jsonb as JSON text, timestamps as ISO strings. */
 const PATCH_COLUMNS: Record<keyof JobPatch, { column: string; kind: 'plain' | 'jsonb' | 'ts' | 'real' | 'int' }> = {
-  status: { column: 'status', kind: 'plain' },
   pipeline: { column: 'pipeline', kind: 'plain' },
   progress: { column: 'progress', kind: 'real' },
   run: { column: 'run', kind: 'int' },
@@ -150,22 +186,40 @@ function toParam(kind: keyof typeof CAST, value: unknown): unknown {
   return value;
 }
 
+/**
+ * How an UPDATE of the patch's columns is guarded: not at all, by a set of statuses the job must be
+ * in (it stays in it), or as a move of the table (`status = $from`, then `status = $to`).
+ */
+type UpdateGuard = 'none' | 'within' | 'move';
+
 /** UPDATE texts by the patch's key set, shared by every connection: a handful of shapes, each built once. */
 const updateStatements = new Map<string, { name: string; text: string; keys: (keyof JobPatch)[] }>();
 
-function updateStatement(keys: (keyof JobPatch)[], guarded: boolean) {
-  const shape = `${keys.join(',')}|${guarded ? 'from' : ''}`;
+function updateStatement(keys: (keyof JobPatch)[], guard: UpdateGuard) {
+  const shape = `${keys.join(',')}|${guard}`;
   let statement = updateStatements.get(shape);
   if (!statement) {
     const sets = keys.map((k, i) => `${PATCH_COLUMNS[k].column} = $${i + 2}${CAST[PATCH_COLUMNS[k].kind]}`);
-    sets.push('updated_at = now()', BUMP);
-    const guard = guarded ? ` and status = any($${keys.length + 2}::text[])` : '';
-    const text = `update jobs set ${sets.join(', ')} where id = $1${guard} returning *`;
+    const at = keys.length + 2;
+    sets.push(`updated_at = $${at}::timestamptz`, BUMP);
+    let where = '';
+    if (guard === 'within') where = ` and status = any($${at + 1}::text[])`;
+    if (guard === 'move') {
+      sets.push(`status = $${at + 2}`);
+      where = ` and status = $${at + 1}`;
+    }
+    const text = `update jobs set ${sets.join(', ')} where id = $1${where} returning *`;
     // Named after the text: every connection that sees this shape prepares it under the same name.
     statement = { name: `mf_jobs_update_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text, keys };
     updateStatements.set(shape, statement);
   }
   return statement;
+}
+
+/** The patch's columns, in a fixed order; a `status` smuggled past the type is refused, never written. */
+function patchKeys(patch: JobPatch): (keyof JobPatch)[] {
+  if ('status' in patch) throw new Error('A job\'s status changes only through a transition of the table (jobs.transition)');
+  return (Object.keys(patch) as (keyof JobPatch)[]).filter((k) => patch[k] !== undefined && k in PATCH_COLUMNS).sort();
 }
 
 /**
@@ -174,7 +228,11 @@ function updateStatement(keys: (keyof JobPatch)[], guarded: boolean) {
  * The query builder cost more CPU than the database did on these paths.
  */
 export class HotQueries {
-  constructor(private readonly sql: SqlRunner) {}
+  /** `clock`: the time of every write that is not given one (updated_at, created_at). */
+  constructor(
+    private readonly sql: SqlRunner,
+    private readonly clock: Clock,
+  ) {}
 
   getUser: Repos['users']['get'] = async (id) => {
     const [row] = await this.sql.query('mf_users_get', 'select id, plan, role, credits, created_at from users where id = $1', [id]);
@@ -189,6 +247,7 @@ export class HotQueries {
   applyLedger: Repos['ledger']['apply'] = async (entry) => {
     const [row] = await this.sql.query('mf_ledger_apply', LEDGER_APPLY, [
       entry.userId, entry.kind, entry.amount, entry.jobId ?? null, entry.itemIndex ?? null, entry.idemKey, entry.reason ?? '',
+      this.clock.now().toISOString(),
     ]);
     if (row!.id === null) return { outcome: 'duplicate' };
     if (row!.credits !== null) return { outcome: 'applied', balance: Number(row!.credits) };
@@ -209,21 +268,41 @@ export class HotQueries {
   };
 
   update: JobsRepo['update'] = async (id, patch, from) => {
-    const keys = (Object.keys(patch) as (keyof JobPatch)[]).filter((k) => patch[k] !== undefined && k in PATCH_COLUMNS).sort();
-    const statement = updateStatement(keys, from !== undefined);
-    const values: unknown[] = [id, ...statement.keys.map((k) => toParam(PATCH_COLUMNS[k].kind, patch[k]))];
+    const statement = updateStatement(patchKeys(patch), from !== undefined ? 'within' : 'none');
+    const values = this.patchValues(id, statement.keys, patch, this.clock.now());
     if (from) values.push([...from]);
     const [row] = await this.sql.query(statement.name, statement.text, values);
     return row ? jobFromRow(row) : null;
   };
 
+  transition: JobsRepo['transition'] = async (id, change, patch, now) => {
+    if (!canTransition(change.from, change.to)) throw new Error(`The transition table has no ${change.from} -> ${change.to}`);
+    const statement = updateStatement(patchKeys(patch), 'move');
+    const values = this.patchValues(id, statement.keys, patch, now);
+    values.push(change.from, change.to);
+    const [row] = await this.sql.query(statement.name, statement.text, values);
+    return row ? jobFromRow(row) : null;
+  };
+
+  renewLease: JobsRepo['renewLease'] = async (jobId, workerId, until, now) => {
+    const rows = await this.sql.query('mf_jobs_renew_lease', RENEW_LEASE, [jobId, workerId, until.toISOString(), now.toISOString()]);
+    return rows.length > 0;
+  };
+
+  private patchValues(id: string, keys: (keyof JobPatch)[], patch: JobPatch, at: Date): unknown[] {
+    return [id, ...keys.map((k) => toParam(PATCH_COLUMNS[k].kind, patch[k])), at.toISOString()];
+  }
+
   insert: JobsRepo['insert'] = async (job) => {
+    // The type says so too; this catches a caller that cast past it.
+    if (!(INITIAL_STATUSES as readonly string[]).includes(job.status)) throw new Error(`A job starts as ${INITIAL_STATUSES.join(' or ')}, not ${job.status}`);
     const values = {
       run: job.run ?? 0, state: job.state ?? {}, history: job.history ?? [], itemCount: job.itemCount ?? 0,
     };
     const [row] = await this.sql.query('mf_jobs_insert', INSERT, [
       job.id, job.userId, job.app, job.pipeline, job.status, values.run, JSON.stringify(job.input),
       JSON.stringify(values.state), JSON.stringify(values.history), job.entityKey, values.itemCount,
+      (job.createdAt ?? this.clock.now()).toISOString(),
     ]);
     const created = date(row!.created_at)!;
     return {
@@ -241,7 +320,7 @@ export class HotQueries {
   };
 
   finishStep: JobsRepo['finishStep'] = async ({ step, workerId, progress, trace, complete }) => {
-    const at = complete?.at ?? new Date();
+    const at = complete?.at ?? this.clock.now();
     const values: unknown[] = [
       step.jobId, step.name, step.status, step.attempts, JSON.stringify(step.output), JSON.stringify(step.error),
       step.startedAt?.toISOString() ?? null, step.finishedAt?.toISOString() ?? null,

@@ -1,6 +1,7 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import type { Clock } from '../../core/ports/clock';
 import { HotQueries, type SqlRunner } from './hot-queries';
 import { MIGRATIONS_DIR } from './migrations-dir';
 import { readSchemaStatus, type MigratableStore } from './schema-status';
@@ -12,7 +13,8 @@ const MIGRATION_LOCK = 7_031_966_402;
 
 export async function openPostgresStore(
   url: string,
-  opts: { poolSize?: number } = {},
+  /** `clock`: the time of every row written (adapters/db/repos.ts). */
+  opts: { clock: Clock; poolSize?: number },
 ): Promise<MigratableStore> {
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
   // An idle client's error (e.g. the server restarting) must not crash the process; the next query reconnects.
@@ -22,20 +24,21 @@ export async function openPostgresStore(
   const relaxedPool = new pg.Pool({ connectionString: url, max: Math.max(2, Math.ceil((opts.poolSize ?? 10) / 2)), options: '-c synchronous_commit=off' });
   relaxedPool.on('error', () => {});
   const relaxedDb = drizzle(relaxedPool, { schema }) as unknown as Db;
-  const hot = new HotQueries(pgRunner(pool));
+  const { clock } = opts;
+  const hot = new HotQueries(pgRunner(pool), clock);
   // A transaction runs on one pooled connection: its ORM and hot statements are bound to it once.
   const perClient = new WeakMap<pg.PoolClient, { db: Db; hot: HotQueries }>();
-  const relaxedHot = new HotQueries(pgRunner(relaxedPool));
+  const relaxedHot = new HotQueries(pgRunner(relaxedPool), clock);
   return {
     kind: 'postgres',
     async tx(fn) {
       const client = await pool.connect();
       let bound = perClient.get(client);
-      if (!bound) perClient.set(client, (bound = { db: drizzle(client, { schema }) as unknown as Db, hot: new HotQueries(pgRunner(client)) }));
+      if (!bound) perClient.set(client, (bound = { db: drizzle(client, { schema }) as unknown as Db, hot: new HotQueries(pgRunner(client), clock) }));
       let broken: Error | undefined;
       try {
         await client.query('begin');
-        const out = await fn(createRepos(bound.db, bound.hot));
+        const out = await fn(createRepos(bound.db, clock, bound.hot));
         await client.query('commit');
         return out;
       } catch (err) {
@@ -46,8 +49,8 @@ export async function openPostgresStore(
         client.release(broken);
       }
     },
-    read: (fn) => fn(createRepos(db, hot)),
-    relaxed: (fn) => fn(createRepos(relaxedDb, relaxedHot)),
+    read: (fn) => fn(createRepos(db, clock, hot)),
+    relaxed: (fn) => fn(createRepos(relaxedDb, clock, relaxedHot)),
     async ping() {
       await pool.query('select 1');
     },

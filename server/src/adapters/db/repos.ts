@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { ACTIVE_STATUSES, type JobStatus } from '../../core/jobs/job-status';
+import type { Clock } from '../../core/ports/clock';
 import type { Asset, Job, JobItem, JobStep, LedgerEntry, Repos, Upload, User } from '../../core/ports/store';
 import { HotQueries, type SqlRunner } from './hot-queries';
 import * as t from './schema';
@@ -13,12 +14,16 @@ const toJob = (r: typeof t.jobs.$inferSelect): Job => r as unknown as Job;
 const toEntry = (r: typeof t.ledgerEntries.$inferSelect): LedgerEntry => r as LedgerEntry;
 const toAsset = (r: typeof t.assets.$inferSelect): Asset => r as unknown as Asset;
 
-/** `hot`: the per-request statements in plain SQL, on the store's fastest path to the same database. */
-export function createRepos(db: Db, hot: HotQueries = new HotQueries(drizzleRunner(db))): Repos {
+/**
+ * `clock`: the time of every row written (created_at, updated_at), so the database's own clock is
+ * never compared with the application's. `hot`: the per-request statements in plain SQL, on the
+ * store's fastest path to the same database.
+ */
+export function createRepos(db: Db, clock: Clock, hot: HotQueries = new HotQueries(drizzleRunner(db), clock)): Repos {
   return {
     users: {
       async insert(user) {
-        const [row] = await db.insert(t.users).values(user).returning();
+        const [row] = await db.insert(t.users).values({ ...user, createdAt: clock.now() }).returning();
         return toUser(row!);
       },
       get: (id) => hot.getUser(id),
@@ -52,6 +57,8 @@ export function createRepos(db: Db, hot: HotQueries = new HotQueries(drizzleRunn
       finishStep: (input) => hot.finishStep(input),
       claimAhead: (input) => hot.claimAhead(input),
       update: (id, patch, from) => hot.update(id, patch, from),
+      transition: (id, change, patch, now) => hot.transition(id, change, patch, now),
+      renewLease: (jobId, workerId, until, now) => hot.renewLease(jobId, workerId, until, now),
       async list(q) {
         const conds: SQL[] = [];
         if (q.userId) conds.push(eq(t.jobs.userId, q.userId));
@@ -133,14 +140,15 @@ export function createRepos(db: Db, hot: HotQueries = new HotQueries(drizzleRunn
 
     items: {
       async insertMany(items) {
-        if (items.length) await db.insert(t.jobItems).values(items as (typeof t.jobItems.$inferInsert)[]);
+        const at = clock.now();
+        if (items.length) await db.insert(t.jobItems).values(items.map((i) => ({ ...i, updatedAt: at })) as (typeof t.jobItems.$inferInsert)[]);
       },
       async list(jobId) {
         const rows = await db.select().from(t.jobItems).where(eq(t.jobItems.jobId, jobId)).orderBy(asc(t.jobItems.idx));
         return rows as JobItem[];
       },
       async update(jobId, idx, patch) {
-        await db.update(t.jobItems).set({ ...patch, updatedAt: new Date() })
+        await db.update(t.jobItems).set({ ...patch, updatedAt: clock.now() })
           .where(and(eq(t.jobItems.jobId, jobId), eq(t.jobItems.idx, idx)));
       },
     },
@@ -204,7 +212,7 @@ export function createRepos(db: Db, hot: HotQueries = new HotQueries(drizzleRunn
 
     assets: {
       async upsert(asset) {
-        const values = asset as typeof t.assets.$inferInsert;
+        const values = { ...asset, createdAt: clock.now() } as typeof t.assets.$inferInsert;
         const { id: _id, ...rest } = values;
         const [row] = asset.jobId && asset.slot
           ? await db.insert(t.assets).values(values)
@@ -227,7 +235,7 @@ export function createRepos(db: Db, hot: HotQueries = new HotQueries(drizzleRunn
 
     webhooks: {
       async remember(id) {
-        const rows = await db.insert(t.webhookReceipts).values({ id }).onConflictDoNothing().returning({ id: t.webhookReceipts.id });
+        const rows = await db.insert(t.webhookReceipts).values({ id, receivedAt: clock.now() }).onConflictDoNothing().returning({ id: t.webhookReceipts.id });
         return rows.length > 0;
       },
     },

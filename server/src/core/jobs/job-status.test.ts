@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedSources, canTransition, isTerminal, JOB_STATUSES, type JobStatus } from './job-status';
+import { allowedSources, canTransition, declareTransition, hopsOf, isTerminal, JOB_STATUSES, type JobStatus } from './job-status';
 
 describe('job state machine', () => {
   const allowed: [JobStatus, JobStatus][] = [
@@ -28,5 +28,14 @@ describe('job state machine', () => {
   it('lists the sources of a target', () => {
     expect(allowedSources('completed')).toEqual(['running']);
     expect(allowedSources('queued').sort()).toEqual(['draft', 'running', 'waiting']);
+  });
+
+  it('declares a statement\'s transition only along edges of the table', () => {
+    expect(declareTransition({ to: 'running' }).from).toEqual(allowedSources('running'));
+    const claimAndComplete = declareTransition({ from: ['queued'], via: ['running'], to: 'completed' });
+    expect(hopsOf(claimAndComplete, 'queued')).toEqual([['queued', 'running'], ['running', 'completed']]);
+    expect(() => declareTransition({ from: ['queued'], to: 'completed' })).toThrow(/no queued -> completed/);
+    expect(() => declareTransition({ from: ['completed'], to: 'running' })).toThrow(/no completed -> running/);
+    expect(() => declareTransition({ from: ['draft'], via: ['queued'], to: 'waiting' })).toThrow(/no queued -> waiting/);
   });
 });

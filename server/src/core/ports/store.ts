@@ -1,4 +1,4 @@
-import type { JobStatus } from '../jobs/job-status';
+import type { InitialStatus, JobStatus } from '../jobs/job-status';
 
 /** Domain records, as the services see them. */
 export type Plan = 'free' | 'pro';
@@ -149,10 +149,13 @@ export interface JobListQuery {
   after?: { createdAt: Date; id: string };
 }
 
+/**
+ * The columns a plain update may write. No `status`: a status changes only through a transition of
+ * the table (`jobs.transition`, services/jobs/transition.ts) or a statement that declares one.
+ */
 export type JobPatch = Partial<
   Pick<
     Job,
-    | 'status'
     | 'pipeline'
     | 'progress'
     | 'run'
@@ -194,7 +197,8 @@ export interface Repos {
     listForJob(jobId: string): Promise<LedgerEntry[]>;
   };
   jobs: {
-    insert(job: Pick<Job, 'id' | 'userId' | 'app' | 'pipeline' | 'status' | 'input' | 'entityKey'> & Partial<Job>): Promise<Job>;
+    /** A job enters the state machine as a draft or queued (core/jobs/job-status INITIAL_STATUSES); `createdAt` is the store clock's. */
+    insert(job: Pick<Job, 'id' | 'userId' | 'app' | 'pipeline' | 'input' | 'entityKey'> & { status: InitialStatus } & Partial<Omit<Job, 'status'>>): Promise<Job>;
     get(id: string): Promise<Job | null>;
     getForUpdate(id: string): Promise<Job | null>;
     /**
@@ -229,8 +233,22 @@ export interface Repos {
       progress: number;
       complete?: { result: Json | null };
     }): Promise<Job | null>;
-    /** Applies the patch only when the job's status is one of `from`; returns the updated job or null. */
+    /**
+     * Applies the patch only when the job's status is one of `from`; returns the updated job or null.
+     * It never changes a status: a patch carrying `status` throws (a caller casting past the type).
+     */
     update(id: string, patch: JobPatch, from?: readonly JobStatus[]): Promise<Job | null>;
+    /**
+     * Moves the job from `change.from` to `change.to` with the patch, only while it is still in
+     * `change.from`; null when it is not (someone else won). Throws when the transition table has
+     * no such edge (core/jobs/job-status.ts): nothing is written.
+     */
+    transition(id: string, change: { from: JobStatus; to: JobStatus }, patch: JobPatch, now: Date): Promise<Job | null>;
+    /**
+     * Extends the lease of a running job to `until`, only while `workerId` owns it: true when it
+     * did, false when the job is no longer running under this worker (then nothing is written).
+     */
+    renewLease(jobId: string, workerId: string, until: Date, now: Date): Promise<boolean>;
     list(query: JobListQuery): Promise<Job[]>;
     countActive(filter: { userId?: string; app?: string; entityKey?: string }): Promise<number>;
     /** Jobs the reconciler must look at: queued or running with an expired lease, expired waits, due polls. */

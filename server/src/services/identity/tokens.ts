@@ -1,5 +1,6 @@
 import { SignJWT, jwtVerify, errors } from 'jose';
 import { AppError } from '../../core/errors/app-error';
+import type { Clock } from '../../core/ports/clock';
 
 export interface TokenClaims {
   sub: string;
@@ -14,13 +15,18 @@ export class TokenService {
   // Verified tokens, so a polling client costs one HMAC per token, not per request.
   private readonly verified = new Map<string, { sub: string; expMs: number }>();
 
-  constructor(secret: string, private readonly ttlSec: number) {
+  /** `clock`: issue times, expiry checks and the cache of verified tokens all read it. */
+  constructor(
+    secret: string,
+    private readonly ttlSec: number,
+    private readonly clock: Clock,
+  ) {
     if (secret.length < 32) throw new Error('JWT secret must be at least 32 characters');
     this.key = new TextEncoder().encode(secret);
   }
 
-  async issue(userId: string, now = new Date()): Promise<string> {
-    const iat = Math.floor(now.getTime() / 1000);
+  async issue(userId: string): Promise<string> {
+    const iat = Math.floor(this.clock.now().getTime() / 1000);
     return new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(userId)
@@ -33,13 +39,15 @@ export class TokenService {
 
   async verify(token: string): Promise<TokenClaims> {
     const hit = this.verified.get(token);
-    if (hit && hit.expMs > Date.now()) return { sub: hit.sub };
+    const now = this.clock.now();
+    if (hit && hit.expMs > now.getTime()) return { sub: hit.sub };
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
         issuer: ISSUER,
         audience: AUDIENCE,
         requiredClaims: ['exp', 'sub', 'iat'],
+        currentDate: now,
       });
       if (this.verified.size >= 10_000) this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(token, { sub: payload.sub!, expMs: payload.exp! * 1000 });

@@ -4,9 +4,12 @@ import type { Deps } from '../deps';
 
 export const jobChannel = (jobId: string) => `job:${jobId}`;
 
-/** The event of a job's current state (`seq` is its id on the stream); `at` defaults to now. */
-export function jobEvent(job: Job, at: Date = new Date()): JobEvent {
-  return { jobId: job.id, seq: job.eventSeq, status: job.status, progress: job.progress, at: at.toISOString() };
+/**
+ * The event of a job's current state (`seq` is its id on the stream); `at` is the time of the write
+ * that made it (updated_at, from the store's clock).
+ */
+export function jobEvent(job: Job): JobEvent {
+  return { jobId: job.id, seq: job.eventSeq, status: job.status, progress: job.progress, at: job.updatedAt.toISOString() };
 }
 
 /**

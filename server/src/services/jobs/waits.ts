@@ -1,8 +1,6 @@
 import type { Job, Json, Repos } from '../../core/ports/store';
 import type { Deps } from '../deps';
-import { enqueueJob } from './enqueue';
-import { publishJob } from './job-events';
-import { transition } from './transition';
+import { afterCommit, moveJob, type Moved } from './move-job';
 
 /**
  * Resumes a waiting job with the event it waited for (a review, a webhook, a callback, a poll
@@ -14,22 +12,22 @@ export async function resumeWait(
   expect: { step?: string; token?: string },
   event: Json,
 ): Promise<{ resumed: boolean; job: Job | null }> {
-  const job = await deps.store.tx((repos) => resumeWaitTx(repos, jobId, expect, event, deps.clock.now()));
-  if (job) {
-    await publishJob(deps, job);
-    await enqueueJob(deps, job);
-    return { resumed: true, job };
+  const moved = await deps.store.tx((repos) => resumeWaitTx(repos, jobId, expect, event, deps.clock.now()));
+  if (moved) {
+    await afterCommit(deps, moved);
+    return { resumed: true, job: moved.job };
   }
   return { resumed: false, job: await deps.store.read((r) => r.jobs.get(jobId)) };
 }
 
+/** In the caller's transaction: the waiting job moved back to queued, or null; run afterCommit with it. */
 export async function resumeWaitTx(
   repos: Repos,
   jobId: string,
   expect: { step?: string; token?: string },
   event: Json,
   now: Date,
-): Promise<Job | null> {
+): Promise<Moved | null> {
   const job = await repos.jobs.getForUpdate(jobId);
   if (!job || job.status !== 'waiting' || !job.wait) return null;
   if (expect.step && job.wait.step !== expect.step) return null;
@@ -38,7 +36,7 @@ export async function resumeWaitTx(
   const step = steps.find((s) => s.name === job.wait!.step);
   if (!step) return null;
   await repos.steps.upsert({ ...step, output: { event } });
-  return transition(repos, job, 'queued', {
+  return moveJob(repos, job, 'queued', {
     run: job.run + 1, wait: null, waitDeadline: null, nextPollAt: null,
-  }, `resumed ${job.wait.step}`, now);
+  }, { now, note: `resumed ${job.wait.step}` });
 }

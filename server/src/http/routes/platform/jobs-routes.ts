@@ -142,7 +142,7 @@ export function jobsRoutes(platform: Platform) {
           seen = e.seq;
           await stream.writeSSE({ event: 'job', id: String(e.seq), data: JSON.stringify(e) });
         };
-        if (current) await send(jobEvent(current, current.updatedAt));
+        if (current) await send(jobEvent(current));
         let ended = current ? isTerminal(current.status) : true;
         while (!ended && !closed) {
           if (queue.length === 0) {

@@ -1,0 +1,87 @@
+import type { JobStatus } from '../../core/jobs/job-status';
+import type { JobEvent } from '../../core/ports/events';
+import type { Job, JobPatch, JsonObject, Repos } from '../../core/ports/store';
+import { refundUnfinished } from '../credits/ledger';
+import type { Deps } from '../deps';
+import { enqueueJob } from './enqueue';
+import { publishJob } from './job-events';
+import { transition } from './transition';
+import { purgeUndelivered, releaseQuotaUnlessDelivered } from './withhold-undelivered';
+
+/**
+ * What entering a status leaves to do once the transaction committed: the bus, the queue and the
+ * object storage are outside it. Next to the transition table, this is the table of consequences:
+ * every caller that moves a job gets them, instead of repeating them at each call site.
+ */
+const AFTER_COMMIT: Record<JobStatus, readonly ('publish' | 'enqueue' | 'purge-undelivered')[]> = {
+  draft: [],
+  queued: ['publish', 'enqueue'],
+  running: ['publish'],
+  waiting: ['publish'],
+  // A job without items delivers all it made on completion: nothing to purge, nothing to read.
+  completed: ['publish', 'purge-undelivered'],
+  failed: ['publish', 'purge-undelivered'],
+  cancelled: ['publish', 'purge-undelivered'],
+};
+
+/** A job moved in a transaction, with what is left to do after its commit (run by `afterCommit`). */
+export interface Moved {
+  job: Job;
+  /** Credits given back by the move (a failed or cancelled job's unfinished work). */
+  refunded: number;
+  /** The event's step or message, and the enqueue's delay. */
+  event: Partial<JobEvent>;
+  delayMs?: number;
+}
+
+export interface MoveOptions {
+  now: Date;
+  note?: string;
+  /** Why credits are given back, in the ledger, when the move ends the job unfinished. */
+  reason?: string;
+  /** The error of the job's unfinished items when it fails. */
+  itemError?: JsonObject;
+  event?: Partial<JobEvent>;
+  delayMs?: number;
+}
+
+/**
+ * Moves a job along the table in the caller's transaction and does there what entering `to`
+ * requires: a job that ends failed or cancelled has its unfinished items settled, the work not
+ * delivered refunded and its daily quota given back unless it delivered something. Null when the
+ * table forbids the move or someone else moved the job first (then nothing is written).
+ * Run `afterCommit` with the result once the transaction committed.
+ */
+export async function moveJob(repos: Repos, job: Job, to: JobStatus, patch: JobPatch, opts: MoveOptions): Promise<Moved | null> {
+  const moved = await transition(repos, job, to, patch, opts.note, opts.now);
+  if (!moved) return null;
+  let refunded = 0;
+  if (to === 'failed' || to === 'cancelled') {
+    const items = await repos.items.list(job.id);
+    const settled = [];
+    for (const item of items) {
+      if (item.status !== 'pending' && item.status !== 'running') {
+        settled.push(item);
+        continue;
+      }
+      const end = to === 'cancelled' ? { status: 'cancelled' as const } : { status: 'failed' as const, error: opts.itemError ?? null };
+      await repos.items.update(job.id, item.idx, end);
+      settled.push({ ...item, ...end });
+    }
+    refunded = await refundUnfinished(repos, job, { jobCompleted: false, items: settled, reason: opts.reason ?? `job ${to}` });
+    // `job` is as read before this move: it had not completed, so only done items count as delivered.
+    await releaseQuotaUnlessDelivered(repos, job, settled);
+  }
+  return { job: moved, refunded, event: opts.event ?? {}, ...(opts.delayMs ? { delayMs: opts.delayMs } : {}) };
+}
+
+/** Does what a committed move left to do (AFTER_COMMIT of its new status), in order. */
+export async function afterCommit(deps: Deps, moved: Moved | null): Promise<void> {
+  if (!moved) return;
+  const { job } = moved;
+  for (const effect of AFTER_COMMIT[job.status]) {
+    if (effect === 'publish') await publishJob(deps, job, moved.event);
+    if (effect === 'enqueue') await enqueueJob(deps, job, moved.delayMs);
+    if (effect === 'purge-undelivered' && (job.status !== 'completed' || job.itemCount > 0)) await purgeUndelivered(deps, job.id);
+  }
+}
