@@ -104,7 +104,7 @@ export async function createTestPlatform(
       }
     },
     async dispose() {
-      if (built.deps.queue instanceof BullmqQueue) await built.deps.queue.obliterate().catch(() => {});
+      if (built.deps.queue instanceof BullmqQueue) await built.deps.queue.obliterate().catch(() => {}); // best effort: the queue's name is this test's own
       await built.close();
       await db?.drop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -46,7 +46,7 @@ export class TokenService {
       return { sub: payload.sub! };
     } catch (err) {
       const expired = err instanceof errors.JWTExpired;
-      throw new AppError('unauthorized', 'AUTH_INVALID', expired ? 'Token expired; sign in again' : 'Invalid token');
+      throw new AppError('unauthorized', 'AUTH_INVALID', expired ? 'Token expired; sign in again' : 'Invalid token', {}, undefined, { cause: err });
     }
   }
 }
