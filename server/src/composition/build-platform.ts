@@ -109,7 +109,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
   const jobDetails = new JobDetailCache(deps);
   const platform: Platform = {
     deps,
-    tokens: new TokenService(config.jwtSecret, config.env.JWT_TTL_SEC),
+    tokens: new TokenService(config.jwtSecret, config.env.JWT_TTL_SEC, deps.clock),
     users: new UserCache(deps),
     jobDetails,
     pipelines,
