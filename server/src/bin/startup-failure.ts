@@ -29,6 +29,7 @@ export function describeUrl(url: string, defaultPort: number): string {
     const u = new URL(url);
     return `${u.hostname}:${u.port || defaultPort}${u.pathname.length > 1 ? u.pathname : ''}`;
   } catch {
+    // Only for a message: the URL's own validation reports it elsewhere.
     return '(unparsable URL)';
   }
 }

@@ -142,7 +142,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     migrate: () => store.migrate(),
     schemaStatus: () => store.schemaStatus(),
     async close() {
-      await worker.stop().catch(() => {});
+      await worker.stop().catch((err: unknown) => log.error({ err }, 'worker stop failed; closing the rest'));
       await closeWithin('job detail cache', CLOSE_TIMEOUT_MS, () => jobDetails.stop(), log);
       await closeWithin('queue and events', CLOSE_TIMEOUT_MS, () => adapters.close(), log);
       await closeWithin('database', CLOSE_TIMEOUT_MS, () => store.close(), log);

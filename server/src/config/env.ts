@@ -34,6 +34,7 @@ const envSchema = z
           new Intl.DateTimeFormat('en-US', { timeZone: tz });
           return true;
         } catch {
+          // A RangeError: not a time zone this runtime knows, which is what the check asks.
           return false;
         }
       }, 'must be an IANA time zone such as Asia/Seoul'),

@@ -91,7 +91,7 @@ describe('per-item delivery', () => {
     const before = await balance();
     const job = await submitJob(t.deps, {
       userId: user.userId, app: 'test', pipeline: 't.items', input: {},
-      items: [0, 1, 2, 3].map(() => ({ input: {}, cost: 1 })), daily: { scope: 't.items', units: 1, limit: 1 },
+      items: [0, 1, 2, 3].map(() => ({ input: {}, cost: 1 })), daily: { key: 'itemsPerDay', units: 1 },
     });
     await waitGate(`${job.id}:items`);
 
@@ -115,7 +115,7 @@ describe('per-item delivery', () => {
     expect((await t.deps.store.read((r) => r.assets.listForJob(job.id))).map((a) => a.slot).sort()).toEqual(['item_0', 'item_1']);
 
     // Something was delivered, so the day's unit stays spent.
-    await expect(submitJob(t.deps, { userId: user.userId, app: 'test', pipeline: 't.items', input: {}, daily: { scope: 't.items', units: 1, limit: 1 } }))
+    await expect(submitJob(t.deps, { userId: user.userId, app: 'test', pipeline: 't.items', input: {}, daily: { key: 'itemsPerDay', units: 1 } }))
       .rejects.toMatchObject({ code: 'DAILY_LIMIT' });
     gates.get(`${job.id}:items`)!();
   });
@@ -135,11 +135,11 @@ describe('per-item delivery', () => {
 
   it('gives the daily unit back when a job is cancelled before it delivered anything', async () => {
     const job = await submitJob(t.deps, {
-      userId: user.userId, app: 'test', pipeline: 't.late', input: {}, cost: 1, daily: { scope: 't.late', units: 1, limit: 1 },
+      userId: user.userId, app: 'test', pipeline: 't.late', input: {}, cost: 1, daily: { key: 'latePerDay', units: 1 },
     });
     await waitGate(`${job.id}:late`);
     await cancelJob(t.deps, { userId: user.userId, isAdmin: false }, job.id);
-    const again = await submitJob(t.deps, { userId: user.userId, app: 'test', pipeline: 't.late', input: {}, daily: { scope: 't.late', units: 1, limit: 1 } });
+    const again = await submitJob(t.deps, { userId: user.userId, app: 'test', pipeline: 't.late', input: {}, daily: { key: 'latePerDay', units: 1 } });
     await waitGate(`${again.id}:late`);
     await cancelJob(t.deps, { userId: user.userId, isAdmin: false }, again.id);
     gates.get(`${job.id}:late`)!();

@@ -229,9 +229,10 @@ describe('pipeline engine', () => {
 
 describe('admission limits', () => {
   it('holds a per-user concurrency limit under parallel submissions', async () => {
+    // The app's free plan allows 3 running jobs (testing/test-plan-limits.ts).
     const { userId: u } = await t.signUp();
     const results = await Promise.allSettled(
-      Array.from({ length: 6 }, () => submitJob(t.deps, { userId: u, app: 'limits', pipeline: 't.gated', input: {}, maxActivePerUser: 3 })),
+      Array.from({ length: 6 }, () => submitJob(t.deps, { userId: u, app: 'limits', pipeline: 't.gated', input: {} })),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
     for (const r of results.filter((r) => r.status === 'rejected')) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'CONCURRENCY_LIMIT' });
@@ -242,7 +243,7 @@ describe('admission limits', () => {
     const { userId: u } = await t.signUp();
     const entity = { key: `character:${u}`, maxActive: 1 };
     const results = await Promise.allSettled(
-      Array.from({ length: 4 }, () => submitJob(t.deps, { userId: u, app: 'gallery-test', pipeline: 't.gated', input: {}, entity, daily: { scope: 'test.images', units: 8, limit: 24 } })),
+      Array.from({ length: 4 }, () => submitJob(t.deps, { userId: u, app: 'gallery-test', pipeline: 't.gated', input: {}, entity, daily: { key: 'imagesPerDay', units: 8 } })),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'ENTITY_BUSY' });
@@ -250,10 +251,10 @@ describe('admission limits', () => {
     await cancelJob(t.deps, { userId: u, isAdmin: false }, ok.value.id);
     // The cancelled job gave its 8 units back: 3 more batches of 8 fit in 24, the 4th does not.
     for (let i = 0; i < 3; i++) {
-      const j = await submitJob(t.deps, { userId: u, app: 'gallery-test', pipeline: 't.noop', input: {}, daily: { scope: 'test.images', units: 8, limit: 24 } });
+      const j = await submitJob(t.deps, { userId: u, app: 'gallery-test', pipeline: 't.noop', input: {}, daily: { key: 'imagesPerDay', units: 8 } });
       await t.waitForJob(j.id, ['completed']);
     }
-    await expect(submitJob(t.deps, { userId: u, app: 'gallery-test', pipeline: 't.noop', input: {}, daily: { scope: 'test.images', units: 8, limit: 24 } }))
+    await expect(submitJob(t.deps, { userId: u, app: 'gallery-test', pipeline: 't.noop', input: {}, daily: { key: 'imagesPerDay', units: 8 } }))
       .rejects.toMatchObject({ code: 'DAILY_LIMIT' });
   });
 });

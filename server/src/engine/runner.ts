@@ -134,6 +134,7 @@ export class PipelineRunner {
       try {
         outcome = await step.run(this.context(draft, step, outputs, undefined, 1, signal, (f) => base + span * f));
       } catch {
+        // Not lost: the ordinary claim runs the step again, and reports what it throws there.
         return null;
       }
       if (outcome && 'wait' in outcome) return null;
@@ -367,7 +368,7 @@ export class PipelineRunner {
     const code = err instanceof FatalStepError || err instanceof RetryableStepError ? err.code : 'STEP_FAILED';
     const retryable = err instanceof RetryableStepError || (isRetryableProviderError(err) && !(err instanceof FatalStepError));
     const maxAttempts = step.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    this.deps.log.warn({ jobId: job.id, step: step.name, attempt, err: message }, 'step failed');
+    this.deps.log.warn({ jobId: job.id, step: step.name, attempt, err }, 'step failed');
     if (retryable && attempt < maxAttempts) {
       const now = this.deps.clock.now();
       const requeued = await this.owned(job.id, async (repos, current) => {

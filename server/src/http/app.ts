@@ -47,12 +47,12 @@ export function createApp(platform: Platform) {
   }
 
   app.onError((err, c) => {
-    if (err instanceof AppError) return errorResponse(c, err);
+    if (err instanceof AppError && err.kind !== 'internal') return errorResponse(c, err);
     if (err instanceof HTTPException && err.status < 500) {
       return errorResponse(c, new AppError('invalid', 'INVALID_REQUEST', err.message || 'Invalid request'));
     }
     log.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error');
-    return errorResponse(c, new AppError('internal', 'INTERNAL_ERROR', 'Internal error', { requestId: c.get('requestId') }));
+    return errorResponse(c, new AppError('internal', 'INTERNAL_ERROR', 'Internal error', { requestId: c.get('requestId') }, undefined, { cause: err }));
   });
   app.notFound((c) => errorResponse(c, new AppError('not_found', 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)));
 

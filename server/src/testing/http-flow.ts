@@ -36,7 +36,7 @@ export async function submitClipsJob(base: string, mode: 'quick' | 'story' | 'tr
 export async function waitFor<T>(fn: () => Promise<T | null>, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = await fn().catch(() => null);
+    const v = await fn().catch(() => null); // a server still starting refuses: try again
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));

@@ -9,6 +9,7 @@ import type { JobStatus } from '../core/jobs/job-status';
 import type { Job } from '../core/ports/store';
 import type { Logger } from '../services/deps';
 import { createTestDatabase } from './test-database';
+import { testPlanLimits } from './test-plan-limits';
 import { BullmqQueue } from '../adapters/queue/bullmq-queue';
 
 /** Read when called: the benchmark switches modes within one process. */
@@ -58,6 +59,7 @@ export async function createTestPlatform(
     queueName: `mf-test-${randomBytes(4).toString('hex')}`,
     reconcileEveryMs: 200,
     ...opts,
+    settings: { planLimits: testPlanLimits(), ...opts.settings },
   });
   await built.migrate();
   if (opts.startWorker !== false) await built.worker.start();
@@ -102,7 +104,7 @@ export async function createTestPlatform(
       }
     },
     async dispose() {
-      if (built.deps.queue instanceof BullmqQueue) await built.deps.queue.obliterate().catch(() => {});
+      if (built.deps.queue instanceof BullmqQueue) await built.deps.queue.obliterate().catch(() => {}); // best effort: the queue's name is this test's own
       await built.close();
       await db?.drop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -63,8 +63,9 @@ export async function openPostgresStore(
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
         await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_DIR });
       } finally {
-        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
-        client.release();
+        // A failed unlock drops the connection (release(err)), which ends the session and its lock.
+        const unlockFailed = await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).then(() => undefined, (err: Error) => err);
+        client.release(unlockFailed);
       }
     },
     schemaStatus: () => readSchemaStatus(async (text) => (await pool.query(text)).rows),

@@ -124,7 +124,7 @@ export class RedisEventBus implements EventBus {
       if (topic.listeners.size > 0 || map().get(key) !== topic) return;
       map().delete(key);
       // Sent on the same connection as any later subscribe of this key, so Redis sees them in order.
-      if (this.sub && !this.closed) await leave(this.sub.client).catch(() => {});
+      if (this.sub && !this.closed) await leave(this.sub.client).catch((err: unknown) => this.warn(`event bus: unsubscribe failed (${err instanceof Error ? err.message : String(err)}); extra messages are dropped as unknown`));
     };
   }
 

@@ -115,6 +115,7 @@ export class ChildPool {
       proc.once('exit', (code, signal) => reject(new Error(`${this.opts.name} exited at start (${signal ?? code})`)));
       proc.once('error', reject);
     });
+    // Handled where the slot is used (awaited there); this only keeps an unused slot's failure from being unhandled.
     ready.catch(() => {});
     const slot: Slot = { proc, ready, busy: false };
     this.slots.add(slot);

@@ -168,7 +168,7 @@ export class SharpFfmpegToolkit implements MediaToolkit {
       return await fn();
     } catch (err) {
       if (err instanceof InvalidMediaError) throw err;
-      throw new InvalidMediaError(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new InvalidMediaError(`${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
   }
 
@@ -180,8 +180,8 @@ export class SharpFfmpegToolkit implements MediaToolkit {
     try {
       return await this.ffmpeg.run(args);
     } catch (err) {
-      if (err instanceof FfmpegError && (err.timedOut || err.overMemory)) throw new MediaLimitError(`${what}: ${err.message}`);
-      if (err instanceof FfmpegError && err.stderr) throw new InvalidMediaError(`${what}: ${err.message}`);
+      if (err instanceof FfmpegError && (err.timedOut || err.overMemory)) throw new MediaLimitError(`${what}: ${err.message}`, { cause: err });
+      if (err instanceof FfmpegError && err.stderr) throw new InvalidMediaError(`${what}: ${err.message}`, { cause: err });
       throw err;
     }
   }

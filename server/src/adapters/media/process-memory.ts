@@ -9,6 +9,7 @@ export async function processMemory(pid: number): Promise<{ rss: number; peak: n
   try {
     text = await readFile(`/proc/${pid}/status`, 'utf8');
   } catch {
+    // No /proc (not Linux) or the process has exited: both mean there is nothing to measure.
     return null;
   }
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;

@@ -156,6 +156,7 @@ export class BullmqQueue implements JobQueue {
   close(opts: { force?: boolean } = {}): Promise<void> {
     this.closing ??= (async () => {
       await Promise.all([...this.consumers].map((c) => c.close(opts.force ?? false)));
+      // Best effort at shutdown: the Queue shares the producer's connection, whose close below reports a failure.
       await this.queue.close().catch(() => {});
       await this.producer.close();
     })();
@@ -168,7 +169,12 @@ export class BullmqQueue implements JobQueue {
   }
 
   private async checkEvictionPolicy(): Promise<void> {
-    const warning = evictionWarning(await readEvictionPolicy(this.producer.client));
+    // Runs on each reconnect with no caller to throw to: a connection lost again meanwhile is only reported.
+    const policy = await readEvictionPolicy(this.producer.client).catch((err: unknown) => {
+      this.warn(`could not read Redis maxmemory-policy: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
+    });
+    const warning = evictionWarning(policy);
     if (warning) this.warn(warning);
   }
 

@@ -1,12 +1,16 @@
 import type { Redis } from 'ioredis';
 
-/** Redis's `maxmemory-policy`, or null when CONFIG is not allowed (some managed Redis services disable it). */
+/**
+ * Redis's `maxmemory-policy`, or null when CONFIG is not allowed (some managed Redis services disable
+ * it: Redis replies with an error). Other failures (a lost connection) throw.
+ */
 export async function readEvictionPolicy(client: Redis): Promise<string | null> {
   try {
     const reply = (await client.config('GET', 'maxmemory-policy')) as string[];
     return reply[1] ?? null;
-  } catch {
-    return null;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ReplyError') return null;
+    throw err;
   }
 }
 

@@ -52,6 +52,7 @@ export class RedisLink {
       client.disconnect();
       return;
     }
+    // A quit that fails (connection lost mid-way) still has to end the client: disconnect does.
     await client.quit().catch(() => client.disconnect());
   }
 }

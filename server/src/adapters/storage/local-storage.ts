@@ -223,8 +223,10 @@ export class LocalObjectStorage implements ObjectStorage {
     try {
       const meta = JSON.parse(await readFile(`${this.filePath(key)}.meta.json`, 'utf8')) as { contentType?: unknown };
       return typeof meta.contentType === 'string' ? meta.contentType : null;
-    } catch {
-      return null;
+    } catch (err) {
+      // An object written before its metadata, or metadata cut short by a crash: no content type.
+      if (isMissing(err) || err instanceof SyntaxError) return null;
+      throw err;
     }
   }
 

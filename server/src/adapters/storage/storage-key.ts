@@ -22,6 +22,7 @@ export function decodeKeyPath(encoded: string): string | null {
     const key = encoded.split('/').map(decodeURIComponent).join('/');
     return isSafeKey(key) ? key : null;
   } catch {
+    // A URIError: a malformed %-escape is not a key.
     return null;
   }
 }

@@ -18,7 +18,7 @@ async function photoFault<T>(i: number, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof InvalidMediaError || err instanceof MediaLimitError) throw new FatalStepError(`Photo ${i + 1} cannot be used: ${err.message}`, 'INVALID_PHOTO');
+    if (err instanceof InvalidMediaError || err instanceof MediaLimitError) throw new FatalStepError(`Photo ${i + 1} cannot be used: ${err.message}`, 'INVALID_PHOTO', { cause: err });
     throw err;
   }
 }

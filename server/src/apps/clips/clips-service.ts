@@ -1,16 +1,12 @@
-import { AppError, invalid, notFound } from '../../core/errors/app-error';
-import { clipsPrice, type ClipMode } from './clips-options';
+import { invalid, notFound } from '../../core/errors/app-error';
+import { CLIPS_PLAN_LIMITS, clipsPrice, type ClipMode } from './clips-options';
 import { sanitizeRewrite } from './sanitize-rewrite';
-import { dayWindow, secondsUntilNextDay } from '../../core/quotas/day-window';
-import type { JsonObject } from '../../core/ports/store';
-import { chargeJob } from '../../services/credits/ledger';
+import type { Job, JsonObject } from '../../core/ports/store';
 import type { Deps } from '../../services/deps';
 import { assertOwner, type Actor } from '../../services/jobs/actor';
 import { enqueueJob } from '../../services/jobs/enqueue';
 import { publishJob } from '../../services/jobs/job-events';
-import { admitRunningJob } from '../../services/jobs/running-limit';
-import { appLimits } from '../../services/identity/plan-limits';
-import type { QuotaHold } from '../../services/jobs/quota-hold';
+import { admitJob } from '../../services/jobs/admission';
 import { mustTransition } from '../../services/jobs/transition';
 import { verifyOwnUpload } from '../../services/uploads/uploads-service';
 import { newJobId } from '../../services/jobs/submit-job';
@@ -48,57 +44,59 @@ export interface ConfirmInput {
 }
 
 /**
- * Seed 000 section 3-2. The daily quick quota, the credit charge and the status change are one
- * transaction: concurrent confirms cannot pass a limit together, and a failure charges nothing.
+ * Seed 000 section 3-2, through the engine's one admission (services/jobs/admission.ts): the daily
+ * quick quota, the plan's running-jobs limit, the credit charge and the draft's move to queued are
+ * one transaction, so concurrent confirms cannot pass a limit together and a refusal charges nothing.
  */
 export async function confirmDraft(deps: Deps, actor: Actor, input: ConfirmInput): Promise<{ jobId: string; status: 'queued' }> {
   const now = deps.clock.now();
   const job = await deps.store.tx(async (repos) => {
-    const draft = await repos.jobs.getForUpdate(input.draftJobId);
-    if (!draft || draft.app !== CLIPS_APP) throw notFound('DRAFT_NOT_FOUND', 'Draft not found');
-    assertOwner(draft, actor);
-    if (draft.status !== 'draft') throw invalid('NOT_A_DRAFT', 'Not a draft');
-    const photos = (draft.input as { photos?: unknown[] }).photos ?? [];
-    if (photos.length === 0) throw invalid('NO_PHOTOS', 'No photos in draft');
-
-    const plan = (await repos.users.getForUpdate(draft.userId))?.plan ?? 'free';
-    let quotaHold: QuotaHold | null = null;
-    if (input.mode === 'quick') {
-      const perDay = appLimits(deps.settings, plan, CLIPS_APP).quickPerDay ?? 0;
-      quotaHold = { scope: 'clips.quick', subject: draft.userId, window: dayWindow(now, deps.settings.quotaTz), amount: 1 };
-      const ok = await repos.counters.incrementIfBelow(quotaHold, 1, perDay);
-      if (!ok) {
-        throw new AppError('rate_limited', 'DAILY_LIMIT', `Daily free limit reached (${perDay} Quick/day)`, {}, secondsUntilNextDay(now, deps.settings.quotaTz));
-      }
-    }
-    await admitRunningJob(repos, draft.userId, CLIPS_APP, (p) => appLimits(deps.settings, p, CLIPS_APP).runningJobs);
+    // Checked before admission, so a wrong draft is told so rather than a limit; again under its lock below.
+    const seen = await repos.jobs.get(input.draftJobId);
+    const draft = checkDraft(seen, actor);
     // Price what is done: the rewrite costs its credit only when there is text to rewrite.
     const sanitized = input.rewriteEnabled ? sanitizeRewrite(input.rewriteRawText) : null;
     const rewrite = sanitized?.sanitizedText ? { ...sanitized, distanceMode: input.distanceMode, desiredEnding: input.desiredEnding } : null;
-    const needed = clipsPrice(input.mode, rewrite !== null);
-    await chargeJob(repos, draft, needed, `clips ${input.mode}${rewrite ? ' + rewrite' : ''}`);
-
-    const confirmed: JsonObject = {
-      ...draft.input,
-      mode: input.mode,
-      stage: input.stage,
-      genre: input.genre,
-      sliders: input.sliders,
-      rewriteEnabled: rewrite !== null,
-      // Only the sanitised text is kept: the raw text may carry personal data.
-      rewrite: rewrite
-        ? { sanitizedText: rewrite.sanitizedText, removed: rewrite.removed, truncated: rewrite.truncated, distanceMode: rewrite.distanceMode, desiredEnding: rewrite.desiredEnding }
-        : null,
-      cost: needed,
+    const cost = clipsPrice(input.mode, rewrite !== null);
+    const admission = {
+      userId: draft.userId, app: CLIPS_APP, jobId: draft.id, cost, reason: `clips ${input.mode}${rewrite ? ' + rewrite' : ''}`,
+      daily: input.mode === 'quick' ? { key: 'quickPerDay' satisfies keyof typeof CLIPS_PLAN_LIMITS.free, units: 1, message: (perDay: number) => `Daily free limit reached (${perDay} Quick/day)` } : undefined,
     };
-    return mustTransition(repos, draft, 'queued', {
-      pipeline: clipsPipelineFor(input.mode),
-      run: draft.run + 1,
-      input: confirmed,
-      state: { ...draft.state, ...(quotaHold ? { quotaHold: { ...quotaHold } } : {}) },
-    }, undefined, now);
+    return admitJob(repos, deps, admission, now, async ({ quotaHold }) => {
+      // The user's row is locked first (admission), then the draft's: a concurrent confirm of it waits here.
+      const locked = checkDraft(await repos.jobs.getForUpdate(draft.id), actor);
+      const confirmed: JsonObject = {
+        ...locked.input,
+        mode: input.mode,
+        stage: input.stage,
+        genre: input.genre,
+        sliders: input.sliders,
+        rewriteEnabled: rewrite !== null,
+        // Only the sanitised text is kept: the raw text may carry personal data.
+        rewrite: rewrite
+          ? { sanitizedText: rewrite.sanitizedText, removed: rewrite.removed, truncated: rewrite.truncated, distanceMode: rewrite.distanceMode, desiredEnding: rewrite.desiredEnding }
+          : null,
+        cost,
+      };
+      return mustTransition(repos, locked, 'queued', {
+        pipeline: clipsPipelineFor(input.mode),
+        run: locked.run + 1,
+        input: confirmed,
+        state: { ...locked.state, ...(quotaHold ? { quotaHold: { ...quotaHold } } : {}) },
+      }, undefined, now);
+    });
   });
   await publishJob(deps, job);
   await enqueueJob(deps, job);
   return { jobId: job.id, status: 'queued' };
+}
+
+/** The caller's draft of clips with photos in it, or the error saying which it is not. */
+function checkDraft(draft: Job | null, actor: Actor): Job {
+  if (!draft || draft.app !== CLIPS_APP) throw notFound('DRAFT_NOT_FOUND', 'Draft not found');
+  assertOwner(draft, actor);
+  if (draft.status !== 'draft') throw invalid('NOT_A_DRAFT', 'Not a draft');
+  const photos = (draft.input as { photos?: unknown[] }).photos ?? [];
+  if (photos.length === 0) throw invalid('NO_PHOTOS', 'No photos in draft');
+  return draft;
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confirmBody, makeDraft } from '../../testing/clips-flow';
 import { createTestPlatform, serverMode, type TestPlatform } from '../../testing/test-platform';
+import { submitJob } from '../../services/jobs/submit-job';
+import { CLIPS_PLAN_LIMITS } from './clips-options';
 
 // No worker: these tests are about admission, and the confirmed jobs need not run.
 let t: TestPlatform;
@@ -63,6 +65,54 @@ describe(`confirm under concurrency (${serverMode ? 'PostgreSQL' : 'PGlite'})`, 
       const next = drafts.find((d) => !results.some((r) => r.status === 200 && r.body.jobId === d))!;
       expect((await t.call('POST', '/api/jobs/confirm', { token, body: confirmBody(next, 'story') })).status).toBe(200);
     }
+  });
+
+  it("refuses a free user's second paid job with the plan's limit, and admits a pro user's third", async () => {
+    for (const [plan, limit] of [['free', 1], ['pro', 3]] as const) {
+      const { token, userId } = await t.signUp();
+      if (plan === 'pro') expect((await t.call('PATCH', `/v1/admin/users/${userId}`, { token: t.env.ADMIN_API_KEY, body: { plan } })).status).toBe(200);
+      await t.call('POST', '/v1/admin/credits', { token: t.env.ADMIN_API_KEY, body: { userId, amount: 10, reason: 'test' } });
+      for (let i = 0; i < limit; i++) {
+        expect((await t.call('POST', '/api/jobs/confirm', { token, body: confirmBody(await makeDraft(t, token), 'story') })).status).toBe(200);
+      }
+      const refused = await t.call('POST', '/api/jobs/confirm', { token, body: confirmBody(await makeDraft(t, token), 'story') });
+      expect(refused).toMatchObject({ status: 429, body: { code: 'CONCURRENCY_LIMIT', error: `Too many running jobs (${limit} at a time on the ${plan} plan)`, limit } });
+      // /v1/me shows the limits of the plan table, which admission enforced.
+      const me = await t.call('GET', '/v1/me', { token });
+      expect(me.body.limits.clips).toMatchObject(CLIPS_PLAN_LIMITS[plan]);
+    }
+  });
+
+  it("counts a job submitted to the engine and a confirmed draft against one limit: together they pass it once", async () => {
+    const { token, userId } = await t.signUp();
+    await t.call('POST', '/v1/admin/credits', { token: t.env.ADMIN_API_KEY, body: { userId, amount: 20, reason: 'test' } });
+    const drafts = await Promise.all(Array.from({ length: 4 }, () => makeDraft(t, token)));
+    const [confirms, submits] = await Promise.all([
+      Promise.all(drafts.map((d) => t.call('POST', '/api/jobs/confirm', { token, body: confirmBody(d, 'story') }))),
+      Promise.allSettled(Array.from({ length: 4 }, () => submitJob(t.deps, { userId, app: 'clips', pipeline: 'clips.clips', input: {}, cost: 2 }))),
+    ]);
+    const admitted = confirms.filter((r) => r.status === 200).length + submits.filter((r) => r.status === 'fulfilled').length;
+    expect(admitted).toBe(1);
+    for (const r of confirms.filter((r) => r.status !== 200)) expect(r.body).toMatchObject({ code: 'CONCURRENCY_LIMIT' });
+    for (const r of submits) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'CONCURRENCY_LIMIT', details: { limit: 1 } });
+    expect((await t.deps.store.read((r) => r.users.get(userId)))!.credits).toBe(30 - 2);
+  });
+
+  it('a quick and a story confirmed together by a free user: the daily count and the running limit pass exactly one', async () => {
+    const { token, userId } = await t.signUp();
+    await t.call('POST', '/v1/admin/credits', { token: t.env.ADMIN_API_KEY, body: { userId, amount: 20, reason: 'test' } });
+    const drafts = await Promise.all(Array.from({ length: 6 }, () => makeDraft(t, token)));
+    const results = await Promise.all(drafts.map((d, i) => t.call('POST', '/api/jobs/confirm', { token, body: confirmBody(d, i % 2 ? 'quick' : 'story') })));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 429)).toHaveLength(5);
+    const active = await t.deps.store.read((r) => r.jobs.countActive({ userId, app: 'clips' }));
+    expect(active).toBe(1);
+  });
+
+  it('refuses a job of an app with no plan limits: no app can skip the running-jobs limit', async () => {
+    const { userId } = await t.signUp();
+    await expect(submitJob(t.deps, { userId, app: 'unlisted', pipeline: 't.noop', input: {} })).rejects.toThrow('No free plan limits for app unlisted');
+    expect(await t.deps.store.read((r) => r.jobs.countActive({ userId }))).toBe(0);
   });
 
   it('a burst of admin debits never takes a balance below zero', async () => {

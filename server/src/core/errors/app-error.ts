@@ -23,8 +23,10 @@ export class AppError extends Error {
     readonly details: Record<string, unknown> = {},
     /** Seconds, for rate limits. */
     readonly retryAfterSec?: number,
+    /** `cause`: the error this one wraps (ES2022), kept for logs and never shown to the client. */
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

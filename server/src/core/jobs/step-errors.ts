@@ -1,15 +1,15 @@
 /** How a step failure is handled: retried (with backoff) or fatal to the job. */
 export class RetryableStepError extends Error {
   override readonly name = 'RetryableStepError';
-  constructor(message: string, readonly code = 'STEP_RETRYABLE') {
-    super(message);
+  constructor(message: string, readonly code = 'STEP_RETRYABLE', options?: ErrorOptions) {
+    super(message, options);
   }
 }
 
 export class FatalStepError extends Error {
   override readonly name = 'FatalStepError';
-  constructor(message: string, readonly code = 'STEP_FAILED') {
-    super(message);
+  constructor(message: string, readonly code = 'STEP_FAILED', options?: ErrorOptions) {
+    super(message, options);
   }
 }
 

@@ -37,7 +37,9 @@ export function consoleRoutes(appPages: readonly string[], dist = DIST) {
     try {
       // Asset names carry a content hash: they never change, so browsers may keep them.
       return c.body(await readFile(path.join(dist, 'assets', file)), 200, { 'content-type': type, 'cache-control': 'public, max-age=31536000, immutable' });
-    } catch {
+    } catch (err) {
+      // Only a missing file is the request's fault; any other failure is ours (500, logged).
+      if ((err as { code?: string }).code !== 'ENOENT') throw err;
       return c.json({ error: { code: 'NOT_FOUND', message: 'No such asset' } }, 404);
     }
   });

@@ -1,7 +1,9 @@
+import { LRUCache } from 'lru-cache';
 import { isTerminal } from '../../core/jobs/job-status';
 import { deliveredAssets } from '../../core/jobs/delivery';
 import type { Unsubscribe } from '../../core/ports/events';
 import type { Deps } from '../deps';
+import { clockPerf, readThrough } from '../cache/read-through';
 import type { JobDetail } from './read-jobs';
 import { assetUrls } from './read-jobs';
 
@@ -21,21 +23,31 @@ export interface JobDetailCacheOptions {
 }
 
 /**
- * Polling clients read the same job again and again; this keeps each job's detail in memory and
- * drops it when the job's event arrives (from any process, through the event bus) or its TTL ends.
+ * Polling clients read the same job again and again; this keeps each job's detail in memory
+ * (lru-cache: bounded, with a TTL by status, one load shared by concurrent reads) and drops it when
+ * the job's event arrives (from any process, through the event bus) or its TTL ends.
  */
 export class JobDetailCache {
-  private readonly entries = new Map<string, { detail: CachedJobDetail; expires: number }>();
-  private readonly invalidatedAt = new Map<string, number>();
-  private tick = 0;
-  private readonly max: number;
+  private readonly cache: LRUCache<string, CachedJobDetail>;
   private readonly activeTtl: number;
   private readonly terminalTtl: number;
 
   constructor(private readonly deps: Deps, opts: JobDetailCacheOptions = {}) {
-    this.max = opts.maxEntries ?? 5000;
     this.activeTtl = opts.activeTtlMs ?? 2000;
     this.terminalTtl = opts.terminalTtlMs ?? 60_000;
+    this.cache = new LRUCache<string, CachedJobDetail>({
+      max: opts.maxEntries ?? 5000,
+      ttl: this.activeTtl,
+      ttlResolution: 0,
+      perf: clockPerf(deps.clock),
+      fetchMethod: async (jobId, _stale, { options }) => {
+        const detail = await this.load(jobId);
+        if (!detail) return undefined;
+        // A finished job changes only by deletion: it may stay longer.
+        options.ttl = isTerminal(detail.job.status) ? this.terminalTtl : this.activeTtl;
+        return detail;
+      },
+    });
   }
 
   private subscribed: Promise<Unsubscribe> | null = null;
@@ -69,22 +81,29 @@ export class JobDetailCache {
     const subscribed = this.subscribed;
     this.subscribed = null;
     this.live = false;
+    this.cache.clear();
+    // A subscription that failed was logged by listen(): there is nothing to undo.
     const unsubscribe = await subscribed?.catch(() => null);
     await unsubscribe?.();
   }
 
+  /** Drops the job's entry; a load of it still running is dropped too (read-through.ts). */
   invalidate(jobId: string): void {
-    this.entries.delete(jobId);
-    this.invalidatedAt.set(jobId, ++this.tick);
-    if (this.invalidatedAt.size > 20_000) this.invalidatedAt.clear();
+    this.cache.delete(jobId);
   }
 
   async get(jobId: string): Promise<CachedJobDetail | null> {
     this.listen();
-    const now = Date.now();
-    const hit = this.entries.get(jobId);
-    if (hit && hit.expires > now) return hit.detail;
-    const started = this.tick;
+    if (!this.live) return this.load(jobId);
+    return readThrough(this.cache, jobId, (id) => this.load(id));
+  }
+
+  /** Details cached now (for tests of the bound). */
+  get size(): number {
+    return this.cache.size;
+  }
+
+  private async load(jobId: string): Promise<CachedJobDetail | null> {
     const loaded = await this.deps.store.read(async (r) => {
       const job = await r.jobs.get(jobId);
       if (!job) return null;
@@ -93,12 +112,6 @@ export class JobDetailCache {
       return { job, steps, items, assets: deliveredAssets(job, items, assets) };
     });
     if (!loaded) return null;
-    const detail: CachedJobDetail = { ...loaded, urls: await assetUrls(this.deps, loaded.assets) };
-    // An event that arrived while this load ran means what was read may already be old.
-    if (this.live && (this.invalidatedAt.get(jobId) ?? 0) <= started) {
-      if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(jobId, { detail, expires: now + (isTerminal(loaded.job.status) ? this.terminalTtl : this.activeTtl) });
-    }
-    return detail;
+    return { ...loaded, urls: await assetUrls(this.deps, loaded.assets) };
   }
 }

@@ -87,8 +87,8 @@ async function examineUpload(deps: Deps, upload: Upload, url: string): Promise<{
     info = await deps.media.inspectImage(body);
   } catch (err) {
     // Over a limit or over the checker's memory/time budget: the photo is refused, with the reason.
-    if (err instanceof ImageOverLimitError || err instanceof MediaLimitError) throw new PhotoRefused(`Photo refused: ${err.message}`);
-    if (err instanceof InvalidMediaError) throw new PhotoRefused(`Not a readable image (${err.message})`);
+    if (err instanceof ImageOverLimitError || err instanceof MediaLimitError) throw new PhotoRefused(`Photo refused: ${err.message}`, { cause: err });
+    if (err instanceof InvalidMediaError) throw new PhotoRefused(`Not a readable image (${err.message})`, { cause: err });
     throw err;
   }
   if (info.mime !== upload.mime) throw new PhotoRefused(`File is ${info.mime}, but ${upload.mime} was declared`);

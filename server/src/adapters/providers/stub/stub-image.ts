@@ -14,7 +14,7 @@ export class StubImageProvider implements ImageProvider {
       checkInt('image', 'width', req.width, 1, MAX_SIDE);
       checkInt('image', 'height', req.height, 1, MAX_SIDE);
       const png = await renderPicture(req).catch((err: unknown) => {
-        throw err instanceof UnreadableReferenceError ? invalidRequest('image', `unreadable reference image: ${err.message}`) : err;
+        throw err instanceof UnreadableReferenceError ? invalidRequest('image', `unreadable reference image: ${err.message}`, { cause: err }) : err;
       });
       return { png, width: req.width, height: req.height };
     });

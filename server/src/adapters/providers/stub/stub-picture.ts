@@ -49,7 +49,7 @@ export async function renderPicture(spec: PictureSpec): Promise<Buffer> {
     .png()
     .toBuffer()
     .catch((err: unknown) => {
-      throw new UnreadableReferenceError(err instanceof Error ? err.message : String(err));
+      throw new UnreadableReferenceError(err instanceof Error ? err.message : String(err), { cause: err });
     });
   return sharp(await background.png().toBuffer())
     .composite([{ input: inset, left: Math.floor((w - side) / 2), top: Math.floor((h - side) / 2) }])

@@ -24,8 +24,8 @@ export class StubRuntime {
 }
 
 /** A request the stub cannot serve; a real provider would reject it too, so retrying is pointless. */
-export function invalidRequest(capability: Capability, message: string): ProviderError {
-  return new ProviderError(`stub-${capability}: ${message}`, false, `stub-${capability}`);
+export function invalidRequest(capability: Capability, message: string, options?: ErrorOptions): ProviderError {
+  return new ProviderError(`stub-${capability}: ${message}`, false, `stub-${capability}`, options);
 }
 
 export function checkInt(capability: Capability, name: string, value: number, min: number, max: number): void {

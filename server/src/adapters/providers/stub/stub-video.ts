@@ -61,7 +61,7 @@ export class StubVideoProvider implements VideoProvider {
     try {
       return await sharp(req.image, { limitInputPixels: 40_000_000, failOn: 'error' }).timeout({ seconds: 20 }).autoOrient().resize(w, h, { fit: 'cover' }).png().toBuffer();
     } catch (err) {
-      throw invalidRequest('video', `unreadable first frame: ${err instanceof Error ? err.message : String(err)}`);
+      throw invalidRequest('video', `unreadable first frame: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
   }
 }
