@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { FatalStepError } from '../../core/jobs/step-errors';
+import { FatalStepError, RetryableStepError } from '../../core/jobs/step-errors';
 import { InvalidMediaError, MediaLimitError } from '../../core/ports/media';
 import type { GeneratedVideo } from '../../core/ports/providers';
 import { stepsFor, type PipelineDef, type StepContext, type StepOutcome } from '../../engine/pipeline';
@@ -106,6 +106,7 @@ const stateKey = (slot: string) => `video_${slot}`;
  */
 const clipStep = (n: number, opts: { slot: string; thumb: boolean; size: (ctx: Ctx) => ClipSize }) => {
   const key = stateKey(opts.slot);
+  const waiting: StepOutcome<never> = { wait: { reason: `video of clip ${n}`, timeoutMs: VIDEO_TIMEOUT_MS, pollIntervalMs: VIDEO_POLL_MS } };
   const saved = (ctx: Ctx) => {
     const parsed = VideoState.safeParse(ctx.job.state[key]);
     return parsed.success ? parsed.data : null;
@@ -122,8 +123,8 @@ const clipStep = (n: number, opts: { slot: string; thumb: boolean; size: (ctx: C
         const prediction = await ctx.providers.video.get(prior.id);
         if (prediction?.status === 'succeeded') return finish(ctx, prediction.output!, prompt);
         if (prediction?.status === 'failed' && !prediction.error?.retryable) throw new FatalStepError(prediction.error?.message ?? 'video generation failed');
-        // Not settled yet (a webhook that ran ahead): wait again for the same prediction.
-        if (prediction && prediction.status !== 'failed') return waitFor(n);
+        // Not settled (resumed by some other event): wait again for the same prediction.
+        if (prediction && prediction.status !== 'failed') return waiting;
         if (prior.submits >= VIDEO_SUBMITS) throw new FatalStepError(`The video of clip ${n} failed ${prior.submits} times: ${prediction?.error?.message ?? 'the provider lost it'}`, 'VIDEO_FAILED');
       }
       const seed = jobSeed(ctx.job.id, n);
@@ -134,11 +135,14 @@ const clipStep = (n: number, opts: { slot: string; thumb: boolean; size: (ctx: C
         { webhook: (p) => ctx.webhook({ prediction: p.id, status: p.status }) },
       );
       await ctx.setState({ [key]: { id, submits: (prior?.submits ?? 0) + 1 } });
-      const now = await ctx.providers.video.get(id);
-      if (now?.status === 'succeeded') return finish(ctx, now.output!, prompt);
-      if (now?.status === 'failed') throw new FatalStepError(now.error?.message ?? 'video generation failed');
+      const early = await ctx.providers.video.get(id);
+      if (early?.status === 'succeeded') return finish(ctx, early.output!, prompt);
+      if (early?.status === 'failed') {
+        const message = early.error?.message ?? 'video generation failed';
+        throw early.error?.retryable ? new RetryableStepError(message, 'VIDEO_FAILED') : new FatalStepError(message);
+      }
       await ctx.progress(0.5, `clip ${n}: video`);
-      return waitFor(n);
+      return waiting;
     },
     async poll(ctx) {
       const prior = saved(ctx);
@@ -148,9 +152,6 @@ const clipStep = (n: number, opts: { slot: string; thumb: boolean; size: (ctx: C
     },
   });
 
-  function waitFor(clip: number): StepOutcome<never> {
-    return { wait: { reason: `video of clip ${clip}`, timeoutMs: VIDEO_TIMEOUT_MS, pollIntervalMs: VIDEO_POLL_MS } };
-  }
 
   async function finish(ctx: Ctx, video: GeneratedVideo, prompt: string) {
     const clip = await ctx.saveAsset({
@@ -187,10 +188,11 @@ const assemble = step({
   output: z.object({ assetId: z.string() }),
   async run(ctx) {
     const keys = sceneSteps.map((s) => ctx.output(s).key);
-    const clips = await Promise.all(keys.map((k) => ctx.storage.get(k, 200 * 1024 * 1024)));
+    const stored = await Promise.all(keys.map((k) => ctx.storage.get(k, 200 * 1024 * 1024)));
+    const clips = stored.filter((c): c is Buffer => c !== null);
     const audio = await ctx.storage.get(ctx.output(musicBed).key, 200 * 1024 * 1024);
-    if (clips.some((c) => !c) || !audio) throw new FatalStepError('A scene or the music bed is missing', 'ASSET_MISSING');
-    const final = await ctx.media.assemble(clips as Buffer[], audio);
+    if (clips.length !== keys.length || !audio) throw new FatalStepError('A scene or the music bed is missing', 'ASSET_MISSING');
+    const final = await ctx.media.assemble(clips, audio);
     const info = await ctx.media.probeVideo(final.mp4);
     const asset = await ctx.saveAsset({
       slot: 'video_final', kind: 'video', body: final.mp4, mime: 'video/mp4', ext: 'mp4',
