@@ -101,12 +101,23 @@ describe('StubVideoProvider', () => {
   });
 
   it('forgets a settled prediction after its retention: get gives null, and the caller submits again', async () => {
-    const brief = new StubVideoProvider(new StubRuntime(0, () => false), ffmpeg, 20);
+    const brief = new StubVideoProvider(new StubRuntime(0, () => false), ffmpeg, { retentionMs: 20 });
     const { id } = await brief.submit({ prompt: 'x', durationSec: 0.2, width: 64, height: 64, seed: 1 });
     expect((await brief.get(id))?.status).toBe('succeeded');
     await new Promise((r) => setTimeout(r, 60));
     expect(await brief.get(id)).toBeNull();
     expect(await brief.get('stubvid_unknown')).toBeNull();
+  });
+
+  it("reports another process's prediction as processing until a grace past its ready time, then as lost", async () => {
+    const rt = new StubRuntime(100, () => false);
+    const mine = new StubVideoProvider(rt, ffmpeg);
+    const other = new StubVideoProvider(rt, ffmpeg, { foreignGraceMs: 100 });
+    const { id } = await mine.submit({ prompt: 'x', durationSec: 0.2, width: 64, height: 64, seed: 1 });
+    expect(await other.get(id)).toEqual({ id, status: 'processing' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await other.get(id)).toBeNull();
+    expect((await mine.get(id))?.status).toBe('succeeded');
   });
 
   it('fails the prediction, not the submit, when STUB_FAIL asks', async () => {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -22,8 +22,12 @@ interface Prediction {
   error?: { message: string; retryable: boolean };
 }
 
-/** How long a settled prediction can still be read (Replicate keeps them an hour; a stub needs less). */
-const DEFAULT_RETENTION_MS = 10 * 60_000;
+export interface StubVideoOptions {
+  /** How long a settled prediction can still be read (Replicate keeps them an hour; a stub needs less). Default 10 min. */
+  retentionMs?: number;
+  /** How long past its ready time another process's prediction is reported as processing, not lost. Default 60 s. */
+  foreignGraceMs?: number;
+}
 
 /**
  * An asynchronous video provider with real output: an H.264 (yuv420p, faststart) + AAC MP4 of the
@@ -36,22 +40,33 @@ const DEFAULT_RETENTION_MS = 10 * 60_000;
  * then the webhook is called. STUB_FAIL makes the prediction fail (not the submit), as a model
  * failure would; a request out of bounds is refused by submit, as a real API refuses it (422).
  *
- * Predictions live in this process and are forgotten `retentionMs` after they settle, or when the
- * process stops: `get` then returns null and the caller submits again. That is also what a real
- * provider's expiry asks of the caller, and it keeps the output deterministic, since the request is
- * the same. (The request holds its first frame, tens of KB: it fits neither an id nor a job's state.)
+ * Predictions live in the process that took them and are forgotten `retentionMs` after they
+ * settle, or when the process stops: `get` then returns null and the caller submits again. That is
+ * also what a real provider's expiry asks of the caller, and the output stays deterministic, since
+ * the request is the same. (The request holds its first frame, tens of KB: it fits neither an id
+ * nor a job's state.) Several worker processes each have a stub of their own, and any of them may
+ * poll a job: an id names its process and ready time (`stubvid_<process>_<readyAt>_<random>`), so
+ * another process reports it as processing until `foreignGraceMs` past its ready time, leaving its
+ * own process (whose webhook and polls find it) to settle it, and as lost after that (the process
+ * is presumably gone).
  */
 export class StubVideoProvider implements VideoProvider {
   readonly name = 'stub-video';
   private readonly predictions = new Map<string, Prediction>();
+  private readonly origin = randomBytes(4).toString('hex');
+  private readonly retentionMs: number;
+  private readonly foreignGraceMs: number;
 
-  constructor(private readonly rt: StubRuntime, private readonly ffmpeg: FfmpegRunner, private readonly retentionMs = DEFAULT_RETENTION_MS) {}
+  constructor(private readonly rt: StubRuntime, private readonly ffmpeg: FfmpegRunner, opts: StubVideoOptions = {}) {
+    this.retentionMs = opts.retentionMs ?? 10 * 60_000;
+    this.foreignGraceMs = opts.foreignGraceMs ?? 60_000;
+  }
 
   async submit(req: VideoRequest, opts: SubmitOptions = {}): Promise<{ id: string }> {
     checkInt('video', 'width', req.width, 2, MAX_SIDE);
     checkInt('video', 'height', req.height, 2, MAX_SIDE);
     checkSeconds('video', req.durationSec, MAX_SECONDS);
-    const id = `stubvid_${randomUUID().replace(/-/g, '')}`;
+    const id = `stubvid_${this.origin}_${(Date.now() + this.rt.latencyMs).toString(36)}_${randomBytes(8).toString('hex')}`;
     const prediction: Prediction = { status: 'processing' };
     this.predictions.set(id, prediction);
     const settled = this.settle(id, prediction, req);
@@ -74,7 +89,11 @@ export class StubVideoProvider implements VideoProvider {
 
   async get(id: string): Promise<VideoPrediction | null> {
     const p = this.predictions.get(id);
-    if (!p) return null;
+    if (!p) {
+      const [, origin, readyAt] = id.split('_');
+      const foreign = origin !== undefined && origin !== this.origin;
+      return foreign && Date.now() < parseInt(readyAt ?? '0', 36) + this.foreignGraceMs ? { id, status: 'processing' } : null;
+    }
     return { id, status: p.status, ...(p.output ? { output: p.output } : {}), ...(p.error ? { error: p.error } : {}) };
   }
 
