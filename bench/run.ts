@@ -3,6 +3,7 @@
  * Embedded mode always; server mode when PostgreSQL and Redis answer (DATABASE_URL / REDIS_URL,
  * or this machine's defaults).
  */
+import { z } from 'zod';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
@@ -100,8 +101,8 @@ async function benchEngine(mode: string, env: Record<string, string>, bullmqUrl:
     reconcileEveryMs: 2_000,
     // A step that does nothing is local (no outside effects); the claimed variant shows the ordinary path.
     pipelines: (r) => r
-      .register({ id: 'bench.noop', app: 'bench', steps: [{ name: 'noop', weight: 1, local: true, run: async () => ({ output: null }) }] })
-      .register({ id: 'bench.noop-claimed', app: 'bench', steps: [{ name: 'noop', weight: 1, run: async () => ({ output: null }) }] }),
+      .register({ id: 'bench.noop', app: 'bench', input: z.looseObject({}), steps: [{ name: 'noop', weight: 1, output: z.json(), local: true, run: async () => ({ output: null }) }] })
+      .register({ id: 'bench.noop-claimed', app: 'bench', input: z.looseObject({}), steps: [{ name: 'noop', weight: 1, output: z.json(), run: async () => ({ output: null }) }] }),
   });
   const bare = bullmqUrl ? await bareBullmq(bullmqUrl) : null;
   try {

@@ -44,7 +44,9 @@ export async function openAdapters(
     workers: env.MEDIA_WORKERS, memoryCapBytes: env.MEDIA_MEMORY_MB * 1024 * 1024, timeoutMs: env.MEDIA_TIMEOUT_MS,
   });
   const media = opts.media ?? isolated!;
-  const providers = opts.providers ?? createStubProviders({ ffmpeg, latencyMs: env.STUB_LATENCY_MS, failWhen: parseStubFail(env.STUB_FAIL) });
+  const providers = opts.providers ?? createStubProviders({
+    ffmpeg, latencyMs: env.STUB_LATENCY_MS, failWhen: parseStubFail(env.STUB_FAIL), soleProcess: config.mode.database === 'pglite',
+  });
 
   const mounts: Hono[] = [];
   let storage = opts.storage;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,9 +16,9 @@ const outcome = (key: string) => new Promise<string>((resolve) => outcomes.set(k
 const pipelines: PipelineDef[] = [
   {
     // A job-level output, then one output per item; item 2 stops before it is settled.
-    id: 't.items', app: 'test',
+    id: 't.items', app: 'test', input: z.looseObject({}),
     steps: [{
-      name: 'make', weight: 1,
+      name: 'make', weight: 1, output: z.json(),
       run: async (ctx) => {
         await ctx.saveAsset({ slot: 'summary', kind: 'document', body: Buffer.from('summary'), mime: 'text/plain', ext: 'txt' });
         for (const item of await ctx.items()) {
@@ -31,9 +32,9 @@ const pipelines: PipelineDef[] = [
   },
   {
     // Completes with item 1 failed after its output was stored.
-    id: 't.mixed', app: 'test',
+    id: 't.mixed', app: 'test', input: z.looseObject({}),
     steps: [{
-      name: 'make', weight: 1,
+      name: 'make', weight: 1, output: z.json(),
       run: async (ctx) => {
         await ctx.saveAsset({ slot: 'summary', kind: 'document', body: Buffer.from('summary'), mime: 'text/plain', ext: 'txt' });
         for (const item of await ctx.items()) {
@@ -46,9 +47,9 @@ const pipelines: PipelineDef[] = [
   },
   {
     // A step still in flight when its job is cancelled: it tries to save its output afterwards.
-    id: 't.late', app: 'test',
+    id: 't.late', app: 'test', input: z.looseObject({}),
     steps: [{
-      name: 'late', weight: 1,
+      name: 'late', weight: 1, output: z.json(),
       run: async (ctx) => {
         await gate(`${ctx.job.id}:late`);
         try {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FatalStepError, RetryableStepError } from '../core/jobs/step-errors';
 import { refundUnfinished } from '../services/credits/ledger';
@@ -12,19 +13,19 @@ const calls = { flaky: 0, submit: 0, finish: 0 };
 const gates = new Map<string, () => void>();
 
 const testPipelines: PipelineDef[] = [
-  { id: 't.noop', app: 'test', steps: [{ name: 'noop', weight: 1, run: async () => ({ output: { ok: true } }) }], result: ({ outputs }) => outputs.noop ?? null },
+  { id: 't.noop', app: 'test', input: z.looseObject({}), steps: [{ name: 'noop', weight: 1, output: z.json(), run: async () => ({ output: { ok: true } }) }], result: ({ outputs }) => outputs.noop ?? null },
   {
-    id: 't.two', app: 'test',
+    id: 't.two', app: 'test', input: z.looseObject({}),
     steps: [
-      { name: 'a', weight: 1, run: async () => ({ output: 'A' }) },
-      { name: 'b', weight: 3, run: async (ctx) => ({ output: `${String(ctx.outputs.a)}B` }) },
+      { name: 'a', weight: 1, output: z.json(), run: async () => ({ output: 'A' }) },
+      { name: 'b', weight: 3, output: z.json(), run: async (ctx) => ({ output: `${String(ctx.outputs.a)}B` }) },
     ],
     result: ({ outputs }) => ({ b: outputs.b ?? null }),
   },
   {
-    id: 't.flaky', app: 'test',
+    id: 't.flaky', app: 'test', input: z.looseObject({}),
     steps: [{
-      name: 'flaky', weight: 1, maxAttempts: 3,
+      name: 'flaky', weight: 1, output: z.json(), maxAttempts: 3,
       run: async (ctx) => {
         calls.flaky++;
         if (ctx.attempt < 2) throw new RetryableStepError('provider busy');
@@ -32,25 +33,25 @@ const testPipelines: PipelineDef[] = [
       },
     }],
   },
-  { id: 't.fatal', app: 'test', steps: [{ name: 'boom', weight: 1, run: async () => { throw new FatalStepError('content blocked', 'CONTENT_BLOCKED'); } }] },
+  { id: 't.fatal', app: 'test', input: z.looseObject({}), steps: [{ name: 'boom', weight: 1, output: z.json(), run: async () => { throw new FatalStepError('content blocked', 'CONTENT_BLOCKED'); } }] },
   {
     // A person's review, a webhook or a GPU callback: wait, then resume with the event.
-    id: 't.review', app: 'test',
+    id: 't.review', app: 'test', input: z.looseObject({}),
     steps: [
-      { name: 'draft', weight: 1, run: async () => ({ output: 'draft-1' }) },
+      { name: 'draft', weight: 1, output: z.json(), run: async () => ({ output: 'draft-1' }) },
       {
-        name: 'review', weight: 1,
+        name: 'review', weight: 1, output: z.json(),
         run: async (ctx) => (ctx.event === undefined ? { wait: { reason: 'human review', timeoutMs: Number((ctx.job.input as { timeoutMs?: number }).timeoutMs ?? 60_000) } } : { output: ctx.event }),
       },
-      { name: 'after', weight: 1, run: async (ctx) => ({ output: { approved: (ctx.outputs.review as { approve?: boolean }).approve ?? false } }) },
+      { name: 'after', weight: 1, output: z.json(), run: async (ctx) => ({ output: { approved: (ctx.outputs.review as { approve?: boolean }).approve ?? false } }) },
     ],
     result: ({ outputs }) => outputs.after ?? null,
   },
   {
     // An asynchronous provider: submit, then webhook or polling, whichever comes first.
-    id: 't.async', app: 'test',
+    id: 't.async', app: 'test', input: z.looseObject({}),
     steps: [{
-      name: 'render', weight: 1,
+      name: 'render', weight: 1, output: z.json(),
       run: async (ctx) => {
         if (ctx.event !== undefined) {
           calls.finish++;
@@ -65,9 +66,9 @@ const testPipelines: PipelineDef[] = [
   },
   {
     // Items with their own charges: 0 and 2 succeed, 1 fails, 3 is never produced.
-    id: 't.items', app: 'test',
+    id: 't.items', app: 'test', input: z.looseObject({}),
     steps: [{
-      name: 'each', weight: 1,
+      name: 'each', weight: 1, output: z.json(),
       run: async (ctx) => {
         await ctx.settleItem(0, { output: { url: 'a' } });
         await ctx.settleItem(1, { error: { code: 'BLOCKED', message: 'content guard' } });
@@ -78,17 +79,17 @@ const testPipelines: PipelineDef[] = [
   },
   {
     // A step that blocks until the test opens its gate (for crash and cancel tests).
-    id: 't.gated', app: 'test',
+    id: 't.gated', app: 'test', input: z.looseObject({}),
     steps: [
       {
-        name: 'asset', weight: 1,
+        name: 'asset', weight: 1, output: z.json(),
         run: async (ctx) => {
           const asset = await ctx.saveAsset({ slot: 'out_1', kind: 'image', body: Buffer.from('x'), mime: 'image/png', ext: 'png' });
           return { output: { assetId: asset.id } };
         },
       },
       {
-        name: 'gate', weight: 1,
+        name: 'gate', weight: 1, output: z.json(),
         run: async (ctx) => {
           const key = `${ctx.job.id}:${ctx.job.run}`;
           await new Promise<void>((resolve) => gates.set(key, resolve));

@@ -1,9 +1,24 @@
+import type { z } from 'zod';
+import type { MediaToolkit } from '../core/ports/media';
+import type { Providers } from '../core/ports/providers';
+import type { ObjectStorage } from '../core/ports/storage';
 import type { Asset, AssetKind, Job, JobItem, Json, JsonObject } from '../core/ports/store';
-import type { Deps } from '../services/deps';
+import type { Clock, Logger } from '../services/deps';
+import { checkedPipeline } from './pipeline-checks';
+
+/**
+ * Typed pipelines. A pipeline names a zod schema for its job's `input`, and each step one for its
+ * `output`. The engine checks both at the worker boundary (pipeline-checks.ts): a job whose input
+ * does not fit fails with INVALID_JOB_INPUT before any step runs its own code, and an output that
+ * does not fit its schema is never recorded (INVALID_STEP_OUTPUT, fatal). The types follow the
+ * schemas: `StepDef<I, O>` runs with `ctx.input: I` and must return an `O`; a step reads another's
+ * output with `ctx.output(thatStep)`, typed by that step's schema. `stepsFor<I>()` infers `O` from
+ * the schema, so a step's type is written once, as its schema.
+ */
 
 /** What a step may return: its output (kept, so a resumed job skips it), or a wait for an outside event. */
-export type StepOutcome =
-  | { output?: Json }
+export type StepOutcome<O extends Json = Json> =
+  | { output?: O }
   | {
       wait: {
         reason: string;
@@ -29,20 +44,38 @@ export interface AssetInput {
   item?: number;
 }
 
-export interface StepContext {
+/** A step reads objects (the user's photos, earlier steps' assets); it writes only through `saveAsset`. */
+export type StepStorage = Pick<ObjectStorage, 'get'>;
+
+/**
+ * What a step may use. Nothing here writes the database or the queue except through the methods
+ * below, each of which checks that the job is still this worker's (the lease guard); a step gets no
+ * store, no queue, no settings.
+ */
+export interface StepContext<I = unknown> {
   job: Job;
-  /** Outputs of the steps already done, by step name. */
+  /** The job's input, as the pipeline's `input` schema parsed it. */
+  input: I;
+  /** Outputs of the steps already done, by step name, as recorded (each checked by its step's schema). */
   outputs: Record<string, Json>;
+  /**
+   * The recorded output of `step`, typed by its schema. Throws (fatal, MISSING_STEP_OUTPUT) when that
+   * step is not done: a step must run after every step whose output it reads.
+   */
+  output<O extends Json>(step: StepDef<any, O>): O;
   /** The payload that resumed this step's wait (a review, a webhook, a callback, a poll result). */
   event: Json | undefined;
-  /** This step's own output of an earlier attempt that waited (e.g. the provider's prediction id). */
   attempt: number;
-  deps: Deps;
   signal: AbortSignal;
+  storage: StepStorage;
+  providers: Providers;
+  media: MediaToolkit;
+  clock: Clock;
+  log: Logger;
   /** Reports progress within the step, 0..1. */
   progress(fraction: number, message?: string): Promise<void>;
   trace(message: string): Promise<void>;
-  /** Merges into the job's state (e.g. a provider's prediction id, so its webhook finds the job). */
+  /** Merges into the job's state (e.g. a provider's prediction id, so a later poll or run finds it). */
   setState(patch: JsonObject): Promise<void>;
   /**
    * Stores bytes and upserts the job's asset for `slot`: idempotent across retries and resumes.
@@ -52,6 +85,13 @@ export interface StepContext {
   items(): Promise<JobItem[]>;
   /** Marks one item done or failed; a failed item's own charge is refunded in the same transaction. */
   settleItem(idx: number, result: { output: Json } | { error: { code: string; message: string } }): Promise<void>;
+  /**
+   * Resumes this step's wait with `event`: the in-process webhook a step hands to a provider's
+   * submit. It never throws and may be called any time: it does nothing unless the job is waiting
+   * on this step, and a poll that resumed the wait first wins (a wait is resumed once; see
+   * services/jobs/waits.ts).
+   */
+  webhook(event: Json): void;
 }
 
 export interface PollResult {
@@ -60,7 +100,11 @@ export interface PollResult {
   event?: Json;
 }
 
-export interface StepDef {
+/**
+ * One step of pipelines whose input is `I`, producing an `O`. Write it with `stepsFor<I>()` so that
+ * `O` comes from the `output` schema.
+ */
+export interface StepDef<I = any, O extends Json = Json> {
   name: string;
   /** Share of the job's progress this step accounts for. */
   weight: number;
@@ -72,23 +116,43 @@ export interface StepDef {
    * with their outputs, one statement instead of two. A run that loses the claim drops them.
    */
   local?: boolean;
-  run(ctx: StepContext): Promise<StepOutcome | void>;
-  poll?(ctx: StepContext): Promise<PollResult>;
+  /** The shape of the output: checked before it is recorded. A step that returns nothing records null. */
+  output: z.ZodType<O>;
+  run(ctx: StepContext<I>): Promise<StepOutcome<NoInfer<O>> | void>;
+  poll?(ctx: StepContext<I>): Promise<PollResult>;
 }
 
-export interface PipelineDef {
+/** `const step = stepsFor<ClipsInput>()`, then `step({ name, output: Schema, run })`: `O` is the schema's type. */
+export const stepsFor = <I>() => <O extends Json>(def: StepDef<I, O>): StepDef<I, O> => def;
+
+/** What a pipeline's `result` reads: the job, its parsed input and its steps' outputs. */
+export interface ResultContext<I = unknown> {
+  job: Job;
+  input: I;
+  outputs: Record<string, Json>;
+  output<O extends Json>(step: StepDef<any, O>): O;
+}
+
+export interface PipelineDef<I = any> {
   id: string;
   app: string;
-  steps: StepDef[];
+  /** The job's input: checked when a run starts (INVALID_JOB_INPUT fails and refunds the job). */
+  input: z.ZodType<I>;
+  steps: StepDef<I>[];
   /** The job's `result` once every step is done. */
-  result?(ctx: { job: Job; outputs: Record<string, Json>; deps: Deps }): Promise<Json> | Json;
+  result?(ctx: ResultContext<I>): Promise<Json> | Json;
 }
 
+/**
+ * The pipelines a worker runs, by id. It hands out the checked form of each (pipeline-checks.ts):
+ * every step parses the job's input before it runs and its output before it is recorded. The
+ * engine computes a job's result with `pipelineResult`.
+ */
 export class PipelineRegistry {
   private readonly byId = new Map<string, PipelineDef>();
-  register(def: PipelineDef): this {
+  register<I>(def: PipelineDef<I>): this {
     if (this.byId.has(def.id)) throw new Error(`pipeline ${def.id} registered twice`);
-    this.byId.set(def.id, def);
+    this.byId.set(def.id, checkedPipeline(def));
     return this;
   }
   get(id: string): PipelineDef | undefined {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitJob } from '../services/jobs/submit-job';
 import { transition } from '../services/jobs/transition';
@@ -13,7 +14,7 @@ import { RELEASED_AT_SHUTDOWN } from './runner';
 let t: TestPlatform;
 let userId: string;
 beforeAll(async () => {
-  t = await createTestPlatform({ startWorker: false, pipelines: (r) => r.register({ id: 't.never', app: 'test', steps: [{ name: 's', weight: 1, run: async () => ({ output: null }) }] }) });
+  t = await createTestPlatform({ startWorker: false, pipelines: (r) => r.register({ id: 't.never', app: 'test', input: z.looseObject({}), steps: [{ name: 's', weight: 1, output: z.json(), run: async () => ({ output: null }) }] }) });
   ({ userId } = await t.signUp());
 });
 afterAll(async () => t?.dispose());

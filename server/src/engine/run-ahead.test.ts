@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FatalStepError } from '../core/jobs/step-errors';
 import type { QueueMessage } from '../core/ports/queue';
@@ -13,9 +14,9 @@ const count = (key: string) => runs.set(key, (runs.get(key) ?? 0) + 1);
 
 const pipelines: PipelineDef[] = [
   {
-    id: 'ra.sum', app: 'test',
+    id: 'ra.sum', app: 'test', input: z.looseObject({}),
     steps: [{
-      name: 'sum', weight: 1, local: true,
+      name: 'sum', weight: 1, output: z.json(), local: true,
       run: async (ctx) => {
         count('sum');
         const { a, b } = ctx.job.input as { a: number; b: number };
@@ -25,11 +26,11 @@ const pipelines: PipelineDef[] = [
     result: ({ outputs }) => outputs.sum ?? null,
   },
   {
-    id: 'ra.mixed', app: 'test',
+    id: 'ra.mixed', app: 'test', input: z.looseObject({}),
     steps: [
-      { name: 'plan', weight: 1, local: true, run: async (ctx) => (count('plan'), { output: `plan for ${ctx.job.userId}` }) },
+      { name: 'plan', weight: 1, output: z.json(), local: true, run: async (ctx) => (count('plan'), { output: `plan for ${ctx.job.userId}` }) },
       {
-        name: 'render', weight: 3,
+        name: 'render', weight: 3, output: z.json(),
         run: async (ctx) => {
           count('render');
           const asset = await ctx.saveAsset({ slot: 'out', kind: 'image', body: Buffer.from(String(ctx.outputs.plan)), mime: 'image/png', ext: 'png' });
@@ -40,12 +41,12 @@ const pipelines: PipelineDef[] = [
   },
   {
     // Declared local but writes: it runs ahead, its write is refused, and it runs again claimed.
-    id: 'ra.writes', app: 'test',
-    steps: [{ name: 'mark', weight: 1, local: true, run: async (ctx) => (count('mark'), await ctx.setState({ marked: true }), { output: null }) }],
+    id: 'ra.writes', app: 'test', input: z.looseObject({}),
+    steps: [{ name: 'mark', weight: 1, output: z.json(), local: true, run: async (ctx) => (count('mark'), await ctx.setState({ marked: true }), { output: null }) }],
   },
   {
-    id: 'ra.fatal', app: 'test',
-    steps: [{ name: 'reject', weight: 1, local: true, run: async () => { count('reject'); throw new FatalStepError('input refused', 'INPUT_REFUSED'); } }],
+    id: 'ra.fatal', app: 'test', input: z.looseObject({}),
+    steps: [{ name: 'reject', weight: 1, output: z.json(), local: true, run: async () => { count('reject'); throw new FatalStepError('input refused', 'INPUT_REFUSED'); } }],
   },
 ];
 

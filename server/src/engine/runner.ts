@@ -7,8 +7,10 @@ import type { Deps } from '../services/deps';
 import { enqueueJob } from '../services/jobs/enqueue';
 import { publishJob } from '../services/jobs/job-events';
 import { transition } from '../services/jobs/transition';
+import { resumeWait } from '../services/jobs/waits';
 import { purgeUndelivered, releaseQuotaUnlessDelivered } from '../services/jobs/withhold-undelivered';
 import type { AssetInput, PipelineDef, PipelineRegistry, StepContext, StepDef, StepOutcome } from './pipeline';
+import { outputReader, pipelineResult } from './pipeline-checks';
 
 const DEFAULT_MAX_ATTEMPTS = 3;
 /** The history note of a job given back by a stopping worker (not a loss: it does not count toward poison). */
@@ -151,7 +153,7 @@ export class PipelineRunner {
         steps: records,
         trace: records.map((s) => ({ at: s.finishedAt!.toISOString(), step: s.name, message: 'done' })),
         progress: doneWeight / totalWeight,
-        ...(whole ? { complete: { result: pipeline.result ? await pipeline.result({ job: draft, outputs, deps: this.deps }) : null } } : {}),
+        ...(whole ? { complete: { result: await pipelineResult(pipeline, draft, outputs) } } : {}),
       }),
     );
     if (!job) return null;
@@ -228,7 +230,7 @@ export class PipelineRunner {
       const last = i === pending.length - 1;
       // The last step of a job without items completes the job in the same statement.
       const complete = last && job.itemCount === 0
-        ? { result: pipeline.result ? await pipeline.result({ job, outputs, deps: this.deps }) : null, at: now }
+        ? { result: await pipelineResult(pipeline, job, outputs), at: now }
         : undefined;
       const updated = await this.deps.store.relaxed((r) =>
         r.jobs.finishStep({
@@ -245,7 +247,7 @@ export class PipelineRunner {
       if (complete) return;
     }
 
-    const result = pipeline.result ? await pipeline.result({ job, outputs, deps: this.deps }) : null;
+    const result = await pipelineResult(pipeline, job, outputs);
     const done = await this.owned(job.id, async (repos, current) => {
       // Items still pending when every step is done were never produced: refund them.
       const items = await repos.items.list(job.id);
@@ -277,7 +279,16 @@ export class PipelineRunner {
     const deps = this.deps;
     let lastProgressAt = 0;
     return {
-      job, outputs, event, attempt, deps, signal,
+      // The raw input: the checked step parses it with its pipeline's schema (pipeline-checks.ts).
+      job, input: job.input, outputs, output: outputReader(outputs), event, attempt, signal,
+      // Narrow capabilities: reads of storage, providers and media; every write goes through the guarded methods below.
+      storage: { get: (key, maxBytes) => deps.storage.get(key, maxBytes) },
+      providers: deps.providers, media: deps.media, clock: deps.clock, log: deps.log,
+      webhook: (payload) => {
+        void resumeWait(deps, job.id, { step: step.name }, payload).catch((err: unknown) =>
+          deps.log.warn({ err, jobId: job.id, step: step.name }, 'webhook could not resume the wait; a poll will'),
+        );
+      },
       progress: async (fraction, message) => {
         const nowMs = deps.clock.now().getTime();
         // Progress is advisory: at most a few writes a second per job.

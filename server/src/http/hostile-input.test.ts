@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitJob } from '../services/jobs/submit-job';
 import { uploadPhoto } from '../testing/clips-flow';
@@ -7,7 +8,7 @@ import { createTestPlatform, TEST_ADMIN_KEY, type TestPlatform } from '../testin
 let t: TestPlatform;
 beforeAll(async () => {
   t = await createTestPlatform({
-    pipelines: (r) => r.register({ id: 't.noop', app: 'test', steps: [{ name: 'noop', weight: 1, run: async () => ({ output: 1 }) }] }),
+    pipelines: (r) => r.register({ id: 't.noop', app: 'test', input: z.looseObject({}), steps: [{ name: 'noop', weight: 1, output: z.json(), run: async () => ({ output: 1 }) }] }),
   });
 }, 120_000);
 afterAll(async () => t?.dispose());

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineDef } from '../engine/pipeline';
 import { RELEASED_AT_SHUTDOWN } from '../engine/runner';
@@ -10,9 +11,9 @@ import { createTestPlatform, type TestPlatform } from '../testing/test-platform'
  */
 const gates = new Map<string, (late: boolean) => void>();
 const held: PipelineDef = {
-  id: 't.held', app: 'test',
+  id: 't.held', app: 'test', input: z.looseObject({}),
   steps: [{
-    name: 'hold', weight: 1,
+    name: 'hold', weight: 1, output: z.json(),
     run: async (ctx) => {
       // Run 1 holds until the test lets it go (as a hung provider call would); later runs pass.
       if (ctx.job.run > 1) return { output: { run: ctx.job.run } };

@@ -1,16 +1,4 @@
-import type { JsonObject } from '../../core/ports/store';
-
-export interface ClipsInput {
-  mode: 'quick' | 'story' | 'trailer';
-  stage: string;
-  genre: string;
-  sliders: { realism: number; intensity: number; pace: number };
-  rewrite: { sanitizedText: string; distanceMode: string; desiredEnding: string } | null;
-  /** sha256: of the bytes verified at draft time (absent on drafts made before it was recorded). */
-  photos: { key: string; url: string; sha256?: string }[];
-}
-
-export const clipsInput = (input: JsonObject) => input as unknown as ClipsInput;
+import type { ClipsInput } from './clips-input';
 
 /** A stable seed per job so a resumed step regenerates the same media. */
 export function jobSeed(jobId: string, salt = 0): number {

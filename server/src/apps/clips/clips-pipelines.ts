@@ -1,14 +1,27 @@
 import { createHash } from 'node:crypto';
-import { FatalStepError } from '../../core/jobs/step-errors';
+import { z } from 'zod';
+import { FatalStepError, RetryableStepError } from '../../core/jobs/step-errors';
 import { InvalidMediaError, MediaLimitError } from '../../core/ports/media';
-import type { Json } from '../../core/ports/store';
-import type { PipelineDef, StepContext, StepDef } from '../../engine/pipeline';
-import { clipsInput, jobSeed, splitScenes, storyBrief } from './clip-prompts';
+import type { GeneratedVideo } from '../../core/ports/providers';
+import { stepsFor, type PipelineDef, type StepContext, type StepOutcome } from '../../engine/pipeline';
+import { jobSeed, splitScenes, storyBrief } from './clip-prompts';
+import { ClipsInputSchema, type ClipsInput } from './clips-input';
 
 const REF_SIZE = 512;
 const CLIP = { quick: { w: 360, h: 640, sec: 2 }, story: { w: 360, h: 640, sec: 3 } } as const;
 const SCENE = { w: 640, h: 360, sec: 2 };
 const TRAILER_SCENES = 4;
+/**
+ * A video prediction is polled every 500 ms (the reconciler's tick bounds it: 2 s by default);
+ * its webhook usually resumes the step before that. Real providers can queue for many minutes.
+ */
+const VIDEO_POLL_MS = 500;
+const VIDEO_TIMEOUT_MS = 20 * 60_000;
+/** Submissions of one clip's video (a lost or failed prediction is submitted again) before the job fails. */
+const VIDEO_SUBMITS = 3;
+
+const step = stepsFor<ClipsInput>();
+type Ctx = StepContext<ClipsInput>;
 
 /**
  * A photo that cannot be read, or whose processing was killed for memory or time, would do the same
@@ -24,135 +37,189 @@ async function photoFault<T>(i: number, fn: () => Promise<T>): Promise<T> {
 }
 
 /** Normalised reference images from the user's photos: the identity every clip is generated from. */
-const identityPack: StepDef = {
+const identityPack = step({
   name: 'identity_pack',
   weight: 1,
+  output: z.object({ refs: z.array(z.object({ assetId: z.string(), key: z.string() })) }),
   async run(ctx) {
-    const input = clipsInput(ctx.job.input);
-    const refs: Json[] = [];
-    for (const [i, photo] of input.photos.entries()) {
-      const body = await ctx.deps.storage.get(photo.key, 10 * 1024 * 1024);
+    const refs: { assetId: string; key: string }[] = [];
+    for (const [i, photo] of ctx.input.photos.entries()) {
+      const body = await ctx.storage.get(photo.key, 10 * 1024 * 1024);
       if (!body) throw new FatalStepError(`Photo ${i + 1} is no longer available`, 'PHOTO_MISSING');
       // The bytes must be those verified at draft time: an S3 PUT URL can be used again for its life.
       if (photo.sha256 && createHash('sha256').update(body).digest('hex') !== photo.sha256) {
         throw new FatalStepError(`Photo ${i + 1} changed after it was checked; upload it again`, 'PHOTO_CHANGED');
       }
       const { norm, phash } = await photoFault(i, async () => {
-        const norm = await ctx.deps.media.normalizeImage(body, REF_SIZE);
-        return { norm, phash: await ctx.deps.media.perceptualHash(norm.png) };
+        const norm = await ctx.media.normalizeImage(body, REF_SIZE);
+        return { norm, phash: await ctx.media.perceptualHash(norm.png) };
       });
       const asset = await ctx.saveAsset({
         slot: `ref_${i + 1}`, kind: 'image', body: norm.png, mime: 'image/png', ext: 'png',
         width: norm.width, height: norm.height, phash,
       });
       refs.push({ assetId: asset.id, key: asset.storageKey });
-      await ctx.progress((i + 1) / input.photos.length);
+      await ctx.progress((i + 1) / ctx.input.photos.length);
     }
     return { output: { refs } };
   },
-};
+});
 
-const prompts = (scenes: number): StepDef => ({
+/** A prompt per clip (three, or the trailer's scenes) and one for the music bed. */
+const promptsStep = step({
   name: 'prompts',
   weight: 1,
+  output: z.object({ scenes: z.array(z.string()).min(1), music: z.string() }),
   async run(ctx) {
-    const input = clipsInput(ctx.job.input);
-    const brief = storyBrief(input, scenes);
-    const text = await ctx.deps.providers.text.complete({ ...brief, seed: jobSeed(ctx.job.id), maxChars: 2000 });
+    const scenes = ctx.input.mode === 'trailer' ? TRAILER_SCENES : 3;
+    const brief = storyBrief(ctx.input, scenes);
+    const text = await ctx.providers.text.complete({ ...brief, seed: jobSeed(ctx.job.id), maxChars: 2000 });
     const scenePrompts = splitScenes(text, scenes, brief.prompt);
-    const music = `${input.genre} score, ${input.sliders.intensity > 0.5 ? 'driving' : 'calm'} mood`;
+    const music = `${ctx.input.genre} score, ${ctx.input.sliders.intensity > 0.5 ? 'driving' : 'calm'} mood`;
     return { output: { scenes: scenePrompts, music } };
   },
 });
 
-async function referenceImages(ctx: StepContext): Promise<Buffer[]> {
-  const refs = (ctx.outputs.identity_pack as { refs: { key: string }[] }).refs;
-  const bufs = await Promise.all(refs.map((r) => ctx.deps.storage.get(r.key, 20 * 1024 * 1024)));
+async function referenceImages(ctx: Ctx): Promise<Buffer[]> {
+  const { refs } = ctx.output(identityPack);
+  const bufs = await Promise.all(refs.map((r) => ctx.storage.get(r.key, 20 * 1024 * 1024)));
   return bufs.filter((b): b is Buffer => b !== null);
 }
 
-const scenePrompt = (ctx: StepContext, n: number) => (ctx.outputs.prompts as { scenes: string[] }).scenes[n - 1] ?? '';
+const scenePrompt = (ctx: Ctx, n: number) => ctx.output(promptsStep).scenes[n - 1] ?? '';
 
-/** One clip: a keyframe from the identity pack, animated, plus its poster thumbnail. */
 type ClipSize = { w: number; h: number; sec: number };
 
-const clipStep = (n: number, opts: { slot: string; thumb: boolean; size: (ctx: StepContext) => ClipSize }): StepDef => ({
-  name: opts.slot,
-  weight: 3,
-  async run(ctx) {
-    const size = opts.size(ctx);
-    const prompt = scenePrompt(ctx, n);
-    const seed = jobSeed(ctx.job.id, n);
-    const frame = await ctx.deps.providers.image.generate({ prompt, width: size.w, height: size.h, seed, references: await referenceImages(ctx) });
-    await ctx.progress(0.4, `clip ${n}: keyframe`);
-    const video = await ctx.deps.providers.video.generate({ prompt, image: frame.png, durationSec: size.sec, width: size.w, height: size.h, seed });
+/** Where a clip step keeps its prediction in the job's state: one key per step, so steps running side by side never overwrite each other's. */
+const VideoState = z.object({ id: z.string(), submits: z.number().int() });
+const stateKey = (slot: string) => `video_${slot}`;
+
+/**
+ * One clip: a keyframe from the identity pack, animated by the video provider, plus its poster
+ * thumbnail. The video is asynchronous: the step submits it, keeps the prediction's id in the job's
+ * state and waits (holding no worker slot), handing the provider its webhook. The wait is resumed
+ * by the webhook or by `poll`, whichever comes first (once); the step then runs again with
+ * `ctx.event` set, reads the prediction and saves the clip. A prediction the provider lost, or that
+ * failed in a way worth retrying, is submitted again, at most VIDEO_SUBMITS times in all; the same
+ * request gives the same video. A provider that has settled by the time submit returns (the stub
+ * without STUB_LATENCY_MS) is finished in the same run, without a wait.
+ */
+const clipStep = (n: number, opts: { slot: string; thumb: boolean; size: (ctx: Ctx) => ClipSize }) => {
+  const key = stateKey(opts.slot);
+  const waiting: StepOutcome<never> = { wait: { reason: `video of clip ${n}`, timeoutMs: VIDEO_TIMEOUT_MS, pollIntervalMs: VIDEO_POLL_MS } };
+  const saved = (ctx: Ctx) => {
+    const parsed = VideoState.safeParse(ctx.job.state[key]);
+    return parsed.success ? parsed.data : null;
+  };
+  return step({
+    name: opts.slot,
+    weight: 3,
+    output: z.object({ assetId: z.string(), key: z.string(), thumbId: z.string().nullable() }),
+    async run(ctx) {
+      const size = opts.size(ctx);
+      const prompt = scenePrompt(ctx, n);
+      const prior = saved(ctx);
+      if (ctx.event !== undefined && prior) {
+        const prediction = await ctx.providers.video.get(prior.id);
+        if (prediction?.status === 'succeeded') return finish(ctx, prediction.output!, prompt);
+        if (prediction?.status === 'failed' && !prediction.error?.retryable) throw new FatalStepError(prediction.error?.message ?? 'video generation failed');
+        // Not settled (resumed by some other event): wait again for the same prediction.
+        if (prediction && prediction.status !== 'failed') return waiting;
+        if (prior.submits >= VIDEO_SUBMITS) throw new FatalStepError(`The video of clip ${n} failed ${prior.submits} times: ${prediction?.error?.message ?? 'the provider lost it'}`, 'VIDEO_FAILED');
+      }
+      const seed = jobSeed(ctx.job.id, n);
+      const frame = await ctx.providers.image.generate({ prompt, width: size.w, height: size.h, seed, references: await referenceImages(ctx) });
+      await ctx.progress(0.4, `clip ${n}: keyframe`);
+      const { id } = await ctx.providers.video.submit(
+        { prompt, image: frame.png, durationSec: size.sec, width: size.w, height: size.h, seed },
+        { webhook: (p) => ctx.webhook({ prediction: p.id, status: p.status }) },
+      );
+      await ctx.setState({ [key]: { id, submits: (prior?.submits ?? 0) + 1 } });
+      const early = await ctx.providers.video.get(id);
+      if (early?.status === 'succeeded') return finish(ctx, early.output!, prompt);
+      if (early?.status === 'failed') {
+        const message = early.error?.message ?? 'video generation failed';
+        throw early.error?.retryable ? new RetryableStepError(message, 'VIDEO_FAILED') : new FatalStepError(message);
+      }
+      await ctx.progress(0.5, `clip ${n}: video`);
+      return waiting;
+    },
+    async poll(ctx) {
+      const prior = saved(ctx);
+      const prediction = prior ? await ctx.providers.video.get(prior.id) : null;
+      if (prediction && (prediction.status === 'starting' || prediction.status === 'processing')) return { done: false };
+      return { done: true, event: { prediction: prior?.id ?? null, status: prediction?.status ?? 'lost' } };
+    },
+  });
+
+
+  async function finish(ctx: Ctx, video: GeneratedVideo, prompt: string) {
     const clip = await ctx.saveAsset({
       slot: opts.slot, kind: 'video', body: video.mp4, mime: 'video/mp4', ext: 'mp4',
       width: video.width, height: video.height, durationSec: video.durationSec, meta: { prompt },
     });
     let thumbId: string | null = null;
     if (opts.thumb) {
-      const poster = await ctx.deps.media.posterFrame(video.mp4, Math.min(size.w, 360));
+      const poster = await ctx.media.posterFrame(video.mp4, Math.min(opts.size(ctx).w, 360));
       const thumb = await ctx.saveAsset({ slot: `thumb_${n}`, kind: 'thumb', body: poster.jpeg, mime: 'image/jpeg', ext: 'jpg', width: poster.width, height: poster.height });
       thumbId = thumb.id;
     }
     return { output: { assetId: clip.id, key: clip.storageKey, thumbId } };
-  },
-});
+  }
+};
 
-const musicBed: StepDef = {
+const musicBed = step({
   name: 'music',
   weight: 1,
+  output: z.object({ key: z.string() }),
   async run(ctx) {
-    const prompt = (ctx.outputs.prompts as { music: string }).music;
-    const audio = await ctx.deps.providers.music.generate({ prompt, durationSec: TRAILER_SCENES * SCENE.sec, seed: jobSeed(ctx.job.id, 99) });
+    const prompt = ctx.output(promptsStep).music;
+    const audio = await ctx.providers.music.generate({ prompt, durationSec: TRAILER_SCENES * SCENE.sec, seed: jobSeed(ctx.job.id, 99) });
     const asset = await ctx.saveAsset({ slot: 'music_bed', kind: 'audio', body: audio.wav, mime: 'audio/wav', ext: 'wav', durationSec: audio.durationSec, meta: { prompt } });
     return { output: { key: asset.storageKey } };
   },
-};
+});
 
-const assemble: StepDef = {
+const sceneSteps = Array.from({ length: TRAILER_SCENES }, (_, i) => clipStep(i + 1, { slot: `scene_${i + 1}`, thumb: false, size: () => SCENE }));
+
+const assemble = step({
   name: 'assemble',
   weight: 2,
+  output: z.object({ assetId: z.string() }),
   async run(ctx) {
-    const keys = Array.from({ length: TRAILER_SCENES }, (_, i) => (ctx.outputs[`scene_${i + 1}`] as { key: string }).key);
-    const clips = await Promise.all(keys.map((k) => ctx.deps.storage.get(k, 200 * 1024 * 1024)));
-    const audio = await ctx.deps.storage.get((ctx.outputs.music as { key: string }).key, 200 * 1024 * 1024);
-    if (clips.some((c) => !c) || !audio) throw new FatalStepError('A scene or the music bed is missing', 'ASSET_MISSING');
-    const final = await ctx.deps.media.assemble(clips as Buffer[], audio);
-    const info = await ctx.deps.media.probeVideo(final.mp4);
+    const keys = sceneSteps.map((s) => ctx.output(s).key);
+    const stored = await Promise.all(keys.map((k) => ctx.storage.get(k, 200 * 1024 * 1024)));
+    const clips = stored.filter((c): c is Buffer => c !== null);
+    const audio = await ctx.storage.get(ctx.output(musicBed).key, 200 * 1024 * 1024);
+    if (clips.length !== keys.length || !audio) throw new FatalStepError('A scene or the music bed is missing', 'ASSET_MISSING');
+    const final = await ctx.media.assemble(clips, audio);
+    const info = await ctx.media.probeVideo(final.mp4);
     const asset = await ctx.saveAsset({
       slot: 'video_final', kind: 'video', body: final.mp4, mime: 'video/mp4', ext: 'mp4',
       width: info.width, height: info.height, durationSec: final.durationSec,
     });
-    const poster = await ctx.deps.media.posterFrame(final.mp4, 360);
+    const poster = await ctx.media.posterFrame(final.mp4, 360);
     await ctx.saveAsset({ slot: 'thumb_final', kind: 'thumb', body: poster.jpeg, mime: 'image/jpeg', ext: 'jpg', width: poster.width, height: poster.height });
     return { output: { assetId: asset.id } };
   },
-};
+});
 
 /** Quick and story: three clips with thumbnails (clip_1..3, thumb_1..3). */
-export const clipsPipeline: PipelineDef = {
+export const clipsPipeline: PipelineDef<ClipsInput> = {
   id: 'clips.clips',
   app: 'clips',
+  input: ClipsInputSchema,
   steps: [
     identityPack,
-    prompts(3),
-    ...[1, 2, 3].map((n) =>
-      clipStep(n, { slot: `clip_${n}`, thumb: true, size: (ctx) => CLIP[clipsInput(ctx.job.input).mode === 'quick' ? 'quick' : 'story'] }),
-    ),
+    promptsStep,
+    ...[1, 2, 3].map((n) => clipStep(n, { slot: `clip_${n}`, thumb: true, size: (ctx) => CLIP[ctx.input.mode === 'quick' ? 'quick' : 'story'] })),
   ],
 };
 
 /** Trailer: scene clips assembled with a music bed into one video_final. */
-export const trailerPipeline: PipelineDef = {
+export const trailerPipeline: PipelineDef<ClipsInput> = {
   id: 'clips.trailer',
   app: 'clips',
-  steps: [
-    identityPack,
-    prompts(TRAILER_SCENES),
-    ...Array.from({ length: TRAILER_SCENES }, (_, i) => clipStep(i + 1, { slot: `scene_${i + 1}`, thumb: false, size: () => SCENE })),
-    musicBed,
-    assemble,
-  ],
+  input: ClipsInputSchema,
+  steps: [identityPack, promptsStep, ...sceneSteps, musicBed, assemble],
 };

@@ -1,4 +1,5 @@
 import type { Asset, Job } from '../../core/ports/store';
+import { ClipsInputSchema } from './clips-input';
 
 /** Seed 000 section 5-1 `mapJobAssets`: the result in the shape the screen uses, with signed URLs. */
 export function mapClipsResult(job: Job, assets: Asset[], urlOf: (asset: Asset) => string | null) {
@@ -7,7 +8,8 @@ export function mapClipsResult(job: Job, assets: Asset[], urlOf: (asset: Asset) 
     const a = bySlot.get(slot);
     return a ? urlOf(a) : null;
   };
-  const mode = (job.input as { mode?: string }).mode ?? 'quick';
+  // A draft has no mode yet: it shows as a quick pack with no clips.
+  const mode = ClipsInputSchema.shape.mode.catch('quick').parse(job.input.mode);
   if (mode === 'trailer') {
     return { mode: 'trailer' as const, trailerUrl: url('video_final'), thumbUrl: url('thumb_final'), status: job.status };
   }

@@ -49,9 +49,40 @@ export interface GeneratedVideo {
   height: number;
 }
 
+/** A prediction's life, as Replicate, fal and Runpod report it. */
+export type PredictionStatus = 'starting' | 'processing' | 'succeeded' | 'failed';
+
+export interface VideoPrediction {
+  id: string;
+  status: PredictionStatus;
+  /** Set once succeeded. */
+  output?: GeneratedVideo;
+  /** Set once failed; `retryable` when submitting the same request again may succeed. */
+  error?: { message: string; retryable: boolean };
+}
+
+export interface SubmitOptions {
+  /**
+   * Called once when the prediction settles (succeeded or failed) after submit has returned: the
+   * provider's webhook, delivered in process. A provider that calls back over HTTP would post to a
+   * route that resumes the same wait (services/jobs/waits.ts resumeWait), and both are counted once.
+   */
+  webhook?: (prediction: { id: string; status: PredictionStatus }) => void;
+}
+
+/**
+ * Video generation is asynchronous, as with the providers that do it: `submit` returns an id at
+ * once, and the result is fetched with `get` when the webhook fires or a poll finds it settled.
+ */
 export interface VideoProvider {
   readonly name: string;
-  generate(req: VideoRequest): Promise<GeneratedVideo>;
+  /** Starts a generation. Throws ProviderError for a request the provider refuses outright. */
+  submit(req: VideoRequest, opts?: SubmitOptions): Promise<{ id: string }>;
+  /**
+   * The prediction's state. Null when the provider does not know the id (predictions expire, and a
+   * restarted stub forgets them): the caller submits again.
+   */
+  get(id: string): Promise<VideoPrediction | null>;
 }
 
 export interface MusicRequest {

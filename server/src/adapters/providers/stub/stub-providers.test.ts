@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FfmpegRunner, defaultFfmpegPath } from '../../media/ffmpeg-runner';
 import { SharpFfmpegToolkit } from '../../media/media-toolkit';
+import type { Providers, VideoRequest } from '../../../core/ports/providers';
 import { ProviderError } from '../provider-error';
 import { parseStubFail } from './failure-injection';
 import { createStubProviders } from './stub-providers';
@@ -9,6 +10,14 @@ let ffmpeg: FfmpegRunner;
 beforeAll(async () => {
   ffmpeg = new FfmpegRunner(await defaultFfmpegPath());
 });
+
+/** A video without a latency: settled when submit returns; a failed prediction throws its error as a ProviderError. */
+async function video(p: Providers, req: VideoRequest) {
+  const { id } = await p.video.submit(req);
+  const done = await p.video.get(id);
+  if (done?.status !== 'succeeded') throw new ProviderError(done?.error?.message ?? 'not settled', done?.error?.retryable ?? false, p.video.name);
+  return done.output!;
+}
 
 describe('createStubProviders', () => {
   it('gives one named provider a capability', () => {
@@ -21,7 +30,7 @@ describe('createStubProviders', () => {
     const calls = {
       text: p.text.complete({ prompt: 'x', seed: 1 }),
       image: p.image.generate({ prompt: 'x', width: 8, height: 8, seed: 1 }),
-      video: p.video.generate({ prompt: 'big boom', durationSec: 0.2, width: 64, height: 64, seed: 1 }),
+      video: video(p, { prompt: 'big boom', durationSec: 0.2, width: 64, height: 64, seed: 1 }),
       music: p.music.generate({ prompt: 'x', durationSec: 0.2, seed: 1 }),
       moderation: p.moderation.checkText('x'),
     };
@@ -30,22 +39,24 @@ describe('createStubProviders', () => {
       expect(err, capability).toBeInstanceOf(ProviderError);
       expect(err, capability).toMatchObject({ retryable: false, provider: `stub-${capability}` });
     }
-    const quiet = await p.video.generate({ prompt: 'quiet', durationSec: 0.2, width: 64, height: 64, seed: 1 });
+    const quiet = await video(p, { prompt: 'quiet', durationSec: 0.2, width: 64, height: 64, seed: 1 });
     expect(quiet.mp4.length).toBeGreaterThan(0);
   });
 
-  it('waits latencyMs on every call', async () => {
+  it('waits latencyMs on every call but a video submit', async () => {
     const p = createStubProviders({ ffmpeg, latencyMs: 80 });
     const started = Date.now();
     await p.text.complete({ prompt: 'x', seed: 1 });
     await p.moderation.checkText('x');
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    const { id } = await p.video.submit({ prompt: 'x', durationSec: 0.2, width: 64, height: 64, seed: 1 });
+    expect((await p.video.get(id))?.status).toBe('processing');
   });
 
   it('make scene clips and a bed that the media toolkit assembles into one trailer', async () => {
     const p = createStubProviders({ ffmpeg });
     const media = new SharpFfmpegToolkit({ ffmpeg });
-    const scenes = await Promise.all([1, 2, 3].map((seed) => p.video.generate({ prompt: `scene ${seed}`, durationSec: 0.6, width: 160, height: 90, seed })));
+    const scenes = await Promise.all([1, 2, 3].map((seed) => video(p, { prompt: `scene ${seed}`, durationSec: 0.6, width: 160, height: 90, seed })));
     const bed = await p.music.generate({ prompt: 'calm', durationSec: 1, seed: 1 });
     const trailer = await media.assemble(scenes.map((s) => s.mp4), bed.wav);
     expect(await media.probeVideo(trailer.mp4)).toMatchObject({ videoCodec: 'h264', audioCodec: 'aac', width: 160, height: 90 });

@@ -15,6 +15,11 @@ export interface StubOptions {
   latencyMs?: number;
   /** Calls for which this returns true throw a non-retryable ProviderError; see parseStubFail. */
   failWhen?: FailWhen;
+  /**
+   * No other process runs jobs on this database (embedded mode): a video prediction this process
+   * does not know is lost (taken before a restart), never another live process's (see StubVideoProvider).
+   */
+  soleProcess?: boolean;
 }
 
 /** Offline providers that make real, valid media, deterministic by request and seed. */
@@ -23,7 +28,7 @@ export function createStubProviders(opts: StubOptions): Providers {
   return {
     text: new StubTextProvider(rt),
     image: new StubImageProvider(rt),
-    video: new StubVideoProvider(rt, opts.ffmpeg),
+    video: new StubVideoProvider(rt, opts.ffmpeg, opts.soleProcess ? { foreignGraceMs: 0 } : {}),
     music: new StubMusicProvider(rt),
     moderation: new StubModerationProvider(rt),
   };

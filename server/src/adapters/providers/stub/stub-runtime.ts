@@ -7,12 +7,21 @@ export class StubRuntime {
 
   /** Runs one call: waits `latencyMs`, fails if told to, and reports any other failure as a ProviderError. */
   async call<T>(capability: Capability, prompt: string, fn: () => Promise<T>): Promise<T> {
-    const provider = `stub-${capability}`;
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
-    if (this.failWhen(capability, prompt)) {
-      // Message kept stable: tests elsewhere and people reading job errors look for it.
-      throw new ProviderError(`stub ${capability} provider failed (injected by STUB_FAIL)`, false, provider);
-    }
+    const injected = this.injectedFailure(capability, prompt);
+    if (injected) throw injected;
+    return this.guard(capability, fn);
+  }
+
+  /** The failure STUB_FAIL asks of this call, or null. */
+  injectedFailure(capability: Capability, prompt: string): ProviderError | null {
+    // Message kept stable: tests elsewhere and people reading job errors look for it.
+    return this.failWhen(capability, prompt) ? new ProviderError(`stub ${capability} provider failed (injected by STUB_FAIL)`, false, `stub-${capability}`) : null;
+  }
+
+  /** Runs `fn`, reporting any failure that is not already a ProviderError as a retryable one. */
+  async guard<T>(capability: Capability, fn: () => Promise<T>): Promise<T> {
+    const provider = `stub-${capability}`;
     try {
       return await fn();
     } catch (err) {

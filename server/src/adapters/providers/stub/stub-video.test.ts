@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FfmpegRunner, defaultFfmpegPath } from '../../media/ffmpeg-runner';
 import { SharpFfmpegToolkit } from '../../media/media-toolkit';
 import { withTempDir } from '../../media/temp-dir';
-import { ProviderError } from '../provider-error';
+import type { VideoRequest } from '../../../core/ports/providers';
 import { StubRuntime } from './stub-runtime';
 import { StubVideoProvider } from './stub-video';
 
@@ -18,6 +18,14 @@ beforeAll(async () => {
   media = new SharpFfmpegToolkit({ ffmpeg });
 });
 
+/** Without a latency a prediction has settled when submit returns: its output, or its failure thrown. */
+async function generate(provider: StubVideoProvider, req: VideoRequest) {
+  const { id } = await provider.submit(req);
+  const p = await provider.get(id);
+  if (p?.status !== 'succeeded') throw Object.assign(new Error(p?.error?.message ?? 'not settled'), { status: p?.status, retryable: p?.error?.retryable });
+  return p.output!;
+}
+
 const streams = (mp4: Buffer) =>
   withTempDir(async (dir) => {
     const file = path.join(dir, 'v.mp4');
@@ -27,7 +35,7 @@ const streams = (mp4: Buffer) =>
 
 describe('StubVideoProvider', () => {
   it('makes an H.264 yuv420p + AAC MP4 of the asked size and duration, moov first', async () => {
-    const out = await video.generate({ prompt: 'waves at dusk', durationSec: 1.5, width: 320, height: 180, seed: 1 });
+    const out = await generate(video, { prompt: 'waves at dusk', durationSec: 1.5, width: 320, height: 180, seed: 1 });
     expect(out).toMatchObject({ width: 320, height: 180 });
     expect(out.durationSec).toBeCloseTo(1.5, 1); // whole frames at 25 fps
     const info = await media.probeVideo(out.mp4);
@@ -39,14 +47,14 @@ describe('StubVideoProvider', () => {
 
   it('is byte-identical for the same request and seed, different for another seed', async () => {
     const req = { prompt: 'city lights', durationSec: 0.6, width: 160, height: 90, seed: 4 };
-    const a = await video.generate(req);
-    expect((await video.generate(req)).mp4.equals(a.mp4)).toBe(true);
-    expect((await video.generate({ ...req, seed: 5 })).mp4.equals(a.mp4)).toBe(false);
+    const a = await generate(video, req);
+    expect((await generate(video, req)).mp4.equals(a.mp4)).toBe(true);
+    expect((await generate(video, { ...req, seed: 5 })).mp4.equals(a.mp4)).toBe(false);
   });
 
   it('animates the given first frame, evening out odd sizes', async () => {
     const green = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#00c000' } }).png().toBuffer();
-    const out = await video.generate({ prompt: 'field', image: green, durationSec: 0.5, width: 161, height: 91, seed: 2 });
+    const out = await generate(video, { prompt: 'field', image: green, durationSec: 0.5, width: 161, height: 91, seed: 2 });
     expect(out).toMatchObject({ width: 162, height: 92 });
     const poster = await media.posterFrame(out.mp4, 162);
     const [r, g, b] = await sharp(poster.jpeg).extract({ left: 80, top: 45, width: 1, height: 1 }).raw().toBuffer();
@@ -54,20 +62,67 @@ describe('StubVideoProvider', () => {
     expect(r! + b!).toBeLessThan(80);
   });
 
-  it('refuses impossible requests, not retryable', async () => {
+  it('refuses requests out of bounds at submit, not retryable', async () => {
     for (const req of [
       { prompt: 'x', durationSec: 0, width: 64, height: 64, seed: 1 },
       { prompt: 'x', durationSec: 1, width: 8000, height: 64, seed: 1 },
-      { prompt: 'x', durationSec: 1, width: 64, height: 64, seed: 1, image: Buffer.from('nope') },
     ]) {
-      await expect(video.generate(req)).rejects.toMatchObject({ name: 'ProviderError', retryable: false });
+      await expect(video.submit(req)).rejects.toMatchObject({ name: 'ProviderError', retryable: false });
     }
   });
 
-  it('reports a broken encoder as a retryable ProviderError', async () => {
+  it('fails the prediction of an unreadable first frame, not retryable', async () => {
+    const { id } = await video.submit({ prompt: 'x', durationSec: 1, width: 64, height: 64, seed: 1, image: Buffer.from('nope') });
+    expect(await video.get(id)).toMatchObject({ id, status: 'failed', error: { retryable: false } });
+  });
+
+  it('reports a broken encoder as a retryable failure', async () => {
     const broken = new StubVideoProvider(new StubRuntime(0, () => false), new FfmpegRunner('/nonexistent/ffmpeg'));
-    const err = await broken.generate({ prompt: 'x', durationSec: 0.2, width: 64, height: 64, seed: 1 }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ProviderError);
-    expect(err).toMatchObject({ retryable: true, provider: 'stub-video' });
+    const { id } = await broken.submit({ prompt: 'x', durationSec: 0.2, width: 64, height: 64, seed: 1 });
+    const p = await broken.get(id);
+    expect(p).toMatchObject({ status: 'failed', error: { retryable: true } });
+    expect(p!.error!.message).toContain('stub-video');
+  });
+
+  it('with a latency: submit returns at once, the prediction settles later and calls its webhook once', async () => {
+    const slow = new StubVideoProvider(new StubRuntime(150, () => false), ffmpeg);
+    const req = { prompt: 'slow tide', durationSec: 0.4, width: 96, height: 64, seed: 3 };
+    const hooks: { id: string; status: string }[] = [];
+    let ready!: () => void;
+    const hooked = new Promise<void>((r) => (ready = r));
+    const { id } = await slow.submit(req, { webhook: (p) => (hooks.push(p), ready()) });
+    expect((await slow.get(id))?.status).toBe('processing');
+    await hooked;
+    expect(hooks).toEqual([{ id, status: 'succeeded' }]);
+    const done = await slow.get(id);
+    expect(done?.status).toBe('succeeded');
+    // The same bytes as without a latency: deterministic by request.
+    expect(done!.output!.mp4.equals((await generate(video, req)).mp4)).toBe(true);
+  });
+
+  it('forgets a settled prediction after its retention: get gives null, and the caller submits again', async () => {
+    const brief = new StubVideoProvider(new StubRuntime(0, () => false), ffmpeg, { retentionMs: 20 });
+    const { id } = await brief.submit({ prompt: 'x', durationSec: 0.2, width: 64, height: 64, seed: 1 });
+    expect((await brief.get(id))?.status).toBe('succeeded');
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await brief.get(id)).toBeNull();
+    expect(await brief.get('stubvid_unknown')).toBeNull();
+  });
+
+  it("reports another process's prediction as processing until a grace past its ready time, then as lost", async () => {
+    const rt = new StubRuntime(100, () => false);
+    const mine = new StubVideoProvider(rt, ffmpeg);
+    const other = new StubVideoProvider(rt, ffmpeg, { foreignGraceMs: 100 });
+    const { id } = await mine.submit({ prompt: 'x', durationSec: 0.2, width: 64, height: 64, seed: 1 });
+    expect(await other.get(id)).toEqual({ id, status: 'processing' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await other.get(id)).toBeNull();
+    expect((await mine.get(id))?.status).toBe('succeeded');
+  });
+
+  it('fails the prediction, not the submit, when STUB_FAIL asks', async () => {
+    const failing = new StubVideoProvider(new StubRuntime(0, (c, prompt) => c === 'video' && prompt.includes('boom')), ffmpeg);
+    const { id } = await failing.submit({ prompt: 'big boom', durationSec: 0.2, width: 64, height: 64, seed: 1 });
+    expect(await failing.get(id)).toMatchObject({ status: 'failed', error: { message: 'stub video provider failed (injected by STUB_FAIL)', retryable: false } });
   });
 });

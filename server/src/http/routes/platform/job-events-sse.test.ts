@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobChannel } from '../../../services/jobs/job-events';
 import { submitJob } from '../../../services/jobs/submit-job';
@@ -18,13 +19,13 @@ beforeAll(async () => {
   t = await createTestPlatform({
     pipelines: (r) => {
       r.register({
-        id: 't.gated', app: 'test',
+        id: 't.gated', app: 'test', input: z.looseObject({}),
         steps: [
-          { name: 'one', weight: 1, run: async (ctx) => { await gates.get(String(ctx.job.input.gate))!.opened; return { output: 1 }; } },
-          { name: 'two', weight: 1, run: async () => ({ output: 2 }) },
+          { name: 'one', weight: 1, output: z.json(), run: async (ctx) => { await gates.get(String(ctx.job.input.gate))!.opened; return { output: 1 }; } },
+          { name: 'two', weight: 1, output: z.json(), run: async () => ({ output: 2 }) },
         ],
       });
-      r.register({ id: 't.wait', app: 'test', steps: [{ name: 'w', weight: 1, run: async () => ({ wait: { reason: 'review', timeoutMs: 60_000 } }) }] });
+      r.register({ id: 't.wait', app: 'test', input: z.looseObject({}), steps: [{ name: 'w', weight: 1, output: z.json(), run: async () => ({ wait: { reason: 'review', timeoutMs: 60_000 } }) }] });
     },
   });
 });

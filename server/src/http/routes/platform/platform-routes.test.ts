@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitJob } from '../../../services/jobs/submit-job';
@@ -8,15 +9,15 @@ beforeAll(async () => {
   t = await createTestPlatform({
     env: { SIGNUP_RATE_LIMIT: '3', TRUST_PROXY: 'true' },
     pipelines: (r) => {
-      r.register({ id: 't.noop', app: 'test', steps: [{ name: 'noop', weight: 1, run: async () => ({ output: 1 }) }] });
+      r.register({ id: 't.noop', app: 'test', input: z.looseObject({}), steps: [{ name: 'noop', weight: 1, output: z.json(), run: async () => ({ output: 1 }) }] });
       r.register({
-        id: 't.progress', app: 'test',
+        id: 't.progress', app: 'test', input: z.looseObject({}),
         steps: [
-          { name: 'one', weight: 1, run: async (ctx) => { await ctx.progress(0.5, 'half'); return { output: 1 }; } },
-          { name: 'two', weight: 1, run: async () => ({ output: 2 }) },
+          { name: 'one', weight: 1, output: z.json(), run: async (ctx) => { await ctx.progress(0.5, 'half'); return { output: 1 }; } },
+          { name: 'two', weight: 1, output: z.json(), run: async () => ({ output: 2 }) },
         ],
       });
-      r.register({ id: 't.wait', app: 'test', steps: [{ name: 'w', weight: 1, run: async () => ({ wait: { reason: 'review', timeoutMs: 60_000 } }) }] });
+      r.register({ id: 't.wait', app: 'test', input: z.looseObject({}), steps: [{ name: 'w', weight: 1, output: z.json(), run: async () => ({ wait: { reason: 'review', timeoutMs: 60_000 } }) }] });
     },
   });
 });

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultFfmpegPath, FfmpegRunner } from '../../adapters/media/ffmpeg-runner';
+import { createStubProviders } from '../../adapters/providers/stub/stub-providers';
+import type { Providers, SubmitOptions, VideoPrediction, VideoProvider, VideoRequest } from '../../core/ports/providers';
+import { confirmBody, makeDraft } from '../../testing/clips-flow';
+import { createTestPlatform, type TestPlatform } from '../../testing/test-platform';
+
+/**
+ * Clips on an asynchronous video provider: a clip step submits its video, the job waits holding no
+ * worker, and the provider's webhook or the reconciler's poll resumes it, whichever comes first.
+ */
+
+type History = { status: string; note?: string }[];
+const notes = (history: History, note: string) => history.filter((h) => h.note === note).length;
+
+async function storyJob(t: TestPlatform) {
+  const { token } = await t.signUp();
+  const jobId = await makeDraft(t, token);
+  const confirm = await t.call('POST', '/api/jobs/confirm', { token, body: confirmBody(jobId, 'story') });
+  expect(confirm.status).toBe(200);
+  return { token, jobId };
+}
+
+async function expectPlayableClips(t: TestPlatform, token: string, jobId: string) {
+  const res = await t.call('GET', `/api/jobs/${jobId}`, { token });
+  expect(res.body.status).toBe('completed');
+  for (const clip of res.body.result.clips as { videoUrl: string }[]) {
+    const video = await t.app.request(clip.videoUrl);
+    expect(video.headers.get('content-type')).toBe('video/mp4');
+    expect(await t.deps.media.probeVideo(Buffer.from(await video.arrayBuffer()))).toMatchObject({ videoCodec: 'h264', audioCodec: 'aac', width: 360, height: 640 });
+  }
+}
+
+describe('with STUB_LATENCY_MS, the stub video provider', () => {
+  let t: TestPlatform;
+  beforeAll(async () => {
+    t = await createTestPlatform({ env: { STUB_LATENCY_MS: '300' } });
+  });
+  afterAll(async () => t?.dispose());
+
+  it('makes a story job wait for each clip and complete with real MP4s', async () => {
+    const { token, jobId } = await storyJob(t);
+    await t.waitForJob(jobId, ['completed', 'failed'], 60_000);
+    const job = (await t.call('GET', `/v1/jobs/${jobId}`, { token })).body;
+    expect(job.status).toBe('completed');
+    for (const n of [1, 2, 3]) {
+      expect(notes(job.stateHistory, `video of clip ${n}`), `clip ${n} waited`).toBe(1);
+      expect(notes(job.stateHistory, `resumed clip_${n}`), `clip ${n} resumed`).toBe(1);
+    }
+    expect(job.steps.filter((s: { name: string }) => /^clip_/.test(s.name)).map((s: { status: string; attempts: number }) => [s.status, s.attempts]))
+      .toEqual([['done', 1], ['done', 1], ['done', 1]]);
+    await expectPlayableClips(t, token, jobId);
+  }, 90_000);
+});
+
+/**
+ * The stub's videos, settled when the test says: its webhook is called only when the test calls
+ * it, and a prediction can be forgotten as a restarted provider would.
+ */
+function heldVideo(stub: VideoProvider) {
+  const predictions = new Map<string, { req: VideoRequest; webhook?: SubmitOptions['webhook']; settled: VideoPrediction | null }>();
+  let submitted = 0;
+  const provider: VideoProvider = {
+    name: 'held-video',
+    async submit(req, opts = {}) {
+      const id = `held_${++submitted}`;
+      predictions.set(id, { req, webhook: opts.webhook, settled: null });
+      return { id };
+    },
+    async get(id) {
+      const p = predictions.get(id);
+      if (!p) return null;
+      return p.settled ?? { id, status: 'processing' };
+    },
+  };
+  /** The predictions submitted for clip `n`, oldest first (the prompt names its scene). */
+  const of = (n: number) => [...predictions].filter(([, p]) => p.req.prompt.endsWith(`(scene ${n} of 3)`)).map(([id]) => id);
+  return {
+    provider,
+    of,
+    async settle(id: string) {
+      const p = predictions.get(id)!;
+      const done = await stub.get((await stub.submit(p.req)).id);
+      p.settled = { ...done!, id };
+    },
+    webhook(id: string) {
+      predictions.get(id)!.webhook?.({ id, status: predictions.get(id)!.settled?.status ?? 'processing' });
+    },
+    forget(id: string) {
+      predictions.delete(id);
+    },
+  };
+}
+
+describe('a clip resumed by its webhook and its poll', () => {
+  let t: TestPlatform;
+  let held: ReturnType<typeof heldVideo>;
+  // The reconciler ticks only when the test calls it, on a clock the test moves.
+  let skewMs = 0;
+  beforeAll(async () => {
+    const stub = createStubProviders({ ffmpeg: new FfmpegRunner(await defaultFfmpegPath()) });
+    held = heldVideo(stub.video);
+    const providers: Providers = { ...stub, video: held.provider };
+    t = await createTestPlatform({ overrides: { providers }, clock: { now: () => new Date(Date.now() + skewMs) }, reconcileEveryMs: 3_600_000 });
+  }, 120_000);
+  afterAll(async () => t?.dispose());
+
+  const waitingOn = async (jobId: string, step: string) => {
+    for (;;) {
+      const job = await t.waitForJob(jobId, ['waiting', 'failed', 'completed'], 30_000);
+      if (job.status !== 'waiting') throw new Error(`job ${job.status} while waiting for ${step}`);
+      if (job.wait?.step === step) return job;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  /** Past the wait's poll interval on the engine's clock, so the next tick polls. */
+  const pollDue = () => (skewMs += 1_000);
+
+  it('resumes once when both arrive; a prediction the provider lost is submitted again', async () => {
+    const { token, jobId } = await storyJob(t);
+    for (const n of [1, 2]) {
+      await waitingOn(jobId, `clip_${n}`);
+      const [id] = held.of(n);
+      await held.settle(id!);
+      pollDue();
+      // Both at once: the webhook's resume and the poll's race for the same wait.
+      held.webhook(id!);
+      await t.reconciler.tick();
+    }
+    // Clip 3's prediction is forgotten (a provider restarted): the poll reports it lost, and the step submits again.
+    await waitingOn(jobId, 'clip_3');
+    held.forget(held.of(3)[0]!);
+    pollDue();
+    await t.reconciler.tick();
+    await waitingOn(jobId, 'clip_3');
+    const [again] = held.of(3);
+    expect(again).toBeDefined();
+    await held.settle(again!);
+    held.webhook(again!);
+    await t.waitForJob(jobId, ['completed', 'failed'], 30_000);
+
+    const job = (await t.call('GET', `/v1/jobs/${jobId}`, { token })).body;
+    expect(job.status).toBe('completed');
+    expect([1, 2, 3].map((n) => notes(job.stateHistory, `resumed clip_${n}`))).toEqual([1, 1, 2]);
+    expect(job.assets.map((a: { slot: string }) => a.slot).sort()).toEqual(['clip_1', 'clip_2', 'clip_3', 'ref_1', 'thumb_1', 'thumb_2', 'thumb_3']);
+    const state = (await t.deps.store.read((r) => r.jobs.get(jobId)))!.state;
+    expect(state).toMatchObject({ video_clip_1: { submits: 1 }, video_clip_2: { submits: 1 }, video_clip_3: { submits: 2 } });
+    await expectPlayableClips(t, token, jobId);
+  }, 90_000);
+});
