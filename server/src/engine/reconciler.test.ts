@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import type { Json } from '../core/ports/store';
 import { submitJob } from '../services/jobs/submit-job';
 import { TestClock } from '../testing/test-clock';
@@ -17,24 +18,24 @@ const WAIT_MS = 600_000;
 const gates = new Map<string, () => void>();
 
 const pipelines: PipelineDef[] = [
-  { id: 'c.noop', app: 'test', steps: [{ name: 'noop', weight: 1, run: async () => ({ output: { ok: true } }) }], result: ({ outputs }) => outputs.noop ?? null },
+  { id: 'c.noop', app: 'test', input: z.looseObject({}), steps: [{ name: 'noop', weight: 1, output: z.json(), run: async () => ({ output: { ok: true } }) }], result: ({ outputs }) => outputs.noop ?? null },
   {
-    id: 'c.review', app: 'test',
-    steps: [{ name: 'review', weight: 1, run: async (ctx) => (ctx.event === undefined ? { wait: { reason: 'human review', timeoutMs: WAIT_MS } } : { output: ctx.event }) }],
+    id: 'c.review', app: 'test', input: z.looseObject({}),
+    steps: [{ name: 'review', weight: 1, output: z.json(), run: async (ctx) => (ctx.event === undefined ? { wait: { reason: 'human review', timeoutMs: WAIT_MS } } : { output: ctx.event }) }],
   },
   {
     // Saves an asset, then blocks until the test opens the gate of its run.
-    id: 'c.gated', app: 'test',
+    id: 'c.gated', app: 'test', input: z.looseObject({}),
     steps: [
       {
-        name: 'asset', weight: 1,
+        name: 'asset', weight: 1, output: z.json(),
         run: async (ctx) => {
           const asset = await ctx.saveAsset({ slot: 'out_1', kind: 'image', body: Buffer.from('x'), mime: 'image/png', ext: 'png' });
           return { output: { assetId: asset.id } };
         },
       },
       {
-        name: 'gate', weight: 1,
+        name: 'gate', weight: 1, output: z.json(),
         run: async (ctx) => {
           await new Promise<void>((resolve) => gates.set(`${ctx.job.id}:${ctx.job.run}`, resolve));
           return { output: { attempt: ctx.attempt } };
