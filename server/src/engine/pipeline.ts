@@ -1,5 +1,6 @@
 import type { Asset, AssetKind, Job, JobItem, Json, JsonObject } from '../core/ports/store';
 import type { Deps } from '../services/deps';
+import { stepGraph } from './step-graph';
 
 /** What a step may return: its output (kept, so a resumed job skips it), or a wait for an outside event. */
 export type StepOutcome =
@@ -62,13 +63,19 @@ export interface PollResult {
 
 export interface StepDef {
   name: string;
+  /**
+   * The steps whose outputs this one needs: it starts as soon as they are all done, beside any
+   * other step that is ready. Default: the step before it in the list (none for the first), so a
+   * pipeline that names no needs runs its steps one after another.
+   */
+  after?: string[];
   /** Share of the job's progress this step accounts for. */
   weight: number;
   maxAttempts?: number;
   /**
    * A computation on the job's input and earlier outputs only: no provider calls, no writes, no
-   * outside effects, done in milliseconds. Local steps at the head of a pipeline run as soon as a
-   * first run's message arrives, before the job is claimed; the claim is then written together
+   * outside effects, done in milliseconds. Local steps that need nothing but other local steps run
+   * as soon as a first run's message arrives, before the job is claimed; the claim is then written together
    * with their outputs, one statement instead of two. A run that loses the claim drops them.
    */
   local?: boolean;
@@ -86,8 +93,10 @@ export interface PipelineDef {
 
 export class PipelineRegistry {
   private readonly byId = new Map<string, PipelineDef>();
+  /** Throws when the id is taken or the steps' needs do not form a graph (see step-graph.ts). */
   register(def: PipelineDef): this {
     if (this.byId.has(def.id)) throw new Error(`pipeline ${def.id} registered twice`);
+    stepGraph(def);
     this.byId.set(def.id, def);
     return this;
   }

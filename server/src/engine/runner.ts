@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { FatalStepError, LeaseLostError, RetryableStepError, retryDelayMs } from '../core/jobs/step-errors';
+import { LeaseLostError, retryDelayMs } from '../core/jobs/step-errors';
+import { isResumed, jobWaitOf } from '../core/jobs/step-waits';
 import type { JobSnapshot, QueueMessage } from '../core/ports/queue';
 import type { Asset, Job, JobStep, Json, JsonObject, Repos } from '../core/ports/store';
 import { refundItem, refundUnfinished } from '../services/credits/ledger';
@@ -8,9 +9,9 @@ import { enqueueJob } from '../services/jobs/enqueue';
 import { publishJob } from '../services/jobs/job-events';
 import { transition } from '../services/jobs/transition';
 import { purgeUndelivered, releaseQuotaUnlessDelivered } from '../services/jobs/withhold-undelivered';
-import type { AssetInput, PipelineDef, PipelineRegistry, StepContext, StepDef, StepOutcome } from './pipeline';
-
-const DEFAULT_MAX_ATTEMPTS = 3;
+import type { AssetInput, PipelineDef, PipelineRegistry, StepContext, StepDef } from './pipeline';
+import { allDone, doneOutputs, nextAttempt, phasesOf, progressOf, readySteps, resumedEvent, type StepPhase } from './scheduler';
+import { doneRecord, runStep, stepWaitOf } from './step-run';
 /** The history note of a job given back by a stopping worker (not a loss: it does not count toward poison). */
 export const RELEASED_AT_SHUTDOWN = 'worker stopping; requeued';
 
@@ -48,7 +49,7 @@ export class PipelineRunner {
     this.active.set(abort, job.id);
     const heartbeat = setInterval(() => void this.renewLease(job.id, abort), Math.max(50, this.deps.settings.leaseMs / 3));
     try {
-      await this.runSteps(pipeline, job, steps, abort.signal);
+      await this.runSteps(pipeline, job, steps, abort);
     } catch (err) {
       if (!(err instanceof LeaseLostError) && !abort.signal.aborted) throw err;
     } finally {
@@ -110,46 +111,43 @@ export class PipelineRunner {
   }
 
   /**
-   * Runs a first run's leading local steps from the message's snapshot, then claims the job and
-   * records them in one statement. Null when there is nothing to run ahead, a local step did not
-   * simply return an output (it threw, waited or tried to write), or the job is not queued in this
-   * run any more: the ordinary claim then decides, and runs those steps again if it takes the job.
+   * Runs a first run's local steps that need only other local steps, from the message's snapshot,
+   * then claims the job and records them in one statement. Null when there is nothing to run
+   * ahead, a local step did not simply return an output (it threw, waited or tried to write), or
+   * the job is not queued in this run any more: the ordinary claim then decides, and runs those
+   * steps again if it takes the job.
    */
   private async runAhead(jobId: string, run: number, snapshot: JobSnapshot): Promise<{ job: Job; steps: JobStep[] } | 'completed' | null> {
     const pipeline = this.pipelines.get(snapshot.pipeline);
-    if (!pipeline?.steps[0]?.local) return null;
+    if (!pipeline) return null;
+    const phases = phasesOf(pipeline, []);
+    const localReady = () => readySteps(pipeline, phases, new Set()).filter((s) => s.local);
+    if (localReady().length === 0) return null;
     const draft = jobFromSnapshot(jobId, run, snapshot);
-    const totalWeight = pipeline.steps.reduce((a, s) => a + s.weight, 0) || 1;
     const outputs: Record<string, Json> = {};
+    const fractions = new Map<string, number>();
     const records: JobStep[] = [];
-    let doneWeight = 0;
     // Writes through the context need the claim, so they fail here (LeaseLostError) and send the step the ordinary way.
     const signal = new AbortController().signal;
-    for (const step of pipeline.steps) {
-      if (!step.local) break;
-      const startedAt = this.deps.clock.now();
-      const base = doneWeight / totalWeight;
-      const span = step.weight / totalWeight;
-      let outcome: StepOutcome | void;
-      try {
-        outcome = await step.run(this.context(draft, step, outputs, undefined, 1, signal, (f) => base + span * f));
-      } catch {
-        return null;
+    for (let ready = localReady(); ready.length > 0; ready = localReady()) {
+      for (const step of ready) {
+        const startedAt = this.deps.clock.now();
+        const ctx = this.context(draft, step, outputs, undefined, 1, signal, (f) => (fractions.set(step.name, f), progressOf(pipeline, phases, fractions)));
+        const result = await runStep(step, ctx, signal).catch(() => null);
+        if (result?.kind !== 'done') return null;
+        outputs[step.name] = result.output;
+        phases.set(step.name, 'done');
+        records.push(doneRecord(jobId, step.name, 1, result.output, startedAt, this.deps.clock.now()));
       }
-      if (outcome && 'wait' in outcome) return null;
-      const output = (outcome && 'output' in outcome ? outcome.output : null) ?? null;
-      outputs[step.name] = output;
-      doneWeight += step.weight;
-      records.push({ jobId, name: step.name, status: 'done', attempts: 1, output, error: null, startedAt, finishedAt: this.deps.clock.now() });
     }
-    const whole = records.length === pipeline.steps.length && draft.itemCount === 0;
+    const whole = allDone(phases) && draft.itemCount === 0;
     const now = this.deps.clock.now();
     const job = await this.deps.store.relaxed(async (r) =>
       r.jobs.claimAhead({
         jobId, run, workerId: this.workerId, leaseUntil: new Date(now.getTime() + this.deps.settings.leaseMs), now,
         steps: records,
         trace: records.map((s) => ({ at: s.finishedAt!.toISOString(), step: s.name, message: 'done' })),
-        progress: doneWeight / totalWeight,
+        progress: progressOf(pipeline, phases, new Map()),
         ...(whole ? { complete: { result: pipeline.result ? await pipeline.result({ job: draft, outputs, deps: this.deps }) : null } } : {}),
       }),
     );
@@ -182,73 +180,202 @@ export class PipelineRunner {
     });
   }
 
-  private async runSteps(pipeline: PipelineDef, initial: Job, steps: JobStep[], signal: AbortSignal): Promise<void> {
-    let job = initial;
-    const byName = new Map(steps.map((s) => [s.name, s]));
-    const outputs: Record<string, Json> = {};
-    const totalWeight = pipeline.steps.reduce((a, s) => a + s.weight, 0) || 1;
-    let doneWeight = 0;
-    const pending = pipeline.steps.filter((step) => {
-      const record = byName.get(step.name);
-      if (record?.status !== 'done') return true;
-      outputs[step.name] = record.output;
-      doneWeight += step.weight;
-      return false;
-    });
-
-    for (const [i, step] of pending.entries()) {
-      if (signal.aborted) throw new LeaseLostError('lease lost');
-      const record = byName.get(step.name);
-      // Attempts count failures only; a crash mid-step is the reconciler's to count.
-      const attempt = (record?.status === 'failed' ? record.attempts : 0) + 1;
-      // A resumed wait's payload rides in the step's output until the step is done, surviving crashes and retries.
-      const prevOutput = record?.output ?? null;
-      const event = (prevOutput as JsonObject | null)?.event;
-      const startedAt = this.deps.clock.now();
-      const base = doneWeight / totalWeight;
-      const span = step.weight / totalWeight;
-      const ctx = this.context(job, step, outputs, event, attempt, signal, (f) => base + span * Math.min(1, Math.max(0, f)));
-
-      let outcome: StepOutcome | void;
-      try {
-        // A cancelled job or a lost lease frees this worker at once, even if the step ignores the signal.
-        outcome = await Promise.race([step.run(ctx), aborted(signal)]);
-      } catch (err) {
-        if (err instanceof LeaseLostError || signal.aborted) throw err;
-        await this.stepFailed(job, step, attempt, err, prevOutput);
-        return;
+  /**
+   * Runs the job's steps that are not done, each as soon as the steps it needs are done, at most
+   * `jobStepConcurrency` at once, until nothing runs; then the job is completed, requeued for a
+   * step's retry, or left waiting for its waiting steps' events (see settle()). A fatal failure
+   * (or a retryable one out of attempts) aborts the running siblings and fails the job once.
+   * Throws LeaseLostError when the job stops being this worker's (cancel, lease lost).
+   */
+  private async runSteps(pipeline: PipelineDef, initial: Job, records: JobStep[], abort: AbortController): Promise<void> {
+    const signal = abort.signal;
+    const run: JobRun = {
+      pipeline,
+      job: initial,
+      records: new Map(records.map((r) => [r.name, r])),
+      phases: phasesOf(pipeline, records),
+      outputs: doneOutputs(records),
+      fractions: new Map(),
+      attempts: new Map(pipeline.steps.map((s) => [s.name, nextAttempt(records.find((r) => r.name === s.name))])),
+      backoff: new Map(),
+      ended: false,
+      writes: Promise.resolve(),
+    };
+    const running = new Map<string, Promise<void>>();
+    let lost: unknown = null;
+    for (;;) {
+      for (;;) {
+        if (lost) throw lost;
+        if (run.ended) {
+          await Promise.all(running.values());
+          return;
+        }
+        if (signal.aborted) throw new LeaseLostError('lease lost');
+        const nowMs = Date.now();
+        const backingOff = [...run.backoff].filter(([, at]) => at > nowMs).map(([name]) => name);
+        for (const step of readySteps(pipeline, run.phases, new Set([...running.keys(), ...backingOff]))) {
+          if (running.size >= this.deps.settings.jobStepConcurrency) break;
+          run.backoff.delete(step.name);
+          const task = this.runOne(run, step, abort)
+            .catch((err: unknown) => {
+              if (!run.ended) lost ??= err;
+            })
+            .finally(() => running.delete(step.name));
+          running.set(step.name, task);
+        }
+        if (running.size === 0) break;
+        // Wake when a step ends, or when a step backing off may be tried again beside the others.
+        const nextRetry = Math.min(...run.backoff.values());
+        let timer: NodeJS.Timeout | undefined;
+        const retryDue = Number.isFinite(nextRetry) ? new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, nextRetry - nowMs)))) : null;
+        await Promise.race([...running.values(), ...(retryDue ? [retryDue] : [])]);
+        clearTimeout(timer);
       }
-      if (signal.aborted) throw new LeaseLostError('lease lost');
+      if (!(await this.settle(run))) return;
+    }
+  }
 
-      if (outcome && 'wait' in outcome) {
-        await this.startWait(job, step, attempt, outcome.wait, base);
-        return;
-      }
-      const output = (outcome && 'output' in outcome ? outcome.output : null) ?? null;
-      doneWeight += step.weight;
-      outputs[step.name] = output;
-      const now = this.deps.clock.now();
-      const last = i === pending.length - 1;
-      // The last step of a job without items completes the job in the same statement.
-      const complete = last && job.itemCount === 0
-        ? { result: pipeline.result ? await pipeline.result({ job, outputs, deps: this.deps }) : null, at: now }
-        : undefined;
-      const updated = await this.deps.store.relaxed((r) =>
-        r.jobs.finishStep({
-          step: { jobId: job.id, name: step.name, status: 'done', attempts: attempt, output, error: null, startedAt, finishedAt: now },
-          workerId: this.workerId,
-          progress: doneWeight / totalWeight,
-          trace: { at: now.toISOString(), step: step.name, message: 'done' },
-          complete,
-        }),
-      );
-      if (!updated) throw new LeaseLostError('lease lost');
-      job = updated;
-      await publishJob(this.deps, job, { step: step.name });
-      if (complete) return;
+  /** Runs one step of the run and records how it ended; see runSteps. */
+  private async runOne(run: JobRun, step: StepDef, abort: AbortController): Promise<void> {
+    const { pipeline } = run;
+    const attempt = run.attempts.get(step.name)!;
+    const record = run.records.get(step.name);
+    const startedAt = this.deps.clock.now();
+    const overall = (f: number) => {
+      run.fractions.set(step.name, Math.max(run.fractions.get(step.name) ?? 0, Math.min(1, Math.max(0, f))));
+      return progressOf(pipeline, run.phases, run.fractions);
+    };
+    const ctx = this.context(run.job, step, run.outputs, resumedEvent(record), attempt, abort.signal, overall);
+    const result = await runStep(step, ctx, abort.signal);
+    if (run.ended) return;
+
+    if (result.kind === 'done') {
+      // One step record at a time: the one that finds every step done completes the job in the same statement.
+      await serially(run, async () => {
+        run.phases.set(step.name, 'done');
+        run.outputs[step.name] = result.output;
+        const now = this.deps.clock.now();
+        const job = run.job;
+        const complete = allDone(run.phases) && job.itemCount === 0
+          ? { result: pipeline.result ? await pipeline.result({ job, outputs: run.outputs, deps: this.deps }) : null, at: now }
+          : undefined;
+        const updated = await this.deps.store.relaxed((r) =>
+          r.jobs.finishStep({
+            step: doneRecord(job.id, step.name, attempt, result.output, startedAt, now),
+            workerId: this.workerId,
+            progress: progressOf(pipeline, run.phases, run.fractions),
+            trace: { at: now.toISOString(), step: step.name, message: 'done' },
+            complete,
+          }),
+        );
+        if (!updated) throw new LeaseLostError('lease lost');
+        run.job = updated;
+        if (complete) run.ended = true;
+        await publishJob(this.deps, updated, { step: step.name });
+      });
+      return;
     }
 
-    const result = pipeline.result ? await pipeline.result({ job, outputs, deps: this.deps }) : null;
+    if (result.kind === 'wait') {
+      const now = this.deps.clock.now();
+      const waiting: JobStep = {
+        jobId: run.job.id, name: step.name, status: 'waiting', attempts: attempt, output: null, error: null,
+        startedAt: now, finishedAt: null, wait: stepWaitOf(result.wait, now),
+      };
+      await this.owned(run.job.id, (repos) => repos.steps.upsert(waiting));
+      run.records.set(step.name, waiting);
+      run.phases.set(step.name, 'waiting');
+      return;
+    }
+
+    const { failure } = result;
+    this.deps.log.warn({ jobId: run.job.id, step: step.name, attempt, err: failure.message }, 'step failed');
+    if (failure.retry) {
+      const now = this.deps.clock.now();
+      // The resumed event, if any, stays in the output for the next attempt.
+      const failed: JobStep = {
+        jobId: run.job.id, name: step.name, status: 'failed', attempts: attempt, output: record?.output ?? null,
+        error: { code: failure.code, message: failure.message }, startedAt: null, finishedAt: now, wait: null,
+      };
+      await this.owned(run.job.id, async (repos, current) => {
+        await repos.steps.upsert(failed);
+        await repos.jobs.update(run.job.id, {
+          trace: [...current.trace, { at: now.toISOString(), step: step.name, message: `attempt ${attempt} failed: ${failure.message}` }],
+        });
+      });
+      run.records.set(step.name, failed);
+      run.phases.set(step.name, 'retry');
+      run.attempts.set(step.name, attempt + 1);
+      run.backoff.set(step.name, Date.now() + retryDelayMs(attempt));
+      return;
+    }
+    // Fatal: the siblings stop (their writes are refused from here on) and the job fails once.
+    run.ended = true;
+    abort.abort(new LeaseLostError(`step ${step.name} failed`));
+    await this.owned(run.job.id, (repos) =>
+      repos.steps.upsert({
+        jobId: run.job.id, name: step.name, status: 'failed', attempts: attempt, output: null,
+        error: { code: failure.code, message: failure.message }, startedAt: null, finishedAt: this.deps.clock.now(), wait: null,
+      }),
+    );
+    await this.fail(run.job, { code: failure.code, message: failure.message, step: step.name });
+  }
+
+  /**
+   * Settles a run once nothing runs: completes the job when every step is done (unless the last
+   * step's record did), requeues it when a step backs off before its retry (the slot is freed for
+   * the backoff), or leaves it waiting with the earliest wait of its waiting steps. True when a
+   * step was resumed meanwhile (its event came while the job ran): the run goes on with it.
+   */
+  private async settle(run: JobRun): Promise<boolean> {
+    const { job } = run;
+    if (run.ended) return false;
+    if (allDone(run.phases)) {
+      await this.complete(run);
+      return false;
+    }
+    const now = this.deps.clock.now();
+    const progress = progressOf(run.pipeline, run.phases, run.fractions);
+    if (run.backoff.size > 0) {
+      const delay = Math.max(0, Math.min(...run.backoff.values()) - Date.now());
+      const names = [...run.backoff.keys()].join(', ');
+      const requeued = await this.owned(job.id, (repos, current) =>
+        transition(repos, current, 'queued', {
+          run: current.run + 1, leaseOwner: null, leaseUntil: null, progress: Math.max(current.progress, progress),
+        }, `retry ${names}`, now),
+      );
+      if (requeued) {
+        await publishJob(this.deps, requeued);
+        await enqueueJob(this.deps, requeued, delay);
+      }
+      return false;
+    }
+    // Under the job's lock, so that an event recorded while the job ran is seen here or finds the job waiting.
+    const outcome = await this.owned(job.id, async (repos, current): Promise<{ resumed: JobStep[] } | { waiting: Job | null }> => {
+      const steps = await repos.steps.list(job.id);
+      if (steps.some(isResumed)) return { resumed: steps };
+      const wait = jobWaitOf(steps);
+      if (!wait) throw new Error(`job ${job.id}: steps left that neither run nor wait`);
+      const waiting = await transition(repos, current, 'waiting', {
+        progress: Math.max(current.progress, progress), leaseOwner: null, leaseUntil: null, ...wait,
+      }, wait.wait.reason, now);
+      return { waiting };
+    });
+    if ('resumed' in outcome) {
+      for (const record of outcome.resumed.filter(isResumed)) {
+        run.records.set(record.name, record);
+        run.phases.set(record.name, 'resumed');
+      }
+      return true;
+    }
+    if (outcome.waiting) await publishJob(this.deps, outcome.waiting, { step: outcome.waiting.wait?.step ?? '', message: outcome.waiting.wait?.reason ?? '' });
+    return false;
+  }
+
+  /** Completes a job whose steps are all done, refunding items never produced. */
+  private async complete(run: JobRun): Promise<void> {
+    const { job, pipeline } = run;
+    const result = pipeline.result ? await pipeline.result({ job, outputs: run.outputs, deps: this.deps }) : null;
     const done = await this.owned(job.id, async (repos, current) => {
       // Items still pending when every step is done were never produced: refund them.
       const items = await repos.items.list(job.id);
@@ -286,7 +413,8 @@ export class PipelineRunner {
         // Progress is advisory: at most a few writes a second per job.
         if (nowMs - lastProgressAt < 200 && fraction < 1) return;
         lastProgressAt = nowMs;
-        const updated = await this.owned(job.id, (repos) => repos.jobs.update(job.id, { progress: overall(fraction) }));
+        // Steps run side by side: a late write never takes the job's progress back.
+        const updated = await this.owned(job.id, (repos, current) => repos.jobs.update(job.id, { progress: Math.max(current.progress, overall(fraction)) }));
         if (updated) await publishJob(deps, updated, { step: step.name, ...(message ? { message } : {}) });
       },
       trace: async (message) => {
@@ -339,61 +467,6 @@ export class PipelineRunner {
         });
       },
     };
-  }
-
-  private async startWait(
-    job: Job,
-    step: StepDef,
-    attempt: number,
-    wait: { reason: string; timeoutMs: number; pollIntervalMs?: number },
-    progress: number,
-  ): Promise<void> {
-    const now = this.deps.clock.now();
-    const waiting = await this.owned(job.id, async (repos, current) => {
-      await repos.steps.upsert({
-        jobId: job.id, name: step.name, status: 'waiting', attempts: attempt, output: null,
-        error: null, startedAt: now, finishedAt: null,
-      });
-      return transition(repos, current, 'waiting', {
-        progress,
-        leaseOwner: null,
-        leaseUntil: null,
-        wait: { step: step.name, reason: wait.reason, token: randomUUID(), ...(wait.pollIntervalMs ? { pollIntervalMs: wait.pollIntervalMs } : {}) },
-        waitDeadline: new Date(now.getTime() + wait.timeoutMs),
-        nextPollAt: wait.pollIntervalMs ? new Date(now.getTime() + wait.pollIntervalMs) : null,
-      }, wait.reason, now);
-    });
-    if (waiting) await publishJob(this.deps, waiting, { step: step.name, message: wait.reason });
-  }
-
-  private async stepFailed(job: Job, step: StepDef, attempt: number, err: unknown, prevOutput: Json): Promise<void> {
-    const message = err instanceof Error ? err.message : String(err);
-    const code = err instanceof FatalStepError || err instanceof RetryableStepError ? err.code : 'STEP_FAILED';
-    const retryable = err instanceof RetryableStepError || (isRetryableProviderError(err) && !(err instanceof FatalStepError));
-    const maxAttempts = step.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    this.deps.log.warn({ jobId: job.id, step: step.name, attempt, err: message }, 'step failed');
-    if (retryable && attempt < maxAttempts) {
-      const now = this.deps.clock.now();
-      const requeued = await this.owned(job.id, async (repos, current) => {
-        await repos.steps.upsert({
-          jobId: job.id, name: step.name, status: 'failed', attempts: attempt, output: prevOutput,
-          error: { code, message }, startedAt: null, finishedAt: now,
-        });
-        return transition(repos, current, 'queued', {
-          run: current.run + 1, leaseOwner: null, leaseUntil: null,
-          trace: [...current.trace, { at: now.toISOString(), step: step.name, message: `attempt ${attempt} failed: ${message}` }],
-        }, `retry ${step.name}`, now);
-      });
-      if (requeued) await enqueueJob(this.deps, requeued, retryDelayMs(attempt));
-      return;
-    }
-    await this.owned(job.id, (repos) =>
-      repos.steps.upsert({
-        jobId: job.id, name: step.name, status: 'failed', attempts: attempt, output: null,
-        error: { code, message }, startedAt: null, finishedAt: this.deps.clock.now(),
-      }),
-    );
-    await this.fail(job, { code, message, step: step.name });
   }
 
   private async fail(job: Job, error: { code: string; message: string; step?: string }): Promise<void> {
@@ -450,14 +523,28 @@ function jobFromSnapshot(id: string, run: number, s: JobSnapshot): Job {
   };
 }
 
-function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    const fail = () => reject(signal.reason instanceof Error ? signal.reason : new LeaseLostError('aborted'));
-    if (signal.aborted) fail();
-    else signal.addEventListener('abort', fail, { once: true });
-  });
+/** One run of a job: what its steps have done so far, shared by the steps running side by side. */
+interface JobRun {
+  pipeline: PipelineDef;
+  /** The job as this run last wrote it. */
+  job: Job;
+  records: Map<string, JobStep>;
+  phases: Map<string, StepPhase>;
+  outputs: Record<string, Json>;
+  /** Each running step's last reported fraction, 0..1. */
+  fractions: Map<string, number>;
+  /** The attempt each step's next run is. */
+  attempts: Map<string, number>;
+  /** Steps that failed in this run and back off before their retry: epoch ms they may start again. */
+  backoff: Map<string, number>;
+  /** The job failed or completed in this run: nothing more is started or written. */
+  ended: boolean;
+  writes: Promise<unknown>;
 }
 
-function isRetryableProviderError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true;
+/** Runs `fn` after the run's earlier serial writes (each settles before the next starts). */
+function serially<T>(run: JobRun, fn: () => Promise<T>): Promise<T> {
+  const next = run.writes.then(fn);
+  run.writes = next.catch(() => undefined);
+  return next;
 }

@@ -58,10 +58,12 @@ const CLAIM = `update jobs set ${BUMP}, status = 'running', lease_owner = $3, le
     and (status = 'queued' or (status = 'running' and (lease_until is null or lease_until < $5::timestamptz)))
   returning *`;
 
+// Only finished steps go through here: a step's wait, if it had one, is over.
 const STEP_UPSERT = `insert into job_steps (job_id, name, status, attempts, output, error, started_at, finished_at)
   values ($1, $2, $3, $4::int, $5::jsonb, $6::jsonb, $7::timestamptz, $8::timestamptz)
   on conflict (job_id, name) do update set status = excluded.status, attempts = excluded.attempts,
-    output = excluded.output, error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at
+    output = excluded.output, error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at,
+    wait = null
   returning name`;
 
 // The step row and the job row change together; a lost lease leaves both alone.
@@ -95,7 +97,7 @@ const claimAhead = (complete: boolean) => `with claimed as (
     select c.id, s.name, 'done', 1, s.output, null, s.started_at, s.finished_at
     from claimed c cross join jsonb_to_recordset($5::jsonb) as s(name text, output jsonb, started_at timestamptz, finished_at timestamptz)
     on conflict (job_id, name) do update set status = excluded.status, attempts = excluded.attempts,
-      output = excluded.output, error = null, started_at = excluded.started_at, finished_at = excluded.finished_at
+      output = excluded.output, error = null, started_at = excluded.started_at, finished_at = excluded.finished_at, wait = null
   )
   select * from claimed`;
 const CLAIM_AHEAD = claimAhead(false);
