@@ -26,6 +26,7 @@ async function photoFault<T>(i: number, fn: () => Promise<T>): Promise<T> {
 /** Normalised reference images from the user's photos: the identity every clip is generated from. */
 const identityPack: StepDef = {
   name: 'identity_pack',
+  after: [],
   weight: 1,
   async run(ctx) {
     const input = clipsInput(ctx.job.input);
@@ -52,8 +53,10 @@ const identityPack: StepDef = {
   },
 };
 
+/** Needs the input only: it runs beside identity_pack. */
 const prompts = (scenes: number): StepDef => ({
   name: 'prompts',
+  after: [],
   weight: 1,
   async run(ctx) {
     const input = clipsInput(ctx.job.input);
@@ -76,8 +79,10 @@ const scenePrompt = (ctx: StepContext, n: number) => (ctx.outputs.prompts as { s
 /** One clip: a keyframe from the identity pack, animated, plus its poster thumbnail. */
 type ClipSize = { w: number; h: number; sec: number };
 
+/** Needs the references and its prompt: every clip of a job runs beside the others. */
 const clipStep = (n: number, opts: { slot: string; thumb: boolean; size: (ctx: StepContext) => ClipSize }): StepDef => ({
   name: opts.slot,
+  after: ['identity_pack', 'prompts'],
   weight: 3,
   async run(ctx) {
     const size = opts.size(ctx);
@@ -100,8 +105,10 @@ const clipStep = (n: number, opts: { slot: string; thumb: boolean; size: (ctx: S
   },
 });
 
+/** Needs only its prompt: it runs beside the scenes. */
 const musicBed: StepDef = {
   name: 'music',
+  after: ['prompts'],
   weight: 1,
   async run(ctx) {
     const prompt = (ctx.outputs.prompts as { music: string }).music;
@@ -113,6 +120,7 @@ const musicBed: StepDef = {
 
 const assemble: StepDef = {
   name: 'assemble',
+  after: [...Array.from({ length: TRAILER_SCENES }, (_, i) => `scene_${i + 1}`), 'music'],
   weight: 2,
   async run(ctx) {
     const keys = Array.from({ length: TRAILER_SCENES }, (_, i) => (ctx.outputs[`scene_${i + 1}`] as { key: string }).key);
@@ -131,7 +139,7 @@ const assemble: StepDef = {
   },
 };
 
-/** Quick and story: three clips with thumbnails (clip_1..3, thumb_1..3). */
+/** Quick and story: three clips with thumbnails (clip_1..3, thumb_1..3); identity_pack and prompts, then the three clips, side by side. */
 export const clipsPipeline: PipelineDef = {
   id: 'clips.clips',
   app: 'clips',
@@ -144,7 +152,7 @@ export const clipsPipeline: PipelineDef = {
   ],
 };
 
-/** Trailer: scene clips assembled with a music bed into one video_final. */
+/** Trailer: scene clips assembled with a music bed into one video_final; the scenes and the music run side by side, then assemble. */
 export const trailerPipeline: PipelineDef = {
   id: 'clips.trailer',
   app: 'clips',
