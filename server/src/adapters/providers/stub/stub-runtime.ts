@@ -5,17 +5,26 @@ import type { Capability, FailWhen } from './failure-injection';
 export class StubRuntime {
   constructor(readonly latencyMs: number, private readonly failWhen: FailWhen) {}
 
-  /** Runs one call: waits `latencyMs`, fails if told to, and reports any other failure as a ProviderError. */
+  /**
+   * Runs one call, which takes at least `latencyMs` in all: the stub's own work (ffmpeg, sharp)
+   * runs within that time, as a real provider's work is inside its response time, so a job's
+   * critical path is the latencies on its longest chain of steps. Fails if told to (after the
+   * latency), and reports any other failure as a ProviderError.
+   */
   async call<T>(capability: Capability, prompt: string, fn: () => Promise<T>): Promise<T> {
     const provider = `stub-${capability}`;
-    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+    const latency = this.latencyMs > 0 ? new Promise((r) => setTimeout(r, this.latencyMs)) : null;
     if (this.failWhen(capability, prompt)) {
+      await latency;
       // Message kept stable: tests elsewhere and people reading job errors look for it.
       throw new ProviderError(`stub ${capability} provider failed (injected by STUB_FAIL)`, false, provider);
     }
     try {
-      return await fn();
+      const out = await fn();
+      await latency;
+      return out;
     } catch (err) {
+      await latency;
       if (err instanceof ProviderError) throw err;
       // A crash in the stub's own tooling (ffmpeg, sharp) may pass on another attempt.
       throw new ProviderError(`${provider}: ${err instanceof Error ? err.message : String(err)}`, true, provider, { cause: err });
