@@ -1,6 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { LeaseLostError, retryDelayMs } from '../core/jobs/step-errors';
-import { isResumed, jobWaitOf } from '../core/jobs/step-waits';
+import { LeaseLostError } from '../core/jobs/step-errors';
 import type { JobSnapshot, QueueMessage } from '../core/ports/queue';
 import type { Asset, Job, JobStep, Json, JsonObject, Repos } from '../core/ports/store';
 import { refundItem, refundUnfinished } from '../services/credits/ledger';
@@ -9,9 +8,11 @@ import { enqueueJob } from '../services/jobs/enqueue';
 import { publishJob } from '../services/jobs/job-events';
 import { transition } from '../services/jobs/transition';
 import { purgeUndelivered, releaseQuotaUnlessDelivered } from '../services/jobs/withhold-undelivered';
-import type { AssetInput, PipelineDef, PipelineRegistry, StepContext, StepDef } from './pipeline';
-import { allDone, doneOutputs, nextAttempt, phasesOf, progressOf, readySteps, resumedEvent, type StepPhase } from './scheduler';
-import { doneRecord, runStep, stepWaitOf } from './step-run';
+import type { AssetInput, PipelineRegistry, StepContext, StepDef } from './pipeline';
+import { allDone, phasesOf, progressOf, readySteps } from './scheduler';
+import { doneRecord, runStep } from './step-run';
+import { StepsRun, type RunHost } from './steps-run';
+
 /** The history note of a job given back by a stopping worker (not a loss: it does not count toward poison). */
 export const RELEASED_AT_SHUTDOWN = 'worker stopping; requeued';
 
@@ -25,12 +26,21 @@ export class PipelineRunner {
   /** Each run in progress: its abort, by job id. */
   private readonly active = new Map<AbortController, string>();
 
+  /** What a run of steps (steps-run.ts) uses of this runner. */
+  private readonly host: RunHost;
+
   constructor(
     private readonly deps: Deps,
     private readonly pipelines: PipelineRegistry,
     opts: RunnerOptions = {},
   ) {
     this.workerId = opts.workerId ?? `w-${randomUUID().slice(0, 8)}`;
+    this.host = {
+      deps, workerId: this.workerId,
+      context: (...args) => this.context(...args),
+      owned: (jobId, fn) => this.owned(jobId, fn),
+      fail: (job, error) => this.fail(job, error),
+    };
   }
 
   /** The queue handler: at-least-once delivery is made safe by the claim and per-step records. */
@@ -49,7 +59,7 @@ export class PipelineRunner {
     this.active.set(abort, job.id);
     const heartbeat = setInterval(() => void this.renewLease(job.id, abort), Math.max(50, this.deps.settings.leaseMs / 3));
     try {
-      await this.runSteps(pipeline, job, steps, abort);
+      await new StepsRun(this.host).run(pipeline, job, steps, abort);
     } catch (err) {
       if (!(err instanceof LeaseLostError) && !abort.signal.aborted) throw err;
     } finally {
@@ -180,221 +190,6 @@ export class PipelineRunner {
     });
   }
 
-  /**
-   * Runs the job's steps that are not done, each as soon as the steps it needs are done, at most
-   * `jobStepConcurrency` at once, until nothing runs; then the job is completed, requeued for a
-   * step's retry, or left waiting for its waiting steps' events (see settle()). A fatal failure
-   * (or a retryable one out of attempts) aborts the running siblings and fails the job once.
-   * Throws LeaseLostError when the job stops being this worker's (cancel, lease lost).
-   */
-  private async runSteps(pipeline: PipelineDef, initial: Job, records: JobStep[], abort: AbortController): Promise<void> {
-    const signal = abort.signal;
-    const run: JobRun = {
-      pipeline,
-      job: initial,
-      records: new Map(records.map((r) => [r.name, r])),
-      phases: phasesOf(pipeline, records),
-      outputs: doneOutputs(records),
-      fractions: new Map(),
-      attempts: new Map(pipeline.steps.map((s) => [s.name, nextAttempt(records.find((r) => r.name === s.name))])),
-      backoff: new Map(),
-      ended: false,
-      writes: Promise.resolve(),
-    };
-    const running = new Map<string, Promise<void>>();
-    let lost: unknown = null;
-    for (;;) {
-      for (;;) {
-        if (lost) throw lost;
-        if (run.ended) {
-          await Promise.all(running.values());
-          return;
-        }
-        if (signal.aborted) throw new LeaseLostError('lease lost');
-        const nowMs = Date.now();
-        const backingOff = [...run.backoff].filter(([, at]) => at > nowMs).map(([name]) => name);
-        for (const step of readySteps(pipeline, run.phases, new Set([...running.keys(), ...backingOff]))) {
-          if (running.size >= this.deps.settings.jobStepConcurrency) break;
-          run.backoff.delete(step.name);
-          const task = this.runOne(run, step, abort)
-            .catch((err: unknown) => {
-              if (!run.ended) lost ??= err;
-            })
-            .finally(() => running.delete(step.name));
-          running.set(step.name, task);
-        }
-        if (running.size === 0) break;
-        // Wake when a step ends, or when a step backing off may be tried again beside the others.
-        const nextRetry = Math.min(...run.backoff.values());
-        let timer: NodeJS.Timeout | undefined;
-        const retryDue = Number.isFinite(nextRetry) ? new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, nextRetry - nowMs)))) : null;
-        await Promise.race([...running.values(), ...(retryDue ? [retryDue] : [])]);
-        clearTimeout(timer);
-      }
-      if (!(await this.settle(run))) return;
-    }
-  }
-
-  /** Runs one step of the run and records how it ended; see runSteps. */
-  private async runOne(run: JobRun, step: StepDef, abort: AbortController): Promise<void> {
-    const { pipeline } = run;
-    const attempt = run.attempts.get(step.name)!;
-    const record = run.records.get(step.name);
-    const startedAt = this.deps.clock.now();
-    const overall = (f: number) => {
-      run.fractions.set(step.name, Math.max(run.fractions.get(step.name) ?? 0, Math.min(1, Math.max(0, f))));
-      return progressOf(pipeline, run.phases, run.fractions);
-    };
-    const ctx = this.context(run.job, step, run.outputs, resumedEvent(record), attempt, abort.signal, overall);
-    const result = await runStep(step, ctx, abort.signal);
-    if (run.ended) return;
-
-    if (result.kind === 'done') {
-      // One step record at a time: the one that finds every step done completes the job in the same statement.
-      await serially(run, async () => {
-        run.phases.set(step.name, 'done');
-        run.outputs[step.name] = result.output;
-        const now = this.deps.clock.now();
-        const job = run.job;
-        const complete = allDone(run.phases) && job.itemCount === 0
-          ? { result: pipeline.result ? await pipeline.result({ job, outputs: run.outputs, deps: this.deps }) : null, at: now }
-          : undefined;
-        const updated = await this.deps.store.relaxed((r) =>
-          r.jobs.finishStep({
-            step: doneRecord(job.id, step.name, attempt, result.output, startedAt, now),
-            workerId: this.workerId,
-            progress: progressOf(pipeline, run.phases, run.fractions),
-            trace: { at: now.toISOString(), step: step.name, message: 'done' },
-            complete,
-          }),
-        );
-        if (!updated) throw new LeaseLostError('lease lost');
-        run.job = updated;
-        if (complete) run.ended = true;
-        await publishJob(this.deps, updated, { step: step.name });
-      });
-      return;
-    }
-
-    if (result.kind === 'wait') {
-      const now = this.deps.clock.now();
-      const waiting: JobStep = {
-        jobId: run.job.id, name: step.name, status: 'waiting', attempts: attempt, output: null, error: null,
-        startedAt: now, finishedAt: null, wait: stepWaitOf(result.wait, now),
-      };
-      await this.owned(run.job.id, (repos) => repos.steps.upsert(waiting));
-      run.records.set(step.name, waiting);
-      run.phases.set(step.name, 'waiting');
-      return;
-    }
-
-    const { failure } = result;
-    this.deps.log.warn({ jobId: run.job.id, step: step.name, attempt, err: failure.message }, 'step failed');
-    if (failure.retry) {
-      const now = this.deps.clock.now();
-      // The resumed event, if any, stays in the output for the next attempt.
-      const failed: JobStep = {
-        jobId: run.job.id, name: step.name, status: 'failed', attempts: attempt, output: record?.output ?? null,
-        error: { code: failure.code, message: failure.message }, startedAt: null, finishedAt: now, wait: null,
-      };
-      await this.owned(run.job.id, async (repos, current) => {
-        await repos.steps.upsert(failed);
-        await repos.jobs.update(run.job.id, {
-          trace: [...current.trace, { at: now.toISOString(), step: step.name, message: `attempt ${attempt} failed: ${failure.message}` }],
-        });
-      });
-      run.records.set(step.name, failed);
-      run.phases.set(step.name, 'retry');
-      run.attempts.set(step.name, attempt + 1);
-      run.backoff.set(step.name, Date.now() + retryDelayMs(attempt));
-      return;
-    }
-    // Fatal: the siblings stop (their writes are refused from here on) and the job fails once.
-    run.ended = true;
-    abort.abort(new LeaseLostError(`step ${step.name} failed`));
-    await this.owned(run.job.id, (repos) =>
-      repos.steps.upsert({
-        jobId: run.job.id, name: step.name, status: 'failed', attempts: attempt, output: null,
-        error: { code: failure.code, message: failure.message }, startedAt: null, finishedAt: this.deps.clock.now(), wait: null,
-      }),
-    );
-    await this.fail(run.job, { code: failure.code, message: failure.message, step: step.name });
-  }
-
-  /**
-   * Settles a run once nothing runs: completes the job when every step is done (unless the last
-   * step's record did), requeues it when a step backs off before its retry (the slot is freed for
-   * the backoff), or leaves it waiting with the earliest wait of its waiting steps. True when a
-   * step was resumed meanwhile (its event came while the job ran): the run goes on with it.
-   */
-  private async settle(run: JobRun): Promise<boolean> {
-    const { job } = run;
-    if (run.ended) return false;
-    if (allDone(run.phases)) {
-      await this.complete(run);
-      return false;
-    }
-    const now = this.deps.clock.now();
-    const progress = progressOf(run.pipeline, run.phases, run.fractions);
-    if (run.backoff.size > 0) {
-      const delay = Math.max(0, Math.min(...run.backoff.values()) - Date.now());
-      const names = [...run.backoff.keys()].join(', ');
-      const requeued = await this.owned(job.id, (repos, current) =>
-        transition(repos, current, 'queued', {
-          run: current.run + 1, leaseOwner: null, leaseUntil: null, progress: Math.max(current.progress, progress),
-        }, `retry ${names}`, now),
-      );
-      if (requeued) {
-        await publishJob(this.deps, requeued);
-        await enqueueJob(this.deps, requeued, delay);
-      }
-      return false;
-    }
-    // Under the job's lock, so that an event recorded while the job ran is seen here or finds the job waiting.
-    const outcome = await this.owned(job.id, async (repos, current): Promise<{ resumed: JobStep[] } | { waiting: Job | null }> => {
-      const steps = await repos.steps.list(job.id);
-      if (steps.some(isResumed)) return { resumed: steps };
-      const wait = jobWaitOf(steps);
-      if (!wait) throw new Error(`job ${job.id}: steps left that neither run nor wait`);
-      const waiting = await transition(repos, current, 'waiting', {
-        progress: Math.max(current.progress, progress), leaseOwner: null, leaseUntil: null, ...wait,
-      }, wait.wait.reason, now);
-      return { waiting };
-    });
-    if ('resumed' in outcome) {
-      for (const record of outcome.resumed.filter(isResumed)) {
-        run.records.set(record.name, record);
-        run.phases.set(record.name, 'resumed');
-      }
-      return true;
-    }
-    if (outcome.waiting) await publishJob(this.deps, outcome.waiting, { step: outcome.waiting.wait?.step ?? '', message: outcome.waiting.wait?.reason ?? '' });
-    return false;
-  }
-
-  /** Completes a job whose steps are all done, refunding items never produced. */
-  private async complete(run: JobRun): Promise<void> {
-    const { job, pipeline } = run;
-    const result = pipeline.result ? await pipeline.result({ job, outputs: run.outputs, deps: this.deps }) : null;
-    const done = await this.owned(job.id, async (repos, current) => {
-      // Items still pending when every step is done were never produced: refund them.
-      const items = await repos.items.list(job.id);
-      for (const item of items.filter((i) => i.status === 'pending' || i.status === 'running')) {
-        await repos.items.update(job.id, item.idx, { status: 'failed', error: { code: 'NOT_PRODUCED', message: 'Item was not produced' } });
-        await refundItem(repos, job, item.idx, 'item not produced');
-      }
-      return transition(repos, current, 'completed', {
-        progress: 1, result, leaseOwner: null, leaseUntil: null, finishedAt: this.deps.clock.now(),
-      }, undefined, this.deps.clock.now());
-    });
-    if (done) {
-      await publishJob(this.deps, done);
-      // Outputs of items that failed were refunded: their objects go too. A job without items
-      // delivers all it made on completion, so the common path reads nothing more.
-      if (done.itemCount > 0) await purgeUndelivered(this.deps, done.id);
-    }
-  }
-
   private context(
     job: Job,
     step: StepDef,
@@ -521,30 +316,4 @@ function jobFromSnapshot(id: string, run: number, s: JobSnapshot): Job {
     // Never published: the claim that records these steps returns the row's own sequence.
     eventSeq: 0,
   };
-}
-
-/** One run of a job: what its steps have done so far, shared by the steps running side by side. */
-interface JobRun {
-  pipeline: PipelineDef;
-  /** The job as this run last wrote it. */
-  job: Job;
-  records: Map<string, JobStep>;
-  phases: Map<string, StepPhase>;
-  outputs: Record<string, Json>;
-  /** Each running step's last reported fraction, 0..1. */
-  fractions: Map<string, number>;
-  /** The attempt each step's next run is. */
-  attempts: Map<string, number>;
-  /** Steps that failed in this run and back off before their retry: epoch ms they may start again. */
-  backoff: Map<string, number>;
-  /** The job failed or completed in this run: nothing more is started or written. */
-  ended: boolean;
-  writes: Promise<unknown>;
-}
-
-/** Runs `fn` after the run's earlier serial writes (each settles before the next starts). */
-function serially<T>(run: JobRun, fn: () => Promise<T>): Promise<T> {
-  const next = run.writes.then(fn);
-  run.writes = next.catch(() => undefined);
-  return next;
 }

@@ -11,7 +11,7 @@ import { transition } from './transition';
  * Only the first event for a wait wins: it spends the step's token, and later ones find no wait
  * and change nothing. A waiting job is requeued to run the step; a job that is queued or running
  * (its other steps still ran) keeps the event in the step's record, and its run picks it up before
- * it would wait (engine/runner.ts settle()).
+ * it would wait (engine/steps-run.ts settle()).
  */
 export async function resumeWait(
   deps: Deps,
