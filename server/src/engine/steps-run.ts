@@ -52,7 +52,13 @@ export class StepsRun {
     let lost: unknown = null;
     for (;;) {
       for (;;) {
-        if (lost) throw lost;
+        if (lost) {
+          // The run stops on an unexpected error: its other steps stop too, rather than write under a
+          // lease nobody renews. Logged here, since the runner does not rethrow once the run is aborted.
+          if (!(lost instanceof LeaseLostError)) this.host.deps.log.error({ err: lost, jobId: run.job.id }, 'job run stopped');
+          abort.abort(new LeaseLostError('run stopped'));
+          throw lost;
+        }
         if (run.ended) {
           await Promise.all(running.values());
           return;
@@ -72,7 +78,8 @@ export class StepsRun {
         }
         if (running.size === 0) break;
         // Wake when a step ends, or when a step backing off may be tried again beside the others.
-        const nextRetry = Math.min(...run.backoff.values());
+        // Only a backoff still to come: one already due waits for a slot, which a step ending frees.
+        const nextRetry = Math.min(...[...run.backoff.values()].filter((at) => at > nowMs));
         let timer: NodeJS.Timeout | undefined;
         const retryDue = Number.isFinite(nextRetry) ? new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, nextRetry - nowMs)))) : null;
         await Promise.race([...running.values(), ...(retryDue ? [retryDue] : [])]);
