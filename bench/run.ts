@@ -228,6 +228,48 @@ async function benchStory(mode: string, env: Record<string, string>) {
   }
 }
 
+/**
+ * (e) A job's wall time next to its critical path: with every stub call taking STUB_LATENCY_MS,
+ * the path is the provider calls on its longest chain of steps (clips-pipelines.ts), each 1 s:
+ * story: prompts (text) -> a clip (image, then video) = 3 calls; identity_pack, beside prompts,
+ * calls none. Trailer: prompts (text) -> a scene (image, video) -> assemble (none) = 3 calls; the
+ * music bed (one call) runs beside the scenes. Bar: wall at most 1.3x the path.
+ */
+const LATENCY_MS = 1000;
+const CRITICAL_CALLS = { story: 3, trailer: 3 } as const;
+
+async function benchCriticalPath(mode: string, env: Record<string, string>) {
+  for (const kind of ['story', 'trailer'] as const) await benchOnePath(mode, env, kind);
+}
+
+async function benchOnePath(mode: string, env: Record<string, string>, kind: 'story' | 'trailer') {
+  // A trailer has five steps side by side (four scenes and the music bed): with the default four,
+  // one waits for a slot and the path is four calls long; the row says so.
+  const steps: Record<string, string> = kind === 'trailer' ? { JOB_STEP_CONCURRENCY: '5' } : {};
+  const t = await platformFor(mode, { env: { ...env, ...steps, STUB_LATENCY_MS: String(LATENCY_MS) } });
+  try {
+    const { token, userId } = await t.signUp();
+    await t.call('POST', '/v1/admin/credits', { token: t.env.ADMIN_API_KEY, body: { userId, amount: 100, reason: 'bench' } });
+    {
+      const draftJobId = await makeDraft(t, token);
+      const start = performance.now();
+      const confirm = await t.call('POST', '/api/jobs/confirm', { token, body: confirmBody(draftJobId, kind) });
+      if (confirm.status !== 200) throw new Error(`bench: ${kind} confirm answered ${confirm.status} ${JSON.stringify(confirm.body)}`);
+      const job = await t.waitForJob(draftJobId, ['completed', 'failed'], 120_000);
+      const wall = performance.now() - start;
+      const path = CRITICAL_CALLS[kind] * LATENCY_MS;
+      const steps = (await t.deps.store.read((r) => r.steps.list(draftJobId)))
+        .filter((s) => s.startedAt && s.finishedAt)
+        .sort((a, b) => a.startedAt!.getTime() - b.startedAt!.getTime());
+      const t0 = steps[0]?.startedAt!.getTime() ?? 0;
+      const spans = steps.map((s) => `${s.name} ${fmt((s.startedAt!.getTime() - t0) / 1000, 1)}-${fmt((s.finishedAt!.getTime() - t0) / 1000, 1)}`).join(', ');
+      row(verdict(job.status === 'completed' && wall <= 1.3 * path), mode, `(e) ${kind} job wall time, STUB_LATENCY_MS=${LATENCY_MS}${kind === 'trailer' ? ', JOB_STEP_CONCURRENCY=5' : ''}`, `${fmt(wall)} ms`,
+        `${job.status}; steps (s from the first start): ${spans}`, `critical path ${fmt(path)} ms; ${fmt(wall / path, 2)}x (bar 1.3x)`);
+    }
+  } finally {
+    await t.dispose();
+  }
+}
 
 async function serverModeEnv(): Promise<Record<string, string> | null> {
   const db = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -245,8 +287,9 @@ async function serverModeEnv(): Promise<Record<string, string> | null> {
   return { DATABASE_URL: db, REDIS_URL: redis };
 }
 
-/** `npm run bench -- bc` runs only measures b and c. */
-const only = process.argv[2] ?? 'abcd';
+/** `npm run bench -- bc` runs only measures b and c; `npm run bench -- e embedded` only measure e, embedded. */
+const only = process.argv[2] ?? 'abcde';
+const modes = process.argv[3] ?? 'embedded,server';
 
 async function main() {
   const server = await serverModeEnv();
@@ -254,16 +297,20 @@ async function main() {
   const saved = { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL };
   delete process.env.DATABASE_URL;
   delete process.env.REDIS_URL;
-  if (/[ab]/.test(only)) await benchApi('embedded', {});
-  if (only.includes('c')) await benchEngine('embedded', {}, null);
-  if (only.includes('d')) await benchStory('embedded', {});
-  if (server) {
+  if (modes.includes('embedded')) {
+    if (/[ab]/.test(only)) await benchApi('embedded', {});
+    if (only.includes('c')) await benchEngine('embedded', {}, null);
+    if (only.includes('d')) await benchStory('embedded', {});
+    if (only.includes('e')) await benchCriticalPath('embedded', {});
+  }
+  if (server && modes.includes('server')) {
     process.env.DATABASE_URL = server.DATABASE_URL;
     process.env.REDIS_URL = server.REDIS_URL;
     if (/[ab]/.test(only)) await benchApi('server', {});
     if (only.includes('c')) await benchEngine('server', {}, server.REDIS_URL ?? null);
     if (only.includes('d')) await benchStory('server', {});
-  } else {
+    if (only.includes('e')) await benchCriticalPath('server', {});
+  } else if (modes.includes('server')) {
     row('', 'server', 'skipped', 'PostgreSQL or Redis did not answer', '', '');
   }
   Object.assign(process.env, saved);

@@ -75,6 +75,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     signupCredits: config.env.SIGNUP_CREDITS,
     signupRateLimit: config.env.SIGNUP_RATE_LIMIT,
     leaseMs: config.env.JOB_LEASE_MS,
+    jobStepConcurrency: config.env.JOB_STEP_CONCURRENCY,
     mediaUrlTtlSec: 3600,
     uploadUrlTtlSec: 60,
     uploadsPerHour: config.env.UPLOADS_PER_HOUR,

@@ -5,6 +5,7 @@ import type { ObjectStorage } from '../core/ports/storage';
 import type { Asset, AssetKind, Job, JobItem, Json, JsonObject } from '../core/ports/store';
 import type { Clock, Logger } from '../services/deps';
 import { checkedPipeline } from './pipeline-checks';
+import { stepGraph } from './step-graph';
 
 /**
  * Typed pipelines. A pipeline names a zod schema for its job's `input`, and each step one for its
@@ -106,13 +107,19 @@ export interface PollResult {
  */
 export interface StepDef<I = any, O extends Json = Json> {
   name: string;
+  /**
+   * The steps whose outputs this one needs: it starts as soon as they are all done, beside any
+   * other step that is ready. Default: the step before it in the list (none for the first), so a
+   * pipeline that names no needs runs its steps one after another.
+   */
+  after?: string[];
   /** Share of the job's progress this step accounts for. */
   weight: number;
   maxAttempts?: number;
   /**
    * A computation on the job's input and earlier outputs only: no provider calls, no writes, no
-   * outside effects, done in milliseconds. Local steps at the head of a pipeline run as soon as a
-   * first run's message arrives, before the job is claimed; the claim is then written together
+   * outside effects, done in milliseconds. Local steps that need nothing but other local steps run
+   * as soon as a first run's message arrives, before the job is claimed; the claim is then written together
    * with their outputs, one statement instead of two. A run that loses the claim drops them.
    */
   local?: boolean;
@@ -150,8 +157,10 @@ export interface PipelineDef<I = any> {
  */
 export class PipelineRegistry {
   private readonly byId = new Map<string, PipelineDef>();
+  /** Throws when the id is taken or the steps' needs do not form a graph (see step-graph.ts). */
   register<I>(def: PipelineDef<I>): this {
     if (this.byId.has(def.id)) throw new Error(`pipeline ${def.id} registered twice`);
+    stepGraph(def);
     this.byId.set(def.id, checkedPipeline(def));
     return this;
   }

@@ -1,3 +1,4 @@
+import { isWaiting, jobWaitOf } from '../core/jobs/step-waits';
 import type { Job } from '../core/ports/store';
 import type { Deps } from '../services/deps';
 import { enqueueJob } from '../services/jobs/enqueue';
@@ -128,26 +129,47 @@ export class Reconciler {
     }
   }
 
+  /**
+   * Polls each of the job's waiting steps whose next poll is due. A step reported done is resumed
+   * (resumeWait: the first of its webhook and its poll wins); any other gets its next poll, and the
+   * job's next poll becomes the earliest of its steps'.
+   */
   private async poll(job: Job, now: Date): Promise<void> {
-    const wait = job.wait;
-    const step = wait && this.pipelines.get(job.pipeline)?.steps.find((s) => s.name === wait.step);
-    if (!wait || !step?.poll) return;
-    const ctx = this.runner.pollContext(job, step);
-    let result;
-    try {
-      result = await step.poll(ctx);
-    } catch (err) {
-      this.deps.log.warn({ err, jobId: job.id }, 'poll failed; will poll again');
-      result = { done: false };
+    const pipeline = this.pipelines.get(job.pipeline);
+    const steps = await this.deps.store.read((r) => r.steps.list(job.id));
+    const due = steps.filter(isWaiting).filter((s) => s.wait.nextPollAt && Date.parse(s.wait.nextPollAt) <= now.getTime());
+    for (const record of due) {
+      const step = pipeline?.steps.find((s) => s.name === record.name);
+      if (!step?.poll) continue;
+      let result;
+      try {
+        result = await step.poll(this.runner.pollContext(job, step));
+      } catch (err) {
+        this.deps.log.warn({ err, jobId: job.id, step: step.name }, 'poll failed; will poll again');
+        result = { done: false };
+      }
+      if (result.done) {
+        await resumeWait(this.deps, job.id, { step: record.name, token: record.wait.token }, result.event ?? null);
+        continue;
+      }
+      const next = new Date(now.getTime() + (record.wait.pollIntervalMs ?? 5000)).toISOString();
+      await this.deps.store.tx(async (repos) => {
+        const current = await repos.jobs.getForUpdate(job.id);
+        const fresh = (await repos.steps.list(job.id)).find((s) => s.name === record.name);
+        if (!current || !fresh || !isWaiting(fresh) || fresh.wait.token !== record.wait.token) return;
+        await repos.steps.upsert({ ...fresh, wait: { ...fresh.wait, nextPollAt: next } });
+        const nextPollAt = current.status === 'waiting' ? jobWaitOf((await repos.steps.list(job.id)))?.nextPollAt : undefined;
+        if (nextPollAt) await repos.jobs.update(job.id, { nextPollAt }, ['waiting']);
+      });
     }
-    if (result.done) {
-      await resumeWait(this.deps, job.id, { step: wait.step, token: wait.token }, result.event ?? null);
-      return;
+    // A due job none of whose steps was due (or pollable) must not be found due at every tick.
+    if (due.length === 0) {
+      await this.deps.store.tx(async (repos) => {
+        const current = await repos.jobs.getForUpdate(job.id);
+        if (current?.status !== 'waiting') return;
+        const nextPollAt = jobWaitOf(await repos.steps.list(job.id))?.nextPollAt ?? null;
+        await repos.jobs.update(job.id, { nextPollAt }, ['waiting']);
+      });
     }
-    const next = new Date(now.getTime() + (wait.pollIntervalMs ?? 5000));
-    await this.deps.store.tx(async (repos) => {
-      const current = await repos.jobs.getForUpdate(job.id);
-      if (current?.status === 'waiting' && current.wait?.token === wait.token) await repos.jobs.update(job.id, { nextPollAt: next });
-    });
   }
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { FatalStepError, LeaseLostError, RetryableStepError, retryDelayMs } from '../core/jobs/step-errors';
+import { LeaseLostError } from '../core/jobs/step-errors';
 import type { JobSnapshot, QueueMessage } from '../core/ports/queue';
 import type { Asset, Job, JobStep, Json, JsonObject, Repos } from '../core/ports/store';
 import { refundItem, refundUnfinished } from '../services/credits/ledger';
@@ -9,10 +9,12 @@ import { publishJob } from '../services/jobs/job-events';
 import { transition } from '../services/jobs/transition';
 import { resumeWait } from '../services/jobs/waits';
 import { purgeUndelivered, releaseQuotaUnlessDelivered } from '../services/jobs/withhold-undelivered';
-import type { AssetInput, PipelineDef, PipelineRegistry, StepContext, StepDef, StepOutcome } from './pipeline';
+import type { AssetInput, PipelineRegistry, StepContext, StepDef } from './pipeline';
+import { allDone, phasesOf, progressOf, readySteps } from './scheduler';
+import { doneRecord, runStep } from './step-run';
 import { outputReader, pipelineResult } from './pipeline-checks';
+import { StepsRun, type RunHost } from './steps-run';
 
-const DEFAULT_MAX_ATTEMPTS = 3;
 /** The history note of a job given back by a stopping worker (not a loss: it does not count toward poison). */
 export const RELEASED_AT_SHUTDOWN = 'worker stopping; requeued';
 
@@ -26,12 +28,21 @@ export class PipelineRunner {
   /** Each run in progress: its abort, by job id. */
   private readonly active = new Map<AbortController, string>();
 
+  /** What a run of steps (steps-run.ts) uses of this runner. */
+  private readonly host: RunHost;
+
   constructor(
     private readonly deps: Deps,
     private readonly pipelines: PipelineRegistry,
     opts: RunnerOptions = {},
   ) {
     this.workerId = opts.workerId ?? `w-${randomUUID().slice(0, 8)}`;
+    this.host = {
+      deps, workerId: this.workerId,
+      context: (...args) => this.context(...args),
+      owned: (jobId, fn) => this.owned(jobId, fn),
+      fail: (job, error) => this.fail(job, error),
+    };
   }
 
   /** The queue handler: at-least-once delivery is made safe by the claim and per-step records. */
@@ -50,7 +61,7 @@ export class PipelineRunner {
     this.active.set(abort, job.id);
     const heartbeat = setInterval(() => void this.renewLease(job.id, abort), Math.max(50, this.deps.settings.leaseMs / 3));
     try {
-      await this.runSteps(pipeline, job, steps, abort.signal);
+      await new StepsRun(this.host).run(pipeline, job, steps, abort);
     } catch (err) {
       if (!(err instanceof LeaseLostError) && !abort.signal.aborted) throw err;
     } finally {
@@ -112,47 +123,44 @@ export class PipelineRunner {
   }
 
   /**
-   * Runs a first run's leading local steps from the message's snapshot, then claims the job and
-   * records them in one statement. Null when there is nothing to run ahead, a local step did not
-   * simply return an output (it threw, waited or tried to write), or the job is not queued in this
-   * run any more: the ordinary claim then decides, and runs those steps again if it takes the job.
+   * Runs a first run's local steps that need only other local steps, from the message's snapshot,
+   * then claims the job and records them in one statement. Null when there is nothing to run
+   * ahead, a local step did not simply return an output (it threw, waited or tried to write), or
+   * the job is not queued in this run any more: the ordinary claim then decides, and runs those
+   * steps again if it takes the job.
    */
   private async runAhead(jobId: string, run: number, snapshot: JobSnapshot): Promise<{ job: Job; steps: JobStep[] } | 'completed' | null> {
     const pipeline = this.pipelines.get(snapshot.pipeline);
-    if (!pipeline?.steps[0]?.local) return null;
+    if (!pipeline) return null;
+    const phases = phasesOf(pipeline, []);
+    const localReady = () => readySteps(pipeline, phases, new Set()).filter((s) => s.local);
+    if (localReady().length === 0) return null;
     const draft = jobFromSnapshot(jobId, run, snapshot);
-    const totalWeight = pipeline.steps.reduce((a, s) => a + s.weight, 0) || 1;
     const outputs: Record<string, Json> = {};
+    const fractions = new Map<string, number>();
     const records: JobStep[] = [];
-    let doneWeight = 0;
     // Writes through the context need the claim, so they fail here (LeaseLostError) and send the step the ordinary way.
     const signal = new AbortController().signal;
-    for (const step of pipeline.steps) {
-      if (!step.local) break;
-      const startedAt = this.deps.clock.now();
-      const base = doneWeight / totalWeight;
-      const span = step.weight / totalWeight;
-      let outcome: StepOutcome | void;
-      try {
-        outcome = await step.run(this.context(draft, step, outputs, undefined, 1, signal, (f) => base + span * f));
-      } catch {
+    for (let ready = localReady(); ready.length > 0; ready = localReady()) {
+      for (const step of ready) {
+        const startedAt = this.deps.clock.now();
+        const ctx = this.context(draft, step, outputs, undefined, 1, signal, (f) => (fractions.set(step.name, f), progressOf(pipeline, phases, fractions)));
         // Not lost: the ordinary claim runs the step again, and reports what it throws there.
-        return null;
+        const result = await runStep(step, ctx, signal).catch(() => null);
+        if (result?.kind !== 'done') return null;
+        outputs[step.name] = result.output;
+        phases.set(step.name, 'done');
+        records.push(doneRecord(jobId, step.name, 1, result.output, startedAt, this.deps.clock.now()));
       }
-      if (outcome && 'wait' in outcome) return null;
-      const output = (outcome && 'output' in outcome ? outcome.output : null) ?? null;
-      outputs[step.name] = output;
-      doneWeight += step.weight;
-      records.push({ jobId, name: step.name, status: 'done', attempts: 1, output, error: null, startedAt, finishedAt: this.deps.clock.now() });
     }
-    const whole = records.length === pipeline.steps.length && draft.itemCount === 0;
+    const whole = allDone(phases) && draft.itemCount === 0;
     const now = this.deps.clock.now();
     const job = await this.deps.store.relaxed(async (r) =>
       r.jobs.claimAhead({
         jobId, run, workerId: this.workerId, leaseUntil: new Date(now.getTime() + this.deps.settings.leaseMs), now,
         steps: records,
         trace: records.map((s) => ({ at: s.finishedAt!.toISOString(), step: s.name, message: 'done' })),
-        progress: doneWeight / totalWeight,
+        progress: progressOf(pipeline, phases, new Map()),
         ...(whole ? { complete: { result: await pipelineResult(pipeline, draft, outputs) } } : {}),
       }),
     );
@@ -179,92 +187,6 @@ export class PipelineRunner {
       if (!job || job.status !== 'running' || job.leaseOwner !== this.workerId) throw new LeaseLostError('lease lost');
       return fn(repos, job);
     });
-  }
-
-  private async runSteps(pipeline: PipelineDef, initial: Job, steps: JobStep[], signal: AbortSignal): Promise<void> {
-    let job = initial;
-    const byName = new Map(steps.map((s) => [s.name, s]));
-    const outputs: Record<string, Json> = {};
-    const totalWeight = pipeline.steps.reduce((a, s) => a + s.weight, 0) || 1;
-    let doneWeight = 0;
-    const pending = pipeline.steps.filter((step) => {
-      const record = byName.get(step.name);
-      if (record?.status !== 'done') return true;
-      outputs[step.name] = record.output;
-      doneWeight += step.weight;
-      return false;
-    });
-
-    for (const [i, step] of pending.entries()) {
-      if (signal.aborted) throw new LeaseLostError('lease lost');
-      const record = byName.get(step.name);
-      // Attempts count failures only; a crash mid-step is the reconciler's to count.
-      const attempt = (record?.status === 'failed' ? record.attempts : 0) + 1;
-      // A resumed wait's payload rides in the step's output until the step is done, surviving crashes and retries.
-      const prevOutput = record?.output ?? null;
-      const event = (prevOutput as JsonObject | null)?.event;
-      const startedAt = this.deps.clock.now();
-      const base = doneWeight / totalWeight;
-      const span = step.weight / totalWeight;
-      const ctx = this.context(job, step, outputs, event, attempt, signal, (f) => base + span * Math.min(1, Math.max(0, f)));
-
-      let outcome: StepOutcome | void;
-      try {
-        // A cancelled job or a lost lease frees this worker at once, even if the step ignores the signal.
-        outcome = await Promise.race([step.run(ctx), aborted(signal)]);
-      } catch (err) {
-        if (err instanceof LeaseLostError || signal.aborted) throw err;
-        await this.stepFailed(job, step, attempt, err, prevOutput);
-        return;
-      }
-      if (signal.aborted) throw new LeaseLostError('lease lost');
-
-      if (outcome && 'wait' in outcome) {
-        await this.startWait(job, step, attempt, outcome.wait, base);
-        return;
-      }
-      const output = (outcome && 'output' in outcome ? outcome.output : null) ?? null;
-      doneWeight += step.weight;
-      outputs[step.name] = output;
-      const now = this.deps.clock.now();
-      const last = i === pending.length - 1;
-      // The last step of a job without items completes the job in the same statement.
-      const complete = last && job.itemCount === 0
-        ? { result: await pipelineResult(pipeline, job, outputs), at: now }
-        : undefined;
-      const updated = await this.deps.store.relaxed((r) =>
-        r.jobs.finishStep({
-          step: { jobId: job.id, name: step.name, status: 'done', attempts: attempt, output, error: null, startedAt, finishedAt: now },
-          workerId: this.workerId,
-          progress: doneWeight / totalWeight,
-          trace: { at: now.toISOString(), step: step.name, message: 'done' },
-          complete,
-        }),
-      );
-      if (!updated) throw new LeaseLostError('lease lost');
-      job = updated;
-      await publishJob(this.deps, job, { step: step.name });
-      if (complete) return;
-    }
-
-    const result = await pipelineResult(pipeline, job, outputs);
-    const done = await this.owned(job.id, async (repos, current) => {
-      // Items still pending when every step is done were never produced: refund them.
-      const items = await repos.items.list(job.id);
-      for (const item of items.filter((i) => i.status === 'pending' || i.status === 'running')) {
-        await repos.items.update(job.id, item.idx, { status: 'failed', error: { code: 'NOT_PRODUCED', message: 'Item was not produced' } });
-        await refundItem(repos, job, item.idx, 'item not produced');
-      }
-      return transition(repos, current, 'completed', {
-        progress: 1, result, leaseOwner: null, leaseUntil: null, finishedAt: this.deps.clock.now(),
-      }, undefined, this.deps.clock.now());
-    });
-    if (done) {
-      await publishJob(this.deps, done);
-      // Outputs of items that failed were refunded: their objects go too. A job without items
-      // delivers all it made on completion, so the common path reads nothing more.
-      if (done.itemCount > 0) await purgeUndelivered(this.deps, done.id);
-    }
   }
 
   private context(
@@ -294,7 +216,8 @@ export class PipelineRunner {
         // Progress is advisory: at most a few writes a second per job.
         if (nowMs - lastProgressAt < 200 && fraction < 1) return;
         lastProgressAt = nowMs;
-        const updated = await this.owned(job.id, (repos) => repos.jobs.update(job.id, { progress: overall(fraction) }));
+        // Steps run side by side: a late write never takes the job's progress back.
+        const updated = await this.owned(job.id, (repos, current) => repos.jobs.update(job.id, { progress: Math.max(current.progress, overall(fraction)) }));
         if (updated) await publishJob(deps, updated, { step: step.name, ...(message ? { message } : {}) });
       },
       trace: async (message) => {
@@ -349,61 +272,6 @@ export class PipelineRunner {
     };
   }
 
-  private async startWait(
-    job: Job,
-    step: StepDef,
-    attempt: number,
-    wait: { reason: string; timeoutMs: number; pollIntervalMs?: number },
-    progress: number,
-  ): Promise<void> {
-    const now = this.deps.clock.now();
-    const waiting = await this.owned(job.id, async (repos, current) => {
-      await repos.steps.upsert({
-        jobId: job.id, name: step.name, status: 'waiting', attempts: attempt, output: null,
-        error: null, startedAt: now, finishedAt: null,
-      });
-      return transition(repos, current, 'waiting', {
-        progress,
-        leaseOwner: null,
-        leaseUntil: null,
-        wait: { step: step.name, reason: wait.reason, token: randomUUID(), ...(wait.pollIntervalMs ? { pollIntervalMs: wait.pollIntervalMs } : {}) },
-        waitDeadline: new Date(now.getTime() + wait.timeoutMs),
-        nextPollAt: wait.pollIntervalMs ? new Date(now.getTime() + wait.pollIntervalMs) : null,
-      }, wait.reason, now);
-    });
-    if (waiting) await publishJob(this.deps, waiting, { step: step.name, message: wait.reason });
-  }
-
-  private async stepFailed(job: Job, step: StepDef, attempt: number, err: unknown, prevOutput: Json): Promise<void> {
-    const message = err instanceof Error ? err.message : String(err);
-    const code = err instanceof FatalStepError || err instanceof RetryableStepError ? err.code : 'STEP_FAILED';
-    const retryable = err instanceof RetryableStepError || (isRetryableProviderError(err) && !(err instanceof FatalStepError));
-    const maxAttempts = step.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    this.deps.log.warn({ jobId: job.id, step: step.name, attempt, err }, 'step failed');
-    if (retryable && attempt < maxAttempts) {
-      const now = this.deps.clock.now();
-      const requeued = await this.owned(job.id, async (repos, current) => {
-        await repos.steps.upsert({
-          jobId: job.id, name: step.name, status: 'failed', attempts: attempt, output: prevOutput,
-          error: { code, message }, startedAt: null, finishedAt: now,
-        });
-        return transition(repos, current, 'queued', {
-          run: current.run + 1, leaseOwner: null, leaseUntil: null,
-          trace: [...current.trace, { at: now.toISOString(), step: step.name, message: `attempt ${attempt} failed: ${message}` }],
-        }, `retry ${step.name}`, now);
-      });
-      if (requeued) await enqueueJob(this.deps, requeued, retryDelayMs(attempt));
-      return;
-    }
-    await this.owned(job.id, (repos) =>
-      repos.steps.upsert({
-        jobId: job.id, name: step.name, status: 'failed', attempts: attempt, output: null,
-        error: { code, message }, startedAt: null, finishedAt: this.deps.clock.now(),
-      }),
-    );
-    await this.fail(job, { code, message, step: step.name });
-  }
-
   private async fail(job: Job, error: { code: string; message: string; step?: string }): Promise<void> {
     const failed = await this.deps.store.tx(async (repos) => {
       const current = await repos.jobs.getForUpdate(job.id);
@@ -456,16 +324,4 @@ function jobFromSnapshot(id: string, run: number, s: JobSnapshot): Job {
     // Never published: the claim that records these steps returns the row's own sequence.
     eventSeq: 0,
   };
-}
-
-function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    const fail = () => reject(signal.reason instanceof Error ? signal.reason : new LeaseLostError('aborted'));
-    if (signal.aborted) fail();
-    else signal.addEventListener('abort', fail, { once: true });
-  });
-}
-
-function isRetryableProviderError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true;
 }

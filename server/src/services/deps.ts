@@ -23,6 +23,8 @@ export interface Settings {
   signupRateLimit: number;
   /** How long a worker owns a running job before another may take it over. */
   leaseMs: number;
+  /** How many of one job's steps run at once when their needs are done (engine/runner.ts). */
+  jobStepConcurrency: number;
   /** How long a signed media URL handed to a browser stays valid. */
   mediaUrlTtlSec: number;
   uploadUrlTtlSec: number;

@@ -83,12 +83,13 @@ const CLAIM = `update jobs set ${BUMP}, ${statusSet(T.claim)}, lease_owner = $3,
 /**
  * The step row of a job row the statement just wrote (`from updated`): a refused job write (a lost
  * lease) writes no step either. A data-modifying CTE runs whatever the main statement does, so the
- * step cannot come first.
+ * step cannot come first. Only finished steps go through here: a step's wait, if it had one, is over.
  */
 const STEP_OF_UPDATED = `insert into job_steps (job_id, name, status, attempts, output, error, started_at, finished_at)
   select $1, $2, $3, $4::int, $5::jsonb, $6::jsonb, $7::timestamptz, $8::timestamptz from updated
   on conflict (job_id, name) do update set status = excluded.status, attempts = excluded.attempts,
-    output = excluded.output, error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at`;
+    output = excluded.output, error = excluded.error, started_at = excluded.started_at, finished_at = excluded.finished_at,
+    wait = null`;
 
 // The step row and the job row change together; a lost lease leaves both alone.
 const FINISH_STEP = `with updated as (
@@ -126,7 +127,7 @@ const claimAhead = (complete: boolean) => {
     select c.id, s.name, 'done', 1, s.output, null, s.started_at, s.finished_at
     from claimed c cross join jsonb_to_recordset($5::jsonb) as s(name text, output jsonb, started_at timestamptz, finished_at timestamptz)
     on conflict (job_id, name) do update set status = excluded.status, attempts = excluded.attempts,
-      output = excluded.output, error = null, started_at = excluded.started_at, finished_at = excluded.finished_at
+      output = excluded.output, error = null, started_at = excluded.started_at, finished_at = excluded.finished_at, wait = null
   )
   select * from claimed`;
 };

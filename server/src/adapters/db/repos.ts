@@ -124,7 +124,8 @@ export function createRepos(db: Db, clock: Clock, hot: HotQueries = new HotQueri
         return rows as JobStep[];
       },
       async upsert(step) {
-        await db.insert(t.jobSteps).values(step as typeof t.jobSteps.$inferInsert).onConflictDoUpdate({
+        const row = { ...step, wait: step.wait ?? null };
+        await db.insert(t.jobSteps).values(row as typeof t.jobSteps.$inferInsert).onConflictDoUpdate({
           target: [t.jobSteps.jobId, t.jobSteps.name],
           set: {
             status: step.status,
@@ -133,6 +134,7 @@ export function createRepos(db: Db, clock: Clock, hot: HotQueries = new HotQueri
             error: step.error,
             startedAt: step.startedAt,
             finishedAt: step.finishedAt,
+            wait: row.wait,
           },
         });
       },

@@ -100,6 +100,8 @@ export const jobSteps = pgTable(
     error: jsonb('error'),
     startedAt: ts('started_at'),
     finishedAt: ts('finished_at'),
+    /** A waiting step's wait (core/ports/store StepWait: reason, token, deadline, poll interval, next poll); null otherwise. */
+    wait: jsonb('wait'),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.name] })],
 );

@@ -10,9 +10,6 @@ import { createTestPlatform, type TestPlatform } from '../../testing/test-platfo
  * worker, and the provider's webhook or the reconciler's poll resumes it, whichever comes first.
  */
 
-type History = { status: string; note?: string }[];
-const notes = (history: History, note: string) => history.filter((h) => h.note === note).length;
-
 async function storyJob(t: TestPlatform) {
   const { token } = await t.signUp();
   const jobId = await makeDraft(t, token);
@@ -43,10 +40,9 @@ describe('with STUB_LATENCY_MS, the stub video provider', () => {
     await t.waitForJob(jobId, ['completed', 'failed'], 60_000);
     const job = (await t.call('GET', `/v1/jobs/${jobId}`, { token })).body;
     expect(job.status).toBe('completed');
-    for (const n of [1, 2, 3]) {
-      expect(notes(job.stateHistory, `video of clip ${n}`), `clip ${n} waited`).toBe(1);
-      expect(notes(job.stateHistory, `resumed clip_${n}`), `clip ${n} resumed`).toBe(1);
-    }
+    // The three clips submit side by side; the job waits (holding no worker) until their webhooks
+    // or polls resume them, some perhaps while the job still runs the others.
+    expect(job.stateHistory.some((h: { status: string }) => h.status === 'waiting'), 'the job waited').toBe(true);
     expect(job.steps.filter((s: { name: string }) => /^clip_/.test(s.name)).map((s: { status: string; attempts: number }) => [s.status, s.attempts]))
       .toEqual([['done', 1], ['done', 1], ['done', 1]]);
     await expectPlayableClips(t, token, jobId);
@@ -105,11 +101,14 @@ describe('a clip resumed by its webhook and its poll', () => {
   }, 120_000);
   afterAll(async () => t?.dispose());
 
-  const waitingOn = async (jobId: string, step: string) => {
+  /** The job waiting with every clip's video submitted (the clips run side by side). */
+  const allSubmitted = async (jobId: string, submits: number[]) => {
     for (;;) {
       const job = await t.waitForJob(jobId, ['waiting', 'failed', 'completed'], 30_000);
-      if (job.status !== 'waiting') throw new Error(`job ${job.status} while waiting for ${step}`);
-      if (job.wait?.step === step) return job;
+      if (job.status !== 'waiting') throw new Error(`job ${job.status} while its clips should wait`);
+      const steps = await t.deps.store.read((r) => r.steps.list(jobId));
+      const waiting = steps.filter((s) => /^clip_/.test(s.name) && s.status === 'waiting').length;
+      if (waiting === 3 && [1, 2, 3].every((n, i) => held.of(n).length === submits[i])) return job;
       await new Promise((r) => setTimeout(r, 20));
     }
   };
@@ -118,30 +117,30 @@ describe('a clip resumed by its webhook and its poll', () => {
 
   it('resumes once when both arrive; a prediction the provider lost is submitted again', async () => {
     const { token, jobId } = await storyJob(t);
-    for (const n of [1, 2]) {
-      await waitingOn(jobId, `clip_${n}`);
-      const [id] = held.of(n);
-      await held.settle(id!);
-      pollDue();
-      // Both at once: the webhook's resume and the poll's race for the same wait.
-      held.webhook(id!);
-      await t.reconciler.tick();
-    }
-    // Clip 3's prediction is forgotten (a provider restarted): the poll reports it lost, and the step submits again.
-    await waitingOn(jobId, 'clip_3');
-    held.forget(held.of(3)[0]!);
+    await allSubmitted(jobId, [1, 1, 1]);
+    // Clips 1 and 2: the webhook's resume and the poll's race for the same wait.
+    for (const n of [1, 2]) await held.settle(held.of(n)[0]!);
     pollDue();
-    await t.reconciler.tick();
-    await waitingOn(jobId, 'clip_3');
+    for (const n of [1, 2]) held.webhook(held.of(n)[0]!);
+    // Clip 3's prediction is forgotten (a provider restarted): the poll reports it lost, and the step submits again.
+    held.forget(held.of(3)[0]!);
+    for (;;) {
+      // Polled once the job waits again (a step still running holds its job's polls).
+      pollDue();
+      await t.reconciler.tick();
+      const steps = await t.deps.store.read((r) => r.steps.list(jobId));
+      if (held.of(3).length === 1 && steps.find((s) => s.name === 'clip_3')?.status === 'waiting') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const [again] = held.of(3);
-    expect(again).toBeDefined();
     await held.settle(again!);
     held.webhook(again!);
     await t.waitForJob(jobId, ['completed', 'failed'], 30_000);
 
     const job = (await t.call('GET', `/v1/jobs/${jobId}`, { token })).body;
     expect(job.status).toBe('completed');
-    expect([1, 2, 3].map((n) => notes(job.stateHistory, `resumed clip_${n}`))).toEqual([1, 1, 2]);
+    expect(job.steps.filter((st: { name: string }) => /^clip_/.test(st.name)).map((st: { status: string; attempts: number }) => [st.status, st.attempts]))
+      .toEqual([['done', 1], ['done', 1], ['done', 1]]);
     expect(job.assets.map((a: { slot: string }) => a.slot).sort()).toEqual(['clip_1', 'clip_2', 'clip_3', 'ref_1', 'thumb_1', 'thumb_2', 'thumb_3']);
     const state = (await t.deps.store.read((r) => r.jobs.get(jobId)))!.state;
     expect(state).toMatchObject({ video_clip_1: { submits: 1 }, video_clip_2: { submits: 1 }, video_clip_3: { submits: 2 } });

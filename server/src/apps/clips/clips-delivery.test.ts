@@ -16,7 +16,7 @@ import { createTestPlatform, type TestPlatform } from '../../testing/test-platfo
 type Hold = { reached: () => void; release: Promise<void>; open: () => void; fail: boolean };
 const holds = new Map<number, Hold>();
 
-/** Stops (or fails) a job's third clip at its keyframe: two clips and thumbnails exist by then. */
+/** Stops a job's third clip at its keyframe until opened; then it goes on, or fails when `fail`. */
 function holdThirdClip(jobId: string, fail = false) {
   let reached!: () => void;
   const atThird = new Promise<void>((r) => (reached = r));
@@ -37,8 +37,8 @@ beforeAll(async () => {
         const hold = holds.get(req.seed ?? -1);
         if (hold) {
           hold.reached();
-          if (hold.fail) throw new ProviderError('stub image provider failed', false, 'held');
           await hold.release;
+          if (hold.fail) throw new ProviderError('stub image provider failed', false, 'held');
         }
         return stub.image.generate(req);
       },
@@ -55,13 +55,17 @@ const clipAssets = (jobId: string) => t.deps.store.read(async (r) => (await r.as
 const status = async (url: string) => (await t.app.request(url)).status;
 const credits = async (token: string) => (await t.call('GET', '/v1/me', { token })).body.credits as number;
 
-/** Confirms a draft whose third clip is held; resolves once two clips with thumbnails are stored. */
+/**
+ * Confirms a draft whose third clip is held; resolves once the two others (which run beside it)
+ * are stored with their thumbnails.
+ */
 async function twoClipsIn(token: string, mode: 'quick' | 'story', fail = false) {
   const draftJobId = await makeDraft(t, token);
   const held = holdThirdClip(draftJobId, fail);
   const confirm = await t.call('POST', '/api/jobs/confirm', { token, body: confirmBody(draftJobId, mode) });
   expect(confirm.status).toBe(200);
   await held.atThird;
+  for (let i = 0; i < 400 && (await clipAssets(draftJobId)).length < 4; i++) await new Promise((r) => setTimeout(r, 25));
   const made = await clipAssets(draftJobId);
   expect(made.map((a) => a.slot).sort()).toEqual(['clip_1', 'clip_2', 'thumb_1', 'thumb_2']);
   // URLs made for the stored objects, as if one had leaked: the objects must go.
@@ -118,7 +122,8 @@ describe('clips: what is downloadable is paid for', () => {
 
   it('a story that fails after two clips is refunded and leaves no downloadable clip', async () => {
     const { token } = await t.signUp();
-    const { jobId, urls } = await twoClipsIn(token, 'story', true);
+    const { jobId, urls, open } = await twoClipsIn(token, 'story', true);
+    open();
     const failed = await t.waitForJob(jobId, ['failed', 'completed']);
     expect(failed.status).toBe('failed');
     const view = await t.call('GET', `/api/jobs/${jobId}`, { token });

@@ -39,6 +39,7 @@ async function photoFault<T>(i: number, fn: () => Promise<T>): Promise<T> {
 /** Normalised reference images from the user's photos: the identity every clip is generated from. */
 const identityPack = step({
   name: 'identity_pack',
+  after: [],
   weight: 1,
   output: z.object({ refs: z.array(z.object({ assetId: z.string(), key: z.string() })) }),
   async run(ctx) {
@@ -65,9 +66,10 @@ const identityPack = step({
   },
 });
 
-/** A prompt per clip (three, or the trailer's scenes) and one for the music bed. */
+/** A prompt per clip (three, or the trailer's scenes) and one for the music bed. Needs the input only: it runs beside identity_pack. */
 const promptsStep = step({
   name: 'prompts',
+  after: [],
   weight: 1,
   output: z.object({ scenes: z.array(z.string()).min(1), music: z.string() }),
   async run(ctx) {
@@ -113,6 +115,8 @@ const clipStep = (n: number, opts: { slot: string; thumb: boolean; size: (ctx: C
   };
   return step({
     name: opts.slot,
+    // Needs the references and its prompt: every clip of a job runs beside the others.
+    after: ['identity_pack', 'prompts'],
     weight: 3,
     output: z.object({ assetId: z.string(), key: z.string(), thumbId: z.string().nullable() }),
     async run(ctx) {
@@ -168,8 +172,10 @@ const clipStep = (n: number, opts: { slot: string; thumb: boolean; size: (ctx: C
   }
 };
 
+/** Needs only its prompt: it runs beside the scenes. */
 const musicBed = step({
   name: 'music',
+  after: ['prompts'],
   weight: 1,
   output: z.object({ key: z.string() }),
   async run(ctx) {
@@ -184,6 +190,7 @@ const sceneSteps = Array.from({ length: TRAILER_SCENES }, (_, i) => clipStep(i +
 
 const assemble = step({
   name: 'assemble',
+  after: [...Array.from({ length: TRAILER_SCENES }, (_, i) => `scene_${i + 1}`), 'music'],
   weight: 2,
   output: z.object({ assetId: z.string() }),
   async run(ctx) {
@@ -204,7 +211,7 @@ const assemble = step({
   },
 });
 
-/** Quick and story: three clips with thumbnails (clip_1..3, thumb_1..3). */
+/** Quick and story: three clips with thumbnails (clip_1..3, thumb_1..3); identity_pack and prompts, then the three clips, side by side. */
 export const clipsPipeline: PipelineDef<ClipsInput> = {
   id: 'clips.clips',
   app: 'clips',
@@ -216,7 +223,7 @@ export const clipsPipeline: PipelineDef<ClipsInput> = {
   ],
 };
 
-/** Trailer: scene clips assembled with a music bed into one video_final. */
+/** Trailer: scene clips assembled with a music bed into one video_final; the scenes and the music run side by side, then assemble. */
 export const trailerPipeline: PipelineDef<ClipsInput> = {
   id: 'clips.trailer',
   app: 'clips',

@@ -50,6 +50,14 @@ describe('seed 000 section 6, end to end over HTTP', () => {
     const detail = await t.call('GET', `/v1/jobs/${confirm.body.jobId}`, { token });
     expect(detail.body.steps.map((s: { name: string }) => s.name).sort()).toEqual(['clip_1', 'clip_2', 'clip_3', 'identity_pack', 'prompts']);
     expect(detail.body.assets.map((a: { slot: string }) => a.slot).sort()).toEqual(['clip_1', 'clip_2', 'clip_3', 'ref_1', 'thumb_1', 'thumb_2', 'thumb_3']);
+    // The three clips ran side by side once identity_pack and prompts were done: each started before any finished.
+    const steps = new Map((await t.deps.store.read((r) => r.steps.list(confirm.body.jobId))).map((s) => [s.name, s]));
+    const clips = ['clip_1', 'clip_2', 'clip_3'].map((n) => steps.get(n)!);
+    const firstClipFinish = Math.min(...clips.map((c) => c.finishedAt!.getTime()));
+    for (const c of clips) expect(c.startedAt!.getTime()).toBeLessThanOrEqual(firstClipFinish);
+    for (const before of ['identity_pack', 'prompts']) {
+      expect(steps.get(before)!.finishedAt!.getTime()).toBeLessThanOrEqual(Math.min(...clips.map((c) => c.startedAt!.getTime())));
+    }
   });
 
   it('a trailer assembles scene clips and a music bed into one video_final with audio', async () => {

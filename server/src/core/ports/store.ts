@@ -80,15 +80,29 @@ export interface Job {
 
 export type StepStatus = 'running' | 'waiting' | 'done' | 'failed';
 
+/** What one waiting step waits for; the job's own wait is the earliest of its steps' (core/jobs/step-waits). */
+export interface StepWait {
+  reason: string;
+  /** Opaque token an outside event must present to resume this step; spent (the wait cleared) by the first. */
+  token: string;
+  /** ISO time past which the wait fails the job (WAIT_TIMEOUT). */
+  deadline: string;
+  pollIntervalMs?: number;
+  /** ISO time of the step's next poll; absent for a step that is not polled. */
+  nextPollAt?: string;
+}
+
 export interface JobStep {
   jobId: string;
   name: string;
+  /** `waiting` with a wait: waiting for its event; `waiting` without one: resumed, its event in `output.event`. */
   status: StepStatus;
   attempts: number;
   output: Json | null;
   error: JsonObject | null;
   startedAt: Date | null;
   finishedAt: Date | null;
+  wait?: StepWait | null;
 }
 
 export type ItemStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';

@@ -5,12 +5,21 @@ import type { Capability, FailWhen } from './failure-injection';
 export class StubRuntime {
   constructor(readonly latencyMs: number, private readonly failWhen: FailWhen) {}
 
-  /** Runs one call: waits `latencyMs`, fails if told to, and reports any other failure as a ProviderError. */
+  /**
+   * Runs one call, which takes at least `latencyMs` in all: the stub's own work (ffmpeg, sharp)
+   * runs within that time, as a real provider's work is inside its response time, so a job's
+   * critical path is the latencies on its longest chain of steps. Fails if told to (after the
+   * latency), and reports any other failure as a ProviderError.
+   */
   async call<T>(capability: Capability, prompt: string, fn: () => Promise<T>): Promise<T> {
-    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+    const latency = this.latencyMs > 0 ? new Promise((r) => setTimeout(r, this.latencyMs)) : null;
     const injected = this.injectedFailure(capability, prompt);
-    if (injected) throw injected;
-    return this.guard(capability, fn);
+    try {
+      if (injected) throw injected;
+      return await this.guard(capability, fn);
+    } finally {
+      await latency;
+    }
   }
 
   /** The failure STUB_FAIL asks of this call, or null. */

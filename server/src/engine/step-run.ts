@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { FatalStepError, LeaseLostError, RetryableStepError } from '../core/jobs/step-errors';
+import type { JobStep, Json, StepWait } from '../core/ports/store';
+import type { StepContext, StepDef, StepOutcome } from './pipeline';
+
+const DEFAULT_MAX_ATTEMPTS = 3;
+
+export type WaitRequest = Extract<StepOutcome, { wait: unknown }>['wait'];
+
+/** How one run of a step ended (a lost lease or a cancel is thrown instead: LeaseLostError). */
+export type StepResult =
+  | { kind: 'done'; output: Json }
+  | { kind: 'wait'; wait: WaitRequest }
+  | { kind: 'failed'; failure: StepFailure };
+
+export interface StepFailure {
+  code: string;
+  message: string;
+  /** True when the step may be tried again: a retryable error and attempts left (StepDef.maxAttempts, default 3). */
+  retry: boolean;
+  /** What the step threw, for the log (its stack and cause). */
+  error: unknown;
+}
+
+/**
+ * Runs one step once. Throws LeaseLostError when `signal` aborts (a cancelled job, a lost lease, a
+ * sibling's fatal failure): the worker is freed at once even if the step ignores the signal, and
+ * whatever the step still does is refused by the context's lease guard.
+ */
+export async function runStep(step: StepDef, ctx: StepContext, signal: AbortSignal): Promise<StepResult> {
+  let outcome: StepOutcome | void;
+  try {
+    outcome = await Promise.race([step.run(ctx), aborted(signal)]);
+  } catch (err) {
+    if (err instanceof LeaseLostError || signal.aborted) throw err instanceof LeaseLostError ? err : new LeaseLostError('aborted');
+    return { kind: 'failed', failure: failureOf(step, ctx.attempt, err) };
+  }
+  if (signal.aborted) throw new LeaseLostError('lease lost');
+  if (outcome && 'wait' in outcome) return { kind: 'wait', wait: outcome.wait };
+  return { kind: 'done', output: (outcome && 'output' in outcome ? outcome.output : null) ?? null };
+}
+
+/** A step error's code and message, and whether the step is tried again (a provider error says so itself). */
+export function failureOf(step: StepDef, attempt: number, err: unknown): StepFailure {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = err instanceof FatalStepError || err instanceof RetryableStepError ? err.code : 'STEP_FAILED';
+  const retryable = err instanceof RetryableStepError || (isRetryableProviderError(err) && !(err instanceof FatalStepError));
+  return { code, message, retry: retryable && attempt < (step.maxAttempts ?? DEFAULT_MAX_ATTEMPTS), error: err };
+}
+
+/** The record of a step done in `attempt`. */
+export const doneRecord = (jobId: string, name: string, attempt: number, output: Json, startedAt: Date, finishedAt: Date): JobStep => ({
+  jobId, name, status: 'done', attempts: attempt, output, error: null, startedAt, finishedAt, wait: null,
+});
+
+/** A step's wait as its record keeps it: a fresh token, the deadline and first poll from `now`. */
+export function stepWaitOf(wait: WaitRequest, now: Date): StepWait {
+  return {
+    reason: wait.reason,
+    token: randomUUID(),
+    deadline: new Date(now.getTime() + wait.timeoutMs).toISOString(),
+    ...(wait.pollIntervalMs
+      ? { pollIntervalMs: wait.pollIntervalMs, nextPollAt: new Date(now.getTime() + wait.pollIntervalMs).toISOString() }
+      : {}),
+  };
+}
+
+export function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    const fail = () => reject(signal.reason instanceof Error ? signal.reason : new LeaseLostError('aborted'));
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+}
+
+function isRetryableProviderError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true;
+}
