@@ -25,7 +25,7 @@ interface Prediction {
 export interface StubVideoOptions {
   /** How long a settled prediction can still be read (Replicate keeps them an hour; a stub needs less). Default 10 min. */
   retentionMs?: number;
-  /** How long past its ready time another process's prediction is reported as processing, not lost. Default 60 s. */
+  /** How long past its ready time another process's prediction is reported as processing, not lost: time for its owner's webhook, which is due at the ready time. Default 5 s. */
   foreignGraceMs?: number;
 }
 
@@ -59,7 +59,7 @@ export class StubVideoProvider implements VideoProvider {
 
   constructor(private readonly rt: StubRuntime, private readonly ffmpeg: FfmpegRunner, opts: StubVideoOptions = {}) {
     this.retentionMs = opts.retentionMs ?? 10 * 60_000;
-    this.foreignGraceMs = opts.foreignGraceMs ?? 60_000;
+    this.foreignGraceMs = opts.foreignGraceMs ?? 5_000;
   }
 
   async submit(req: VideoRequest, opts: SubmitOptions = {}): Promise<{ id: string }> {
