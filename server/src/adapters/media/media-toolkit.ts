@@ -105,9 +105,11 @@ export class SharpFfmpegToolkit implements MediaToolkit {
     if (clips.length === 0) throw new InvalidMediaError('nothing to assemble');
     const facts = await Promise.all(clips.map((c) => this.probeVideo(c)));
     const first = facts[0]!;
+    const width = even(first.width);
+    const height = even(first.height);
     const { graph, durationSec } = assembleFilterGraph(
       facts.map((f) => ({ durationSec: f.durationSec, hasAudio: f.audioCodec !== null })),
-      { width: even(first.width), height: even(first.height), fps: this.fps, clipGain: this.clipGain, bedGain: this.bedGain },
+      { width, height, fps: this.fps, clipGain: this.clipGain, bedGain: this.bedGain },
     );
     return withTempDir(async (dir) => {
       const inputs: string[] = [];
@@ -125,8 +127,8 @@ export class SharpFfmpegToolkit implements MediaToolkit {
         '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
         '-c:a', 'aac', '-b:a', '128k', '-t', durationSec.toFixed(3), '-movflags', '+faststart', output,
       ]);
-      const mp4 = await readFile(output);
-      return { mp4, durationSec: (await this.probeVideo(mp4)).durationSec };
+      // The graph fixes the frame size and `-t` the length: no probe of the result needed.
+      return { mp4: await readFile(output), durationSec, width, height };
     });
   }
 

@@ -27,8 +27,11 @@ export interface MediaToolkit {
   perceptualHash(buf: Buffer): Promise<string>;
   /** A JPEG poster frame of an MP4, `width` px wide. */
   posterFrame(mp4: Buffer, width: number): Promise<{ jpeg: Buffer; width: number; height: number }>;
-  /** Clips joined in order, the audio laid under them (looped or cut to length), H.264 + AAC MP4. */
-  assemble(clips: Buffer[], audio: Buffer): Promise<{ mp4: Buffer; durationSec: number }>;
+  /**
+   * Clips joined in order, the audio laid under them (looped or cut to length), H.264 + AAC MP4 at
+   * the first clip's frame size (rounded to even); `durationSec` is the clips' total.
+   */
+  assemble(clips: Buffer[], audio: Buffer): Promise<{ mp4: Buffer; durationSec: number; width: number; height: number }>;
   probeVideo(mp4: Buffer): Promise<VideoInfo>;
 }
 
