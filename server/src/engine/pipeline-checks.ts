@@ -8,7 +8,7 @@ import type { PipelineDef, StepContext, StepDef, StepOutcome } from './pipeline'
  * wrapped so that it
  * - parses the job's input with the pipeline's schema before it runs (and before a poll): a job
  *   whose input does not fit fails at its first step with INVALID_JOB_INPUT, fatal, so the runner's
- *   failure path fails the job and refunds it (engine/runner.ts failJob);
+ *   failure path fails the job and refunds it (services/jobs/fail-job.ts);
  * - parses its output with its own schema before the engine records it: INVALID_STEP_OUTPUT, fatal,
  *   with the path of the first issue. What is recorded is the parsed value (unknown keys dropped).
  * The engine itself stays untyped: it sees `Json` in and out.

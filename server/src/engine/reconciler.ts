@@ -2,13 +2,12 @@ import { isWaiting, jobWaitOf } from '../core/jobs/step-waits';
 import type { Job } from '../core/ports/store';
 import type { Deps } from '../services/deps';
 import { enqueueJob } from '../services/jobs/enqueue';
-import { publishJob } from '../services/jobs/job-events';
-import { transition } from '../services/jobs/transition';
+import { failJob } from '../services/jobs/fail-job';
+import { afterCommit, moveJob } from '../services/jobs/move-job';
 import { resumeWait } from '../services/jobs/waits';
-import { purgeUndelivered } from '../services/jobs/withhold-undelivered';
 import { sweepUnusedUploads } from '../services/uploads/upload-sweeper';
 import type { PipelineRegistry } from './pipeline';
-import { failJob, type PipelineRunner } from './runner';
+import type { PipelineRunner } from './runner';
 
 const WORKER_LOST = 'worker lost; requeued';
 /** How many times a job may lose its worker before it is failed instead of requeued. */
@@ -93,7 +92,7 @@ export class Reconciler {
 
   private async recover(job: Job, leaseExpiredBy: Date): Promise<void> {
     const now = this.deps.clock.now();
-    const requeued = await this.deps.store.tx(async (repos) => {
+    const moved = await this.deps.store.tx(async (repos) => {
       const current = await repos.jobs.getForUpdate(job.id);
       if (!current || current.status !== 'running' || !current.leaseUntil || current.leaseUntil >= leaseExpiredBy) return null;
       // A job that keeps taking its workers down (a poison input) is failed and refunded, not retried forever.
@@ -101,16 +100,10 @@ export class Reconciler {
       if (losses >= MAX_WORKER_LOSSES) {
         return failJob(repos, current, { code: 'WORKER_LOST', message: `Its worker stopped ${losses + 1} times; the job was given up` }, now);
       }
-      return transition(repos, current, 'queued', { run: current.run + 1, leaseOwner: null, leaseUntil: null }, WORKER_LOST, now);
+      return moveJob(repos, current, 'queued', { run: current.run + 1, leaseOwner: null, leaseUntil: null }, { now, note: WORKER_LOST });
     });
-    if (requeued?.status === 'failed') {
-      await publishJob(this.deps, requeued);
-      await purgeUndelivered(this.deps, requeued.id);
-    } else if (requeued) {
-      this.deps.log.warn({ jobId: job.id }, 'job requeued after its worker stopped renewing the lease');
-      await publishJob(this.deps, requeued);
-      await enqueueJob(this.deps, requeued);
-    }
+    if (moved?.job.status === 'queued') this.deps.log.warn({ jobId: job.id }, 'job requeued after its worker stopped renewing the lease');
+    await afterCommit(this.deps, moved);
   }
 
   private async expireWait(job: Job, now: Date): Promise<void> {
@@ -123,10 +116,7 @@ export class Reconciler {
         ...(current.wait ? { step: current.wait.step } : {}),
       }, now);
     });
-    if (failed) {
-      await publishJob(this.deps, failed);
-      await purgeUndelivered(this.deps, failed.id);
-    }
+    await afterCommit(this.deps, failed);
   }
 
   /**

@@ -1,14 +1,13 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { LeaseLostError } from '../core/jobs/step-errors';
 import type { JobSnapshot, QueueMessage } from '../core/ports/queue';
-import type { Asset, Job, JobStep, Json, JsonObject, Repos } from '../core/ports/store';
-import { refundItem, refundUnfinished } from '../services/credits/ledger';
+import type { Asset, Job, JobStep, Json, Repos } from '../core/ports/store';
+import { refundItem } from '../services/credits/ledger';
 import type { Deps } from '../services/deps';
-import { enqueueJob } from '../services/jobs/enqueue';
+import { failJob, type JobFailure } from '../services/jobs/fail-job';
 import { publishJob } from '../services/jobs/job-events';
-import { transition } from '../services/jobs/transition';
+import { afterCommit, afterHotMove, moveJob } from '../services/jobs/move-job';
 import { resumeWait } from '../services/jobs/waits';
-import { purgeUndelivered, releaseQuotaUnlessDelivered } from '../services/jobs/withhold-undelivered';
 import type { AssetInput, PipelineRegistry, StepContext, StepDef } from './pipeline';
 import { allDone, phasesOf, progressOf, readySteps } from './scheduler';
 import { doneRecord, runStep } from './step-run';
@@ -91,16 +90,13 @@ export class PipelineRunner {
       const released = await this.deps.store.tx(async (repos) => {
         const current = await repos.jobs.getForUpdate(jobId);
         if (!current || current.status !== 'running' || current.leaseOwner !== this.workerId) return null;
-        return transition(repos, current, 'queued', { run: current.run + 1, leaseOwner: null, leaseUntil: null }, RELEASED_AT_SHUTDOWN, now);
+        return moveJob(repos, current, 'queued', { run: current.run + 1, leaseOwner: null, leaseUntil: null }, { now, note: RELEASED_AT_SHUTDOWN });
       }).catch((err: unknown) => {
         this.deps.log.error({ err, jobId }, 'could not give the job back; its lease will expire');
         return null;
       });
       abort.abort(new LeaseLostError('released at shutdown'));
-      if (released) {
-        await publishJob(this.deps, released);
-        await enqueueJob(this.deps, released);
-      }
+      await afterCommit(this.deps, released);
     }
   }
 
@@ -115,7 +111,7 @@ export class PipelineRunner {
       r.jobs.claim(msg.jobId, msg.run, this.workerId, new Date(now.getTime() + this.deps.settings.leaseMs), now),
     );
     if (!job) return null;
-    await publishJob(this.deps, job);
+    await afterHotMove(this.deps, job);
     // A job's first run has no step records yet: skip the read.
     const firstRun = job.history.filter((h) => h.status === 'running').length === 1;
     const steps = firstRun ? [] : await this.deps.store.read((r) => r.steps.list(job.id));
@@ -165,7 +161,7 @@ export class PipelineRunner {
       }),
     );
     if (!job) return null;
-    await publishJob(this.deps, job);
+    await afterHotMove(this.deps, job);
     return whole ? 'completed' : { job, steps: records };
   }
 
@@ -272,45 +268,13 @@ export class PipelineRunner {
     };
   }
 
-  private async fail(job: Job, error: { code: string; message: string; step?: string }): Promise<void> {
+  private async fail(job: Job, error: JobFailure): Promise<void> {
     const failed = await this.deps.store.tx(async (repos) => {
       const current = await repos.jobs.getForUpdate(job.id);
-      if (!current) return null;
-      return failJob(repos, current, error, this.deps.clock.now());
+      return current ? failJob(repos, current, error, this.deps.clock.now()) : null;
     });
-    if (failed) {
-      await publishJob(this.deps, failed);
-      await purgeUndelivered(this.deps, failed.id);
-    }
+    await afterCommit(this.deps, failed);
   }
-}
-
-/**
- * Fails a job and gives back what it was charged for work not delivered, in the caller's
- * transaction; the caller then calls purgeUndelivered after the commit (core/jobs/delivery).
- */
-export async function failJob(
-  repos: Repos,
-  job: Job,
-  error: { code: string; message: string; step?: string },
-  now: Date,
-): Promise<Job | null> {
-  const items = await repos.items.list(job.id);
-  for (const item of items.filter((i) => i.status === 'pending' || i.status === 'running')) {
-    await repos.items.update(job.id, item.idx, { status: 'failed', error: { code: error.code, message: error.message } });
-  }
-  const failed = await transition(repos, job, 'failed', {
-    error: error as unknown as JsonObject, leaseOwner: null, leaseUntil: null, wait: null,
-    waitDeadline: null, nextPollAt: null, finishedAt: now,
-  }, error.code, now);
-  if (!failed) return null;
-  const settled = await repos.items.list(job.id);
-  const refunded = await refundUnfinished(repos, job, { jobCompleted: false, items: settled, reason: `job failed: ${error.code}` });
-  await releaseQuotaUnlessDelivered(repos, job, settled);
-  if (refunded > 0) {
-    return repos.jobs.update(job.id, { error: { ...error, refunded } as unknown as JsonObject });
-  }
-  return failed;
 }
 
 /** The job as its first run's message describes it, for steps that run before the claim. */

@@ -1,12 +1,8 @@
 import { LeaseLostError, retryDelayMs } from '../core/jobs/step-errors';
 import { isResumed, jobWaitOf } from '../core/jobs/step-waits';
 import type { Job, JobStep, Json, Repos } from '../core/ports/store';
-import { refundItem } from '../services/credits/ledger';
 import type { Deps } from '../services/deps';
-import { enqueueJob } from '../services/jobs/enqueue';
-import { publishJob } from '../services/jobs/job-events';
-import { transition } from '../services/jobs/transition';
-import { purgeUndelivered } from '../services/jobs/withhold-undelivered';
+import { afterCommit, afterHotMove, moveJob, type Moved } from '../services/jobs/move-job';
 import type { PipelineDef, StepContext, StepDef } from './pipeline';
 import { pipelineResult } from './pipeline-checks';
 import { allDone, doneOutputs, nextAttempt, phasesOf, progressOf, readySteps, resumedEvent, type StepPhase } from './scheduler';
@@ -127,7 +123,7 @@ export class StepsRun {
         if (!updated) throw new LeaseLostError('lease lost');
         run.job = updated;
         if (complete) run.ended = true;
-        await publishJob(this.host.deps, updated, { step: step.name });
+        await afterHotMove(this.host.deps, updated, { step: step.name });
       });
       return;
     }
@@ -196,25 +192,22 @@ export class StepsRun {
       const delay = Math.max(0, Math.min(...run.backoff.values()) - Date.now());
       const names = [...run.backoff.keys()].join(', ');
       const requeued = await this.host.owned(job.id, (repos, current) =>
-        transition(repos, current, 'queued', {
+        moveJob(repos, current, 'queued', {
           run: current.run + 1, leaseOwner: null, leaseUntil: null, progress: Math.max(current.progress, progress),
-        }, `retry ${names}`, now),
+        }, { now, note: `retry ${names}`, delayMs: delay }),
       );
-      if (requeued) {
-        await publishJob(this.host.deps, requeued);
-        await enqueueJob(this.host.deps, requeued, delay);
-      }
+      await afterCommit(this.host.deps, requeued);
       return false;
     }
     // Under the job's lock, so that an event recorded while the job ran is seen here or finds the job waiting.
-    const outcome = await this.host.owned(job.id, async (repos, current): Promise<{ resumed: JobStep[] } | { waiting: Job | null }> => {
+    const outcome = await this.host.owned(job.id, async (repos, current): Promise<{ resumed: JobStep[] } | { waiting: Moved | null }> => {
       const steps = await repos.steps.list(job.id);
       if (steps.some(isResumed)) return { resumed: steps };
       const wait = jobWaitOf(steps);
       if (!wait) throw new Error(`job ${job.id}: steps left that neither run nor wait`);
-      const waiting = await transition(repos, current, 'waiting', {
+      const waiting = await moveJob(repos, current, 'waiting', {
         progress: Math.max(current.progress, progress), leaseOwner: null, leaseUntil: null, ...wait,
-      }, wait.wait.reason, now);
+      }, { now, note: wait.wait.reason, event: { step: wait.wait.step, message: wait.wait.reason } });
       return { waiting };
     });
     if ('resumed' in outcome) {
@@ -224,31 +217,24 @@ export class StepsRun {
       }
       return true;
     }
-    if (outcome.waiting) await publishJob(this.host.deps, outcome.waiting, { step: outcome.waiting.wait?.step ?? '', message: outcome.waiting.wait?.reason ?? '' });
+    await afterCommit(this.host.deps, outcome.waiting);
     return false;
   }
 
-  /** Completes a job whose steps are all done, refunding items never produced. */
+  /**
+   * Completes a job whose steps are all done: moveJob fails and refunds the items never produced,
+   * and afterCommit deletes the outputs of items that failed (a job without items reads nothing more).
+   */
   private async complete(run: RunState): Promise<void> {
     const { job, pipeline } = run;
     const result = await pipelineResult(pipeline, job, run.outputs);
-    const done = await this.host.owned(job.id, async (repos, current) => {
-      // Items still pending when every step is done were never produced: refund them.
-      const items = await repos.items.list(job.id);
-      for (const item of items.filter((i) => i.status === 'pending' || i.status === 'running')) {
-        await repos.items.update(job.id, item.idx, { status: 'failed', error: { code: 'NOT_PRODUCED', message: 'Item was not produced' } });
-        await refundItem(repos, job, item.idx, 'item not produced');
-      }
-      return transition(repos, current, 'completed', {
-        progress: 1, result, leaseOwner: null, leaseUntil: null, finishedAt: this.host.deps.clock.now(),
-      }, undefined, this.host.deps.clock.now());
+    const done = await this.host.owned(job.id, (repos, current) => {
+      const now = this.host.deps.clock.now();
+      return moveJob(repos, current, 'completed', {
+        progress: 1, result, leaseOwner: null, leaseUntil: null, finishedAt: now,
+      }, { now, reason: 'item not produced' });
     });
-    if (done) {
-      await publishJob(this.host.deps, done);
-      // Outputs of items that failed were refunded: their objects go too. A job without items
-      // delivers all it made on completion, so the common path reads nothing more.
-      if (done.itemCount > 0) await purgeUndelivered(this.host.deps, done.id);
-    }
+    await afterCommit(this.host.deps, done);
   }
 }
 

@@ -1,13 +1,11 @@
-import { invalid, notFound } from '../../core/errors/app-error';
+import { AppError, invalid, notFound } from '../../core/errors/app-error';
 import { CLIPS_PLAN_LIMITS, clipsPrice, type ClipMode } from './clips-options';
 import { sanitizeRewrite } from './sanitize-rewrite';
 import type { Job, JsonObject } from '../../core/ports/store';
 import type { Deps } from '../../services/deps';
 import { assertOwner, type Actor } from '../../services/jobs/actor';
-import { enqueueJob } from '../../services/jobs/enqueue';
-import { publishJob } from '../../services/jobs/job-events';
 import { admitJob } from '../../services/jobs/admission';
-import { mustTransition } from '../../services/jobs/transition';
+import { afterCommit, moveJob, type Moved } from '../../services/jobs/move-job';
 import { verifyOwnUpload } from '../../services/uploads/uploads-service';
 import { newJobId } from '../../services/jobs/submit-job';
 
@@ -50,7 +48,9 @@ export interface ConfirmInput {
  */
 export async function confirmDraft(deps: Deps, actor: Actor, input: ConfirmInput): Promise<{ jobId: string; status: 'queued' }> {
   const now = deps.clock.now();
-  const job = await deps.store.tx(async (repos) => {
+  // The draft's move to queued, for its after-commit effects (published and enqueued).
+  let queued: Moved | null = null;
+  await deps.store.tx(async (repos) => {
     // Checked before admission, so a wrong draft is told so rather than a limit; again under its lock below.
     const seen = await repos.jobs.get(input.draftJobId);
     const draft = checkDraft(seen, actor);
@@ -78,17 +78,18 @@ export async function confirmDraft(deps: Deps, actor: Actor, input: ConfirmInput
           : null,
         cost,
       };
-      return mustTransition(repos, locked, 'queued', {
+      queued = await moveJob(repos, locked, 'queued', {
         pipeline: clipsPipelineFor(input.mode),
         run: locked.run + 1,
         input: confirmed,
         state: { ...locked.state, ...(quotaHold ? { quotaHold: { ...quotaHold } } : {}) },
-      }, undefined, now);
+      }, { now });
+      if (!queued) throw new AppError('conflict', 'JOB_WRONG_STATE', `Job is ${locked.status}; it cannot become queued`);
+      return queued.job;
     });
   });
-  await publishJob(deps, job);
-  await enqueueJob(deps, job);
-  return { jobId: job.id, status: 'queued' };
+  await afterCommit(deps, queued);
+  return { jobId: input.draftJobId, status: 'queued' };
 }
 
 /** The caller's draft of clips with photos in it, or the error saying which it is not. */

@@ -37,26 +37,30 @@ export interface Moved {
 export interface MoveOptions {
   now: Date;
   note?: string;
-  /** Why credits are given back, in the ledger, when the move ends the job unfinished. */
+  /** Why credits are given back, in the ledger, when the move ends the job with work not delivered. */
   reason?: string;
-  /** The error of the job's unfinished items when it fails. */
+  /** The error of the job's unfinished items when it fails (default: none) or completes (default: NOT_PRODUCED). */
   itemError?: JsonObject;
   event?: Partial<JobEvent>;
   delayMs?: number;
 }
 
+/** The error of an item still unfinished when every step of its job is done. */
+const NOT_PRODUCED: JsonObject = { code: 'NOT_PRODUCED', message: 'Item was not produced' };
+
 /**
  * Moves a job along the table in the caller's transaction and does there what entering `to`
- * requires: a job that ends failed or cancelled has its unfinished items settled, the work not
- * delivered refunded and its daily quota given back unless it delivered something. Null when the
- * table forbids the move or someone else moved the job first (then nothing is written).
+ * requires: a job that ends has its unfinished items settled and the work it does not deliver
+ * refunded (core/jobs/delivery: a completed job keeps its job-level charge, a failed or cancelled
+ * one gives it back and its daily quota too, unless it delivered something). Null when the table
+ * forbids the move or someone else moved the job first (then nothing is written).
  * Run `afterCommit` with the result once the transaction committed.
  */
 export async function moveJob(repos: Repos, job: Job, to: JobStatus, patch: JobPatch, opts: MoveOptions): Promise<Moved | null> {
   const moved = await transition(repos, job, to, patch, opts.note, opts.now);
   if (!moved) return null;
   let refunded = 0;
-  if (to === 'failed' || to === 'cancelled') {
+  if (to === 'completed' || to === 'failed' || to === 'cancelled') {
     const items = await repos.items.list(job.id);
     const settled = [];
     for (const item of items) {
@@ -64,13 +68,18 @@ export async function moveJob(repos: Repos, job: Job, to: JobStatus, patch: JobP
         settled.push(item);
         continue;
       }
-      const end = to === 'cancelled' ? { status: 'cancelled' as const } : { status: 'failed' as const, error: opts.itemError ?? null };
+      const end = to === 'cancelled'
+        ? { status: 'cancelled' as const }
+        : { status: 'failed' as const, error: opts.itemError ?? (to === 'completed' ? NOT_PRODUCED : null) };
       await repos.items.update(job.id, item.idx, end);
       settled.push({ ...item, ...end });
     }
-    refunded = await refundUnfinished(repos, job, { jobCompleted: false, items: settled, reason: opts.reason ?? `job ${to}` });
+    // A job without items has nothing to settle on completion: the common path reads no ledger.
+    if (to !== 'completed' || items.length > 0) {
+      refunded = await refundUnfinished(repos, job, { jobCompleted: to === 'completed', items: settled, reason: opts.reason ?? `job ${to}` });
+    }
     // `job` is as read before this move: it had not completed, so only done items count as delivered.
-    await releaseQuotaUnlessDelivered(repos, job, settled);
+    if (to !== 'completed') await releaseQuotaUnlessDelivered(repos, job, settled);
   }
   return { job: moved, refunded, event: opts.event ?? {}, ...(opts.delayMs ? { delayMs: opts.delayMs } : {}) };
 }
@@ -84,4 +93,13 @@ export async function afterCommit(deps: Deps, moved: Moved | null): Promise<void
     if (effect === 'enqueue') await enqueueJob(deps, job, moved.delayMs);
     if (effect === 'purge-undelivered' && (job.status !== 'completed' || job.itemCount > 0)) await purgeUndelivered(deps, job.id);
   }
+}
+
+/**
+ * The after-commit effects of a hot statement (adapters/db/hot-queries.ts HOT_TRANSITIONS: the
+ * claim, a finished step, a completion written with its last step), from the same table as every
+ * other move. Such a statement refunds nothing: it completes only a job without items.
+ */
+export function afterHotMove(deps: Deps, job: Job, event: Partial<JobEvent> = {}): Promise<void> {
+  return afterCommit(deps, { job, refunded: 0, event });
 }
