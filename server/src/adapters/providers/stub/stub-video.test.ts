@@ -8,6 +8,7 @@ import { withTempDir } from '../../media/temp-dir';
 import type { VideoRequest } from '../../../core/ports/providers';
 import { StubRuntime } from './stub-runtime';
 import { StubVideoProvider } from './stub-video';
+import { predictionOutput } from '../../../testing/prediction-output';
 
 let ffmpeg: FfmpegRunner;
 let video: StubVideoProvider;
@@ -19,12 +20,7 @@ beforeAll(async () => {
 });
 
 /** Without a latency a prediction has settled when submit returns: its output, or its failure thrown. */
-async function generate(provider: StubVideoProvider, req: VideoRequest) {
-  const { id } = await provider.submit(req);
-  const p = await provider.get(id);
-  if (p?.status !== 'succeeded') throw Object.assign(new Error(p?.error?.message ?? 'not settled'), { status: p?.status, retryable: p?.error?.retryable });
-  return p.output!;
-}
+const generate = (provider: StubVideoProvider, req: VideoRequest) => predictionOutput(provider, req);
 
 const streams = (mp4: Buffer) =>
   withTempDir(async (dir) => {
