@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { predictionOutput } from '../../../testing/prediction-output';
 import { FfmpegRunner, defaultFfmpegPath } from '../../media/ffmpeg-runner';
 import { SharpFfmpegToolkit } from '../../media/media-toolkit';
-import type { Providers, VideoRequest } from '../../../core/ports/providers';
+import type { PredictionProvider, Providers, VideoRequest } from '../../../core/ports/providers';
 import { ProviderError } from '../provider-error';
 import { parseStubFail } from './failure-injection';
 import { createStubProviders } from './stub-providers';
@@ -50,6 +50,31 @@ describe('createStubProviders', () => {
       [p.music, await p.music.submit({ prompt: 'x', durationSec: 0.2, seed: 1 })],
     ] as const;
     for (const [provider, { id }] of submits) expect((await provider.get(id))?.status, provider.name).toBe('processing');
+  });
+
+  it('with a latency, every generation prediction settles later, calls its webhook once, and gives what it gives without', async () => {
+    const slow = createStubProviders({ ffmpeg, latencyMs: 60 });
+    const now = createStubProviders({ ffmpeg });
+    const reqs = {
+      text: { prompt: 'a quiet harbour', seed: 2 },
+      image: { prompt: 'a quiet harbour', width: 16, height: 16, seed: 2 },
+      video: { prompt: 'a quiet harbour', durationSec: 0.2, width: 64, height: 64, seed: 2 },
+      music: { prompt: 'a quiet harbour', durationSec: 0.2, seed: 2 },
+    } as const;
+    for (const capability of ['text', 'image', 'video', 'music'] as const) {
+      const provider = slow[capability] as PredictionProvider<unknown, unknown>;
+      const hooks: string[] = [];
+      let hooked!: () => void;
+      const settled = new Promise<void>((r) => (hooked = r));
+      const { id } = await provider.submit(reqs[capability], { webhook: (p) => (hooks.push(`${p.id} ${p.status}`), hooked()) });
+      expect((await provider.get(id))?.status, capability).toBe('processing');
+      await settled;
+      await new Promise((r) => setTimeout(r, 30));
+      expect(hooks, capability).toEqual([`${id} succeeded`]);
+      const output = (await provider.get(id))!.output;
+      expect(output, capability).toEqual(await predictionOutput(now[capability] as PredictionProvider<unknown, unknown>, reqs[capability]));
+      expect(await provider.get(`${id.split('_')[0]}_unknown`), capability).toBeNull();
+    }
   });
 
   it('make scene clips and a bed that the media toolkit assembles into one trailer', async () => {
