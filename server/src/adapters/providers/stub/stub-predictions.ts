@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { Prediction, PredictionProvider, PredictionStatus, SubmitOptions } from '../../../core/ports/providers';
 import type { ProviderError } from '../provider-error';
 import type { Capability } from './failure-injection';
@@ -15,6 +16,11 @@ export interface StubPredictionOptions {
   retentionMs?: number;
   /** How long past its ready time another process's prediction is reported as processing, not lost. Default 60 s. */
   foreignGraceMs?: number;
+  /**
+   * How many predictions of this provider work at once (default: this machine's parallelism); the
+   * others are `starting`, first submitted first, as a provider queues on its own capacity.
+   */
+  capacity?: number;
 }
 
 /**
@@ -26,7 +32,7 @@ export interface StubPredictionOptions {
  * (`rt.latencyMs`) submit returns at once and the prediction settles `latencyMs` after it, or when
  * the work ends if that is later; then the webhook is called, once. STUB_FAIL makes the prediction
  * fail (not the submit), as a model failure would; a crash of the stub's own tooling fails it as
- * retryable.
+ * retryable. At most `capacity` predictions work at once; the others wait their turn, `starting`.
  *
  * Predictions live in the process that took them and are forgotten `retentionMs` after they
  * settle, or when the process stops: `get` then returns null and the caller submits again. That is
@@ -43,6 +49,10 @@ export abstract class StubPredictions<Req, Out> implements PredictionProvider<Re
   private readonly origin = randomBytes(4).toString('hex');
   private readonly retentionMs: number;
   private readonly foreignGraceMs: number;
+  private readonly capacity: number;
+  private working = 0;
+  /** Predictions waiting for capacity, first submitted first. */
+  private readonly turns: (() => void)[] = [];
 
   constructor(
     protected readonly rt: StubRuntime,
@@ -53,6 +63,7 @@ export abstract class StubPredictions<Req, Out> implements PredictionProvider<Re
   ) {
     this.retentionMs = opts.retentionMs ?? 10 * 60_000;
     this.foreignGraceMs = opts.foreignGraceMs ?? 60_000;
+    this.capacity = Math.max(1, opts.capacity ?? availableParallelism());
   }
 
   /** Throws ProviderError (invalidRequest) for a request the provider refuses at submit. */
@@ -65,7 +76,7 @@ export abstract class StubPredictions<Req, Out> implements PredictionProvider<Re
   async submit(req: Req, opts: SubmitOptions = {}): Promise<{ id: string }> {
     this.check(req);
     const id = `${this.prefix}_${this.origin}_${(Date.now() + this.rt.latencyMs).toString(36)}_${randomBytes(8).toString('hex')}`;
-    const held: Held<Out> = { status: 'processing' };
+    const held: Held<Out> = { status: this.working < this.capacity ? 'processing' : 'starting' };
     this.predictions.set(id, held);
     const settled = this.settle(id, held, req);
     if (this.rt.latencyMs === 0) {
@@ -101,7 +112,7 @@ export abstract class StubPredictions<Req, Out> implements PredictionProvider<Re
     const [outcome] = await Promise.all([
       injected
         ? { error: { message: injected.message, retryable: false } }
-        : this.rt.guard(this.capability, () => this.produce(req)).then(
+        : this.withCapacity(held, () => this.rt.guard(this.capability, () => this.produce(req))).then(
             (output) => ({ output }),
             (err: unknown) => ({ error: { message: err instanceof Error ? err.message : String(err), retryable: (err as ProviderError).retryable === true } }),
           ),
@@ -110,5 +121,23 @@ export abstract class StubPredictions<Req, Out> implements PredictionProvider<Re
     ]);
     Object.assign(held, 'output' in outcome ? { status: 'succeeded', output: outcome.output } : { status: 'failed', error: outcome.error });
     setTimeout(() => this.predictions.delete(id), this.retentionMs).unref();
+  }
+
+  /**
+   * Runs `work` once fewer than `capacity` predictions work: the stub's work (ffmpeg, sharp) runs
+   * on this machine, and hundreds at once would all end together, late, sharing its cores.
+   */
+  private async withCapacity<T>(held: Held<Out>, work: () => Promise<T>): Promise<T> {
+    // A finished prediction hands its place to the next in line, so none is overtaken by a later submit.
+    if (this.working >= this.capacity) await new Promise<void>((r) => this.turns.push(r));
+    else this.working++;
+    held.status = 'processing';
+    try {
+      return await work();
+    } finally {
+      const next = this.turns.shift();
+      if (next) next();
+      else this.working--;
+    }
   }
 }
