@@ -271,6 +271,78 @@ async function benchOnePath(mode: string, env: Record<string, string>, kind: 'st
   }
 }
 
+/**
+ * (f) Waiting jobs hold no slot: with every prediction taking STUB_LATENCY_MS=20000 (the story's
+ * text, keyframes, videos: ctx.predict), one worker with WORKER_CONCURRENCY=2 runs one story job
+ * alone (its wall time W), then 200 confirmed at once (one user, the plan's running-job limit
+ * lifted as in benchApi). Bar: all 200 finished in under 2x W. They get 4x W at most, so a miss
+ * reports BELOW BAR instead of hanging. The reconciler ticks at the platform's default (2 s).
+ * The stub's own work runs on the same cores as the worker: 600 keyframes and 600 MP4 encodes
+ * (about 0.3 s each on a 2-core machine), which a real provider does on its own machines.
+ */
+const MANY_LATENCY_MS = 20_000;
+const MANY_JOBS = 200;
+
+async function benchManyWaiting(mode: string, env: Record<string, string>) {
+  const lifted = { runningJobs: 1_000_000, quickPerDay: 1 };
+  const t = await platformFor(mode, {
+    env: { ...env, STUB_LATENCY_MS: String(MANY_LATENCY_MS), WORKER_CONCURRENCY: '2' },
+    reconcileEveryMs: 2_000,
+    settings: { planLimits: { free: { clips: lifted }, pro: { clips: lifted } } },
+  });
+  try {
+    const { token, userId } = await t.signUp();
+    await t.call('POST', '/v1/admin/credits', { token: t.env.ADMIN_API_KEY, body: { userId, amount: 100_000, reason: 'bench' } });
+    const confirm = async (draftJobId: string) => {
+      const res = await t.call('POST', '/api/jobs/confirm', { token, body: confirmBody(draftJobId, 'story') });
+      if (res.status !== 200) throw new Error(`bench: story confirm answered ${res.status} ${JSON.stringify(res.body)}`);
+    };
+    // W: one story job alone.
+    const alone = await makeDraft(t, token);
+    const start = performance.now();
+    await confirm(alone);
+    const single = await t.waitForJob(alone, ['completed', 'failed'], 10 * MANY_LATENCY_MS);
+    const w = performance.now() - start;
+    // 200 drafts first (sharing one verified upload, as benchApi does): the drafts are not measured.
+    const photoUrl = ((await t.deps.store.read((r) => r.jobs.get(alone)))!.input as { photos: { url: string }[] }).photos[0]!.url;
+    const drafts: string[] = [];
+    for (let i = 0; i < MANY_JOBS; i++) {
+      const d = await t.call('POST', '/api/jobs/draft', { token, body: { photoUrls: [photoUrl] } });
+      if (d.status !== 200 && d.status !== 201) throw new Error(`bench: draft answered ${d.status} ${JSON.stringify(d.body)}`);
+      drafts.push(d.body.draftJobId);
+    }
+    const cap = 4 * w;
+    const manyStart = performance.now();
+    await Promise.all(drafts.map(confirm));
+    const confirmedIn = performance.now() - manyStart;
+    const finished = new Map<string, string>();
+    const finishedAt: number[] = [];
+    let maxWaiting = 0;
+    while (finished.size < drafts.length && performance.now() - manyStart < cap) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      const jobs = await t.deps.store.read((r) => Promise.all(drafts.filter((id) => !finished.has(id)).map((id) => r.jobs.get(id))));
+      const at = performance.now() - manyStart;
+      for (const j of jobs) {
+        if (j && (j.status === 'completed' || j.status === 'failed')) {
+          finished.set(j.id, j.status);
+          finishedAt.push(at);
+        }
+      }
+      maxWaiting = Math.max(maxWaiting, jobs.filter((j) => j?.status === 'waiting').length);
+    }
+    const wall = performance.now() - manyStart;
+    const completed = [...finished.values()].filter((s) => s === 'completed').length;
+    const all = finished.size === drafts.length && completed === drafts.length && single.status === 'completed';
+    row(verdict(all && wall < 2 * w), mode, `(f) ${MANY_JOBS} story jobs at once, STUB_LATENCY_MS=${MANY_LATENCY_MS}, WORKER_CONCURRENCY=2`,
+      all ? `${fmt(wall)} ms` : `${finished.size} of ${drafts.length} finished in ${fmt(wall)} ms (cap 4x W)`,
+      `${completed} completed, ${finished.size - completed} failed; confirmed in ${fmt(confirmedIn)} ms; up to ${maxWaiting} waiting at once; ` +
+        `first done at ${fmt((finishedAt[0] ?? NaN) / 1000)} s, 100th at ${fmt((finishedAt[99] ?? NaN) / 1000)} s`,
+      `one job alone W = ${fmt(w)} ms; ${fmt(wall / w, 2)}x (bar 2x)`);
+  } finally {
+    await t.dispose();
+  }
+}
+
 async function serverModeEnv(): Promise<Record<string, string> | null> {
   const db = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const redis = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -288,7 +360,7 @@ async function serverModeEnv(): Promise<Record<string, string> | null> {
 }
 
 /** `npm run bench -- bc` runs only measures b and c; `npm run bench -- e embedded` only measure e, embedded. */
-const only = process.argv[2] ?? 'abcde';
+const only = process.argv[2] ?? 'abcdef';
 const modes = process.argv[3] ?? 'embedded,server';
 
 async function main() {
@@ -302,6 +374,7 @@ async function main() {
     if (only.includes('c')) await benchEngine('embedded', {}, null);
     if (only.includes('d')) await benchStory('embedded', {});
     if (only.includes('e')) await benchCriticalPath('embedded', {});
+    if (only.includes('f')) await benchManyWaiting('embedded', {});
   }
   if (server && modes.includes('server')) {
     process.env.DATABASE_URL = server.DATABASE_URL;
@@ -310,6 +383,7 @@ async function main() {
     if (only.includes('c')) await benchEngine('server', {}, server.REDIS_URL ?? null);
     if (only.includes('d')) await benchStory('server', {});
     if (only.includes('e')) await benchCriticalPath('server', {});
+    if (only.includes('f')) await benchManyWaiting('server', {});
   } else if (modes.includes('server')) {
     row('', 'server', 'skipped', 'PostgreSQL or Redis did not answer', '', '');
   }

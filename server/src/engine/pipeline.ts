@@ -5,6 +5,7 @@ import type { ObjectStorage } from '../core/ports/storage';
 import type { Asset, AssetKind, Job, JobItem, Json, JsonObject } from '../core/ports/store';
 import type { Clock, Logger } from '../services/deps';
 import { checkedPipeline } from './pipeline-checks';
+import type { Predict } from './predict';
 import { stepGraph } from './step-graph';
 
 /**
@@ -93,6 +94,28 @@ export interface StepContext<I = unknown> {
    * services/jobs/waits.ts).
    */
   webhook(event: Json): void;
+  /**
+   * The output of an asynchronous provider call (a prediction: text, image, video, music), without
+   * holding a worker while the provider works: `const frame = await ctx.predict('keyframe', 'image', req)`.
+   *
+   * Durable replay. The first call submits `request` (handing the provider a webhook that resumes
+   * this step's wait) and keeps `{capability, id, submits}` under `key` in the job's state (one entry
+   * per step: predictionsKey). If the prediction has not settled, the step stops there: `predict`
+   * throws an engine signal (never catch it, or rethrow what you do not handle) and the step waits
+   * (`opts`: reason, timeout, poll interval), holding no worker slot. The provider's webhook or the
+   * engine's poll (the reconciler reads the pending predictions from the state when the step has no
+   * `poll`), whichever comes first, resumes it once, and the step then runs again FROM ITS START:
+   * `predict` finds the stored id and returns the output (succeeded), stops again (still processing),
+   * submits again (lost, or failed and retryable; at most `maxSubmits` in all, default 3, then fatal
+   * PREDICTION_FAILED) or throws FatalStepError (failed, not retryable). A step may call `predict`
+   * several times in sequence, each with its own key (not side by side in one step: use two steps).
+   * A provider that has settled when submit returns (the stubs without STUB_LATENCY_MS) never waits.
+   *
+   * So the code before a `predict` runs again on every resume and must be idempotent: reading inputs
+   * and outputs, building requests; not writing assets or calling providers directly (saveAsset is
+   * idempotent per slot, so a step may save after its last predict).
+   */
+  predict: Predict;
 }
 
 export interface PollResult {

@@ -6,7 +6,8 @@ import { failJob } from '../services/jobs/fail-job';
 import { afterCommit, moveJob } from '../services/jobs/move-job';
 import { resumeWait } from '../services/jobs/waits';
 import { sweepUnusedUploads } from '../services/uploads/upload-sweeper';
-import type { PipelineRegistry } from './pipeline';
+import type { PipelineRegistry, PollResult } from './pipeline';
+import { pollPredictions } from './predict';
 import type { PipelineRunner } from './runner';
 
 const WORKER_LOST = 'worker lost; requeued';
@@ -120,7 +121,8 @@ export class Reconciler {
   }
 
   /**
-   * Polls each of the job's waiting steps whose next poll is due. A step reported done is resumed
+   * Polls each of the job's waiting steps whose next poll is due: with the step's `poll`, or when it
+   * has none, on its pending predictions (engine/predict.ts pollPredictions). A step reported done is resumed
    * (resumeWait: the first of its webhook and its poll wins); any other gets its next poll, and the
    * job's next poll becomes the earliest of its steps'.
    */
@@ -130,14 +132,16 @@ export class Reconciler {
     const due = steps.filter(isWaiting).filter((s) => s.wait.nextPollAt && Date.parse(s.wait.nextPollAt) <= now.getTime());
     for (const record of due) {
       const step = pipeline?.steps.find((s) => s.name === record.name);
-      if (!step?.poll) continue;
-      let result;
+      if (!step) continue;
+      let result: PollResult | null;
       try {
-        result = await step.poll(this.runner.pollContext(job, step));
+        // A step without a poll of its own is polled on the predictions it waits for (ctx.predict).
+        result = step.poll ? await step.poll(this.runner.pollContext(job, step)) : await pollPredictions(job.state, step.name, this.deps.providers);
       } catch (err) {
         this.deps.log.warn({ err, jobId: job.id, step: step.name }, 'poll failed; will poll again');
         result = { done: false };
       }
+      if (!result) continue;
       if (result.done) {
         await resumeWait(this.deps, job.id, { step: record.name, token: record.wait.token }, result.event ?? null);
         continue;

@@ -13,6 +13,7 @@ import { allDone, phasesOf, progressOf, readySteps } from './scheduler';
 import { doneRecord, runStep } from './step-run';
 import { outputReader, pipelineResult } from './pipeline-checks';
 import { StepsRun, type RunHost } from './steps-run';
+import { predictor } from './predict';
 
 /** The history note of a job given back by a stopping worker (not a loss: it does not count toward poison). */
 export const RELEASED_AT_SHUTDOWN = 'worker stopping; requeued';
@@ -196,7 +197,7 @@ export class PipelineRunner {
   ): StepContext {
     const deps = this.deps;
     let lastProgressAt = 0;
-    return {
+    const ctx: StepContext = {
       // The raw input: the checked step parses it with its pipeline's schema (pipeline-checks.ts).
       job, input: job.input, outputs, output: outputReader(outputs), event, attempt, signal,
       // Narrow capabilities: reads of storage, providers and media; every write goes through the guarded methods below.
@@ -265,7 +266,15 @@ export class PipelineRunner {
           }
         });
       },
+      predict: predictor({
+        step: step.name, providers: deps.providers,
+        // Fresh, not `job.state`: a step resumed within a run sees its own earlier submissions.
+        readState: async () => (await deps.store.read((r) => r.jobs.get(job.id)))?.state ?? job.state,
+        setState: (patch) => ctx.setState(patch),
+        webhook: (event) => ctx.webhook(event),
+      }),
     };
+    return ctx;
   }
 
   private async fail(job: Job, error: JobFailure): Promise<void> {

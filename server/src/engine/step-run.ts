@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { FatalStepError, LeaseLostError, RetryableStepError } from '../core/jobs/step-errors';
 import type { JobStep, Json, StepWait } from '../core/ports/store';
 import type { StepContext, StepDef, StepOutcome } from './pipeline';
+import { StepSuspended } from './predict';
 
 const DEFAULT_MAX_ATTEMPTS = 3;
 
@@ -23,7 +24,7 @@ export interface StepFailure {
 }
 
 /**
- * Runs one step once. Throws LeaseLostError when `signal` aborts (a cancelled job, a lost lease, a
+ * Runs one step once: done, failed, or waiting (returned as a wait, or `ctx.predict` suspended it). Throws LeaseLostError when `signal` aborts (a cancelled job, a lost lease, a
  * sibling's fatal failure): the worker is freed at once even if the step ignores the signal, and
  * whatever the step still does is refused by the context's lease guard.
  */
@@ -33,6 +34,8 @@ export async function runStep(step: StepDef, ctx: StepContext, signal: AbortSign
     outcome = await Promise.race([step.run(ctx), aborted(signal)]);
   } catch (err) {
     if (err instanceof LeaseLostError || signal.aborted) throw err instanceof LeaseLostError ? err : new LeaseLostError('aborted');
+    // ctx.predict found its prediction unsettled: the step waits for it (engine/predict.ts).
+    if (err instanceof StepSuspended) return { kind: 'wait', wait: err.wait };
     return { kind: 'failed', failure: failureOf(step, ctx.attempt, err) };
   }
   if (signal.aborted) throw new LeaseLostError('lease lost');

@@ -6,8 +6,9 @@ import { confirmBody, makeDraft } from '../../testing/clips-flow';
 import { createTestPlatform, type TestPlatform } from '../../testing/test-platform';
 
 /**
- * Clips on an asynchronous video provider: a clip step submits its video, the job waits holding no
- * worker, and the provider's webhook or the reconciler's poll resumes it, whichever comes first.
+ * Clips on asynchronous providers (ctx.predict): a clip step submits its video, the job waits
+ * holding no worker, and the provider's webhook or the reconciler's poll resumes it, whichever
+ * comes first.
  */
 
 async function storyJob(t: TestPlatform) {
@@ -113,7 +114,7 @@ describe('a clip resumed by its webhook and its poll', () => {
     }
   };
   /** Past the wait's poll interval on the engine's clock, so the next tick polls. */
-  const pollDue = () => (skewMs += 1_000);
+  const pollDue = () => (skewMs += 6_000);
 
   it('resumes once when both arrive; a prediction the provider lost is submitted again', async () => {
     const { token, jobId } = await storyJob(t);
@@ -143,7 +144,10 @@ describe('a clip resumed by its webhook and its poll', () => {
       .toEqual([['done', 1], ['done', 1], ['done', 1]]);
     expect(job.assets.map((a: { slot: string }) => a.slot).sort()).toEqual(['clip_1', 'clip_2', 'clip_3', 'ref_1', 'thumb_1', 'thumb_2', 'thumb_3']);
     const state = (await t.deps.store.read((r) => r.jobs.get(jobId)))!.state;
-    expect(state).toMatchObject({ video_clip_1: { submits: 1 }, video_clip_2: { submits: 1 }, video_clip_3: { submits: 2 } });
+    // Each clip's keyframe once; clip 3's video twice (ctx.predict keeps them under the step's own key).
+    expect(state).toMatchObject(Object.fromEntries([1, 2, 3].map((n) => [`predictions:clip_${n}`, {
+      keyframe: { capability: 'image', submits: 1 }, video: { capability: 'video', submits: n === 3 ? 2 : 1 },
+    }])));
     await expectPlayableClips(t, token, jobId);
   }, 90_000);
 });

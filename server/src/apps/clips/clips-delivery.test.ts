@@ -33,15 +33,16 @@ beforeAll(async () => {
     ...stub,
     image: {
       name: 'held',
-      async generate(req: ImageRequest) {
+      async submit(req: ImageRequest, opts) {
         const hold = holds.get(req.seed ?? -1);
         if (hold) {
           hold.reached();
           await hold.release;
           if (hold.fail) throw new ProviderError('stub image provider failed', false, 'held');
         }
-        return stub.image.generate(req);
+        return stub.image.submit(req, opts);
       },
+      get: (id) => stub.image.get(id),
     },
   };
   t = await createTestPlatform({ overrides: { providers } });

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { FatalStepError, RetryableStepError } from '../../core/jobs/step-errors';
+import { FatalStepError } from '../../core/jobs/step-errors';
 import { InvalidMediaError, MediaLimitError } from '../../core/ports/media';
 import type { GeneratedVideo } from '../../core/ports/providers';
-import { stepsFor, type PipelineDef, type StepContext, type StepOutcome } from '../../engine/pipeline';
+import { stepsFor, type PipelineDef, type StepContext } from '../../engine/pipeline';
 import { jobSeed, splitScenes, storyBrief } from './clip-prompts';
 import { ClipsInputSchema, type ClipsInput } from './clips-input';
 
@@ -11,14 +11,6 @@ const REF_SIZE = 512;
 const CLIP = { quick: { w: 360, h: 640, sec: 2 }, story: { w: 360, h: 640, sec: 3 } } as const;
 const SCENE = { w: 640, h: 360, sec: 2 };
 const TRAILER_SCENES = 4;
-/**
- * A video prediction is polled every 500 ms (the reconciler's tick bounds it: 2 s by default);
- * its webhook usually resumes the step before that. Real providers can queue for many minutes.
- */
-const VIDEO_POLL_MS = 500;
-const VIDEO_TIMEOUT_MS = 20 * 60_000;
-/** Submissions of one clip's video (a lost or failed prediction is submitted again) before the job fails. */
-const VIDEO_SUBMITS = 3;
 
 const step = stepsFor<ClipsInput>();
 type Ctx = StepContext<ClipsInput>;
@@ -75,7 +67,7 @@ const promptsStep = step({
   async run(ctx) {
     const scenes = ctx.input.mode === 'trailer' ? TRAILER_SCENES : 3;
     const brief = storyBrief(ctx.input, scenes);
-    const text = await ctx.providers.text.complete({ ...brief, seed: jobSeed(ctx.job.id), maxChars: 2000 });
+    const text = await ctx.predict('scenes', 'text', { ...brief, seed: jobSeed(ctx.job.id), maxChars: 2000 }, { reason: 'scene prompts' });
     const scenePrompts = splitScenes(text, scenes, brief.prompt);
     const music = `${ctx.input.genre} score, ${ctx.input.sliders.intensity > 0.5 ? 'driving' : 'calm'} mood`;
     return { output: { scenes: scenePrompts, music } };
@@ -92,27 +84,12 @@ const scenePrompt = (ctx: Ctx, n: number) => ctx.output(promptsStep).scenes[n - 
 
 type ClipSize = { w: number; h: number; sec: number };
 
-/** Where a clip step keeps its prediction in the job's state: one key per step, so steps running side by side never overwrite each other's. */
-const VideoState = z.object({ id: z.string(), submits: z.number().int() });
-const stateKey = (slot: string) => `video_${slot}`;
-
 /**
  * One clip: a keyframe from the identity pack, animated by the video provider, plus its poster
- * thumbnail. The video is asynchronous: the step submits it, keeps the prediction's id in the job's
- * state and waits (holding no worker slot), handing the provider its webhook. The wait is resumed
- * by the webhook or by `poll`, whichever comes first (once); the step then runs again with
- * `ctx.event` set, reads the prediction and saves the clip. A prediction the provider lost, or that
- * failed in a way worth retrying, is submitted again, at most VIDEO_SUBMITS times in all; the same
- * request gives the same video. A provider that has settled by the time submit returns (the stub
- * without STUB_LATENCY_MS) is finished in the same run, without a wait.
+ * thumbnail. Both are predictions (ctx.predict): the step waits for each, holding no worker slot,
+ * and runs again from its start when one settles, so everything before the last predict only reads.
  */
 const clipStep = (n: number, opts: { slot: string; thumb: boolean; size: (ctx: Ctx) => ClipSize }) => {
-  const key = stateKey(opts.slot);
-  const waiting: StepOutcome<never> = { wait: { reason: `video of clip ${n}`, timeoutMs: VIDEO_TIMEOUT_MS, pollIntervalMs: VIDEO_POLL_MS } };
-  const saved = (ctx: Ctx) => {
-    const parsed = VideoState.safeParse(ctx.job.state[key]);
-    return parsed.success ? parsed.data : null;
-  };
   return step({
     name: opts.slot,
     // Needs the references and its prompt: every clip of a job runs beside the others.
@@ -122,40 +99,13 @@ const clipStep = (n: number, opts: { slot: string; thumb: boolean; size: (ctx: C
     async run(ctx) {
       const size = opts.size(ctx);
       const prompt = scenePrompt(ctx, n);
-      const prior = saved(ctx);
-      if (ctx.event !== undefined && prior) {
-        const prediction = await ctx.providers.video.get(prior.id);
-        if (prediction?.status === 'succeeded') return finish(ctx, prediction.output!, prompt);
-        if (prediction?.status === 'failed' && !prediction.error?.retryable) throw new FatalStepError(prediction.error?.message ?? 'video generation failed');
-        // Not settled (resumed by some other event): wait again for the same prediction.
-        if (prediction && prediction.status !== 'failed') return waiting;
-        if (prior.submits >= VIDEO_SUBMITS) throw new FatalStepError(`The video of clip ${n} failed ${prior.submits} times: ${prediction?.error?.message ?? 'the provider lost it'}`, 'VIDEO_FAILED');
-      }
       const seed = jobSeed(ctx.job.id, n);
-      const frame = await ctx.providers.image.generate({ prompt, width: size.w, height: size.h, seed, references: await referenceImages(ctx) });
+      const frame = await ctx.predict('keyframe', 'image', { prompt, width: size.w, height: size.h, seed, references: await referenceImages(ctx) }, { reason: `keyframe of clip ${n}` });
       await ctx.progress(0.4, `clip ${n}: keyframe`);
-      const { id } = await ctx.providers.video.submit(
-        { prompt, image: frame.png, durationSec: size.sec, width: size.w, height: size.h, seed },
-        { webhook: (p) => ctx.webhook({ prediction: p.id, status: p.status }) },
-      );
-      await ctx.setState({ [key]: { id, submits: (prior?.submits ?? 0) + 1 } });
-      const early = await ctx.providers.video.get(id);
-      if (early?.status === 'succeeded') return finish(ctx, early.output!, prompt);
-      if (early?.status === 'failed') {
-        const message = early.error?.message ?? 'video generation failed';
-        throw early.error?.retryable ? new RetryableStepError(message, 'VIDEO_FAILED') : new FatalStepError(message);
-      }
-      await ctx.progress(0.5, `clip ${n}: video`);
-      return waiting;
-    },
-    async poll(ctx) {
-      const prior = saved(ctx);
-      const prediction = prior ? await ctx.providers.video.get(prior.id) : null;
-      if (prediction && (prediction.status === 'starting' || prediction.status === 'processing')) return { done: false };
-      return { done: true, event: { prediction: prior?.id ?? null, status: prediction?.status ?? 'lost' } };
+      const video = await ctx.predict('video', 'video', { prompt, image: frame.png, durationSec: size.sec, width: size.w, height: size.h, seed }, { reason: `video of clip ${n}` });
+      return finish(ctx, video, prompt);
     },
   });
-
 
   async function finish(ctx: Ctx, video: GeneratedVideo, prompt: string) {
     const clip = await ctx.saveAsset({
@@ -180,7 +130,7 @@ const musicBed = step({
   output: z.object({ key: z.string() }),
   async run(ctx) {
     const prompt = ctx.output(promptsStep).music;
-    const audio = await ctx.providers.music.generate({ prompt, durationSec: TRAILER_SCENES * SCENE.sec, seed: jobSeed(ctx.job.id, 99) });
+    const audio = await ctx.predict('bed', 'music', { prompt, durationSec: TRAILER_SCENES * SCENE.sec, seed: jobSeed(ctx.job.id, 99) }, { reason: 'music bed' });
     const asset = await ctx.saveAsset({ slot: 'music_bed', kind: 'audio', body: audio.wav, mime: 'audio/wav', ext: 'wav', durationSec: audio.durationSec, meta: { prompt } });
     return { output: { key: asset.storageKey } };
   },
@@ -200,10 +150,9 @@ const assemble = step({
     const audio = await ctx.storage.get(ctx.output(musicBed).key, 200 * 1024 * 1024);
     if (clips.length !== keys.length || !audio) throw new FatalStepError('A scene or the music bed is missing', 'ASSET_MISSING');
     const final = await ctx.media.assemble(clips, audio);
-    const info = await ctx.media.probeVideo(final.mp4);
     const asset = await ctx.saveAsset({
       slot: 'video_final', kind: 'video', body: final.mp4, mime: 'video/mp4', ext: 'mp4',
-      width: info.width, height: info.height, durationSec: final.durationSec,
+      width: final.width, height: final.height, durationSec: final.durationSec,
     });
     const poster = await ctx.media.posterFrame(final.mp4, 360);
     await ctx.saveAsset({ slot: 'thumb_final', kind: 'thumb', body: poster.jpeg, mime: 'image/jpeg', ext: 'jpg', width: poster.width, height: poster.height });

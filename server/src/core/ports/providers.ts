@@ -1,4 +1,12 @@
-/** One interface per capability. Stubs make real, valid media offline and deterministically by seed. */
+/**
+ * One interface per capability. Stubs make real, valid media offline and deterministically by seed.
+ *
+ * Every generation capability (text, image, video, music) has the asynchronous shape of the APIs
+ * that serve them (Replicate, fal and Runpod predictions; OpenAI's Responses API in background
+ * mode): `submit` returns an id at once, and the result is read with `get` once the webhook fires
+ * or a poll finds it settled. A step uses them through `ctx.predict` (engine/predict.ts), which
+ * waits without holding a worker. Moderation stays synchronous: it answers in milliseconds.
+ */
 export interface TextRequest {
   system?: string;
   prompt: string;
@@ -6,10 +14,8 @@ export interface TextRequest {
   maxChars?: number;
 }
 
-export interface TextProvider {
-  readonly name: string;
-  complete(req: TextRequest): Promise<string>;
-}
+/** The output is the completion's text. */
+export type TextProvider = PredictionProvider<TextRequest, string>;
 
 export interface ImageRequest {
   prompt: string;
@@ -26,10 +32,7 @@ export interface GeneratedImage {
   height: number;
 }
 
-export interface ImageProvider {
-  readonly name: string;
-  generate(req: ImageRequest): Promise<GeneratedImage>;
-}
+export type ImageProvider = PredictionProvider<ImageRequest, GeneratedImage>;
 
 export interface VideoRequest {
   prompt: string;
@@ -52,11 +55,11 @@ export interface GeneratedVideo {
 /** A prediction's life, as Replicate, fal and Runpod report it. */
 export type PredictionStatus = 'starting' | 'processing' | 'succeeded' | 'failed';
 
-export interface VideoPrediction {
+export interface Prediction<Out> {
   id: string;
   status: PredictionStatus;
   /** Set once succeeded. */
-  output?: GeneratedVideo;
+  output?: Out;
   /** Set once failed; `retryable` when submitting the same request again may succeed. */
   error?: { message: string; retryable: boolean };
 }
@@ -70,20 +73,23 @@ export interface SubmitOptions {
   webhook?: (prediction: { id: string; status: PredictionStatus }) => void;
 }
 
-/**
- * Video generation is asynchronous, as with the providers that do it: `submit` returns an id at
- * once, and the result is fetched with `get` when the webhook fires or a poll finds it settled.
- */
-export interface VideoProvider {
+/** One asynchronous generation capability: requests `Req`, outputs `Out`. */
+export interface PredictionProvider<Req, Out> {
   readonly name: string;
-  /** Starts a generation. Throws ProviderError for a request the provider refuses outright. */
-  submit(req: VideoRequest, opts?: SubmitOptions): Promise<{ id: string }>;
+  /**
+   * Starts a generation and returns its id at once. Throws ProviderError for a request the provider
+   * refuses outright (a real API's 422); a model failure fails the prediction instead.
+   */
+  submit(req: Req, opts?: SubmitOptions): Promise<{ id: string }>;
   /**
    * The prediction's state. Null when the provider does not know the id (predictions expire, and a
    * restarted stub forgets them): the caller submits again.
    */
-  get(id: string): Promise<VideoPrediction | null>;
+  get(id: string): Promise<Prediction<Out> | null>;
 }
+
+export type VideoPrediction = Prediction<GeneratedVideo>;
+export type VideoProvider = PredictionProvider<VideoRequest, GeneratedVideo>;
 
 export interface MusicRequest {
   prompt: string;
@@ -97,10 +103,7 @@ export interface GeneratedAudio {
   durationSec: number;
 }
 
-export interface MusicProvider {
-  readonly name: string;
-  generate(req: MusicRequest): Promise<GeneratedAudio>;
-}
+export type MusicProvider = PredictionProvider<MusicRequest, GeneratedAudio>;
 
 export interface ModerationResult {
   flagged: boolean;
@@ -119,3 +122,10 @@ export interface Providers {
   music: MusicProvider;
   moderation: ModerationProvider;
 }
+
+/** The capabilities with the prediction shape. */
+export const PREDICTION_CAPABILITIES = ['text', 'image', 'video', 'music'] as const;
+export type PredictionCapability = (typeof PREDICTION_CAPABILITIES)[number];
+/** What capability `C` takes and makes, e.g. `PredictionRequest<'image'>` is ImageRequest. */
+export type PredictionRequest<C extends PredictionCapability> = Providers[C] extends PredictionProvider<infer R, any> ? R : never;
+export type PredictionOutput<C extends PredictionCapability> = Providers[C] extends PredictionProvider<any, infer O> ? O : never;

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { predictionOutput } from '../../../testing/prediction-output';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FfmpegRunner, defaultFfmpegPath } from '../../media/ffmpeg-runner';
@@ -14,7 +15,7 @@ beforeAll(async () => {
 
 describe('StubMusicProvider', () => {
   it('makes a 16-bit mono 22.05 kHz PCM WAV of the asked duration', async () => {
-    const { wav, durationSec } = await music.generate({ prompt: 'calm piano', durationSec: 2, seed: 4 });
+    const { wav, durationSec } = await predictionOutput(music, { prompt: 'calm piano', durationSec: 2, seed: 4 });
     expect(durationSec).toBeCloseTo(2, 3);
     expect(wav.toString('ascii', 0, 4)).toBe('RIFF');
     expect(wav.readUInt32LE(4)).toBe(wav.length - 8);
@@ -28,7 +29,7 @@ describe('StubMusicProvider', () => {
   });
 
   it('is a file ffmpeg reads as PCM audio', async () => {
-    const { wav } = await music.generate({ prompt: 'driving beat', durationSec: 1, seed: 2 });
+    const { wav } = await predictionOutput(music, { prompt: 'driving beat', durationSec: 1, seed: 2 });
     const log = await withTempDir(async (dir) => {
       const file = path.join(dir, 'm.wav');
       await writeFile(file, wav);
@@ -40,13 +41,13 @@ describe('StubMusicProvider', () => {
 
   it('is byte-identical by prompt and seed, different for another seed', async () => {
     const req = { prompt: '잔잔한 피아노', durationSec: 1, seed: 9 };
-    const a = await music.generate(req);
-    expect((await music.generate(req)).wav.equals(a.wav)).toBe(true);
-    expect((await music.generate({ ...req, seed: 10 })).wav.equals(a.wav)).toBe(false);
+    const a = await predictionOutput(music, req);
+    expect((await predictionOutput(music, req)).wav.equals(a.wav)).toBe(true);
+    expect((await predictionOutput(music, { ...req, seed: 10 })).wav.equals(a.wav)).toBe(false);
   });
 
   it('refuses a duration it cannot make', async () => {
-    await expect(music.generate({ prompt: 'x', durationSec: -1, seed: 1 })).rejects.toMatchObject({ name: 'ProviderError', retryable: false });
-    await expect(music.generate({ prompt: 'x', durationSec: 10_000, seed: 1 })).rejects.toMatchObject({ name: 'ProviderError', retryable: false });
+    await expect(predictionOutput(music, { prompt: 'x', durationSec: -1, seed: 1 })).rejects.toMatchObject({ name: 'ProviderError', retryable: false });
+    await expect(predictionOutput(music, { prompt: 'x', durationSec: 10_000, seed: 1 })).rejects.toMatchObject({ name: 'ProviderError', retryable: false });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { predictionOutput } from '../../../testing/prediction-output';
 import { StubRuntime } from './stub-runtime';
 import { StubTextProvider } from './stub-text';
 
@@ -7,28 +8,28 @@ const text = new StubTextProvider(new StubRuntime(0, () => false));
 describe('StubTextProvider', () => {
   it('is deterministic by prompt and seed', async () => {
     const req = { prompt: '해변에서 자라는 소녀의 성장 이야기', seed: 7 };
-    const a = await text.complete(req);
-    expect(await text.complete(req)).toBe(a);
-    expect(await text.complete({ ...req, seed: 8 })).not.toBe(a);
-    expect(await text.complete({ ...req, prompt: 'a lighthouse keeper retires' })).not.toBe(a);
+    const a = await predictionOutput(text, req);
+    expect(await predictionOutput(text, req)).toBe(a);
+    expect(await predictionOutput(text, { ...req, seed: 8 })).not.toBe(a);
+    expect(await predictionOutput(text, { ...req, prompt: 'a lighthouse keeper retires' })).not.toBe(a);
   });
 
   it('builds on the words of the prompt', async () => {
-    const out = await text.complete({ prompt: 'lighthouse, 등대, storm', seed: 3 });
+    const out = await predictionOutput(text, { prompt: 'lighthouse, 등대, storm', seed: 3 });
     expect(out).toMatch(/lighthouse|등대|storm/);
   });
 
   it('returns exactly the number of lines asked for, else one paragraph', async () => {
-    const lines = await text.complete({ system: 'Return exactly 4 lines, one prompt per line.', prompt: 'a drama', seed: 1 });
+    const lines = await predictionOutput(text, { system: 'Return exactly 4 lines, one prompt per line.', prompt: 'a drama', seed: 1 });
     expect(lines.split('\n')).toHaveLength(4);
     expect(lines.split('\n').every((l) => l.trim().length > 10)).toBe(true);
-    expect((await text.complete({ prompt: '장면을 3줄로 써 주세요', seed: 1 })).split('\n')).toHaveLength(3);
-    expect((await text.complete({ prompt: 'a drama', seed: 1 })).split('\n')).toHaveLength(1);
+    expect((await predictionOutput(text, { prompt: '장면을 3줄로 써 주세요', seed: 1 })).split('\n')).toHaveLength(3);
+    expect((await predictionOutput(text, { prompt: 'a drama', seed: 1 })).split('\n')).toHaveLength(1);
   });
 
   it('respects maxChars without splitting a character', async () => {
     for (const maxChars of [1, 17, 40, 120]) {
-      const out = await text.complete({ prompt: '😀 이모지와 한국어 🎬 prompt', seed: 5, maxChars });
+      const out = await predictionOutput(text, { prompt: '😀 이모지와 한국어 🎬 prompt', seed: 5, maxChars });
       expect(Array.from(out).length).toBeLessThanOrEqual(maxChars);
       expect(out).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
     }

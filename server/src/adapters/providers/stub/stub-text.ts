@@ -1,5 +1,6 @@
 import type { TextProvider, TextRequest } from '../../../core/ports/providers';
 import { hashString, seededRandom } from './seeded-random';
+import { StubPredictions, type StubPredictionOptions } from './stub-predictions';
 import type { StubRuntime } from './stub-runtime';
 
 const OPENINGS = ['Golden light spills across', 'A slow push-in on', 'Handheld close-up of', 'Wide shot over', 'Silhouette against', 'Overhead view of', 'Soft focus on', 'A long tracking shot through'];
@@ -16,27 +17,33 @@ const MAX_LINES = 12;
 /**
  * Deterministic prose from prompt and seed: shot descriptions picked by a seeded PRNG, each
  * carrying a word of the prompt. `exactly N lines` (or `N줄`) in the request gives N lines;
- * otherwise one paragraph of 3 to 5 sentences.
+ * otherwise one paragraph of 3 to 5 sentences. A prediction (see StubPredictions).
  */
-export class StubTextProvider implements TextProvider {
+export class StubTextProvider extends StubPredictions<TextRequest, string> implements TextProvider {
   readonly name = 'stub-text';
-  constructor(private readonly rt: StubRuntime) {}
+  constructor(rt: StubRuntime, opts: StubPredictionOptions = {}) {
+    super(rt, 'text', 'stubtxt', opts);
+  }
 
-  complete(req: TextRequest): Promise<string> {
-    return this.rt.call('text', req.prompt, async () => {
-      const rand = seededRandom(hashString(`${req.system ?? ''}\n${req.prompt}`, req.seed));
-      const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
-      const words = keywords(req.prompt);
-      const sentence = () => {
-        const word = words.length > 0 ? `, ${pick(LINKS)} ${pick(words)}` : '';
-        return `${pick(OPENINGS)} ${pick(PLACES)}, ${pick(ACTIONS)}${word}.`;
-      };
-      const lines = wantedLines(req.system ?? '') ?? wantedLines(req.prompt);
-      const text = lines
-        ? Array.from({ length: lines }, sentence).join('\n')
-        : Array.from({ length: 3 + Math.floor(rand() * 3) }, sentence).join(' ');
-      return req.maxChars !== undefined ? clip(text, req.maxChars) : text;
-    });
+  protected check(): void {}
+
+  protected prompt(req: TextRequest): string {
+    return req.prompt;
+  }
+
+  protected async produce(req: TextRequest): Promise<string> {
+    const rand = seededRandom(hashString(`${req.system ?? ''}\n${req.prompt}`, req.seed));
+    const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
+    const words = keywords(req.prompt);
+    const sentence = () => {
+      const word = words.length > 0 ? `, ${pick(LINKS)} ${pick(words)}` : '';
+      return `${pick(OPENINGS)} ${pick(PLACES)}, ${pick(ACTIONS)}${word}.`;
+    };
+    const lines = wantedLines(req.system ?? '') ?? wantedLines(req.prompt);
+    const text = lines
+      ? Array.from({ length: lines }, sentence).join('\n')
+      : Array.from({ length: 3 + Math.floor(rand() * 3) }, sentence).join(' ');
+    return req.maxChars !== undefined ? clip(text, req.maxChars) : text;
   }
 }
 

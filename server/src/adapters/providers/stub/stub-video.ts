@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { GeneratedVideo, PredictionStatus, SubmitOptions, VideoPrediction, VideoProvider, VideoRequest } from '../../../core/ports/providers';
+import type { GeneratedVideo, VideoProvider, VideoRequest } from '../../../core/ports/providers';
 import type { FfmpegRunner } from '../../media/ffmpeg-runner';
 import { withTempDir } from '../../media/temp-dir';
-import type { ProviderError } from '../provider-error';
 import { hashString, seededRandom } from './seeded-random';
 import { renderPicture } from './stub-picture';
+import { StubPredictions, type StubPredictionOptions } from './stub-predictions';
 import { checkInt, checkSeconds, invalidRequest, type StubRuntime } from './stub-runtime';
 
 const FPS = 25;
@@ -16,105 +15,31 @@ const MAX_SECONDS = 60;
 // No timestamps or encoder strings in the file: the same request gives the same bytes.
 const BITEXACT = ['-map_metadata', '-1', '-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact'];
 
-interface Prediction {
-  status: PredictionStatus;
-  output?: GeneratedVideo;
-  error?: { message: string; retryable: boolean };
-}
-
-export interface StubVideoOptions {
-  /** How long a settled prediction can still be read (Replicate keeps them an hour; a stub needs less). Default 10 min. */
-  retentionMs?: number;
-  /** How long past its ready time another process's prediction is reported as processing, not lost: time for its owner's webhook, which is due at the ready time. Default 5 s. */
-  foreignGraceMs?: number;
-}
-
 /**
  * An asynchronous video provider with real output: an H.264 (yuv420p, faststart) + AAC MP4 of the
  * request's first frame, or a seeded picture, under a seeded slow zoom and pan, with a sine tone
- * whose pitch follows the seed; the same request gives the same bytes.
- *
- * `submit` starts encoding at once and returns an id. Without a latency the prediction has settled
- * when submit returns (no webhook is called). With STUB_LATENCY_MS (`rt.latencyMs`) submit returns
- * at once and the prediction settles `latencyMs` after it, or when encoding ends if that is later;
- * then the webhook is called. STUB_FAIL makes the prediction fail (not the submit), as a model
- * failure would; a request out of bounds is refused by submit, as a real API refuses it (422).
- *
- * Predictions live in the process that took them and are forgotten `retentionMs` after they
- * settle, or when the process stops: `get` then returns null and the caller submits again. That is
- * also what a real provider's expiry asks of the caller, and the output stays deterministic, since
- * the request is the same. (The request holds its first frame, tens of KB: it fits neither an id
- * nor a job's state.) Several worker processes each have a stub of their own, and any of them may
- * poll a job: an id names its process and ready time (`stubvid_<process>_<readyAt>_<random>`), so
- * another process reports it as processing until `foreignGraceMs` past its ready time, leaving its
- * own process (whose webhook and polls find it) to settle it, and as lost after that (the process
- * is presumably gone).
+ * whose pitch follows the seed; the same request gives the same bytes. Its predictions (submit,
+ * latency, webhook, loss, STUB_FAIL) are those of every stub: see StubPredictions. (The request
+ * holds its first frame, tens of KB: it fits neither an id nor a job's state.)
  */
-export class StubVideoProvider implements VideoProvider {
+export class StubVideoProvider extends StubPredictions<VideoRequest, GeneratedVideo> implements VideoProvider {
   readonly name = 'stub-video';
-  private readonly predictions = new Map<string, Prediction>();
-  private readonly origin = randomBytes(4).toString('hex');
-  private readonly retentionMs: number;
-  private readonly foreignGraceMs: number;
 
-  constructor(private readonly rt: StubRuntime, private readonly ffmpeg: FfmpegRunner, opts: StubVideoOptions = {}) {
-    this.retentionMs = opts.retentionMs ?? 10 * 60_000;
-    this.foreignGraceMs = opts.foreignGraceMs ?? 5_000;
+  constructor(rt: StubRuntime, private readonly ffmpeg: FfmpegRunner, opts: StubPredictionOptions = {}) {
+    super(rt, 'video', 'stubvid', opts);
   }
 
-  async submit(req: VideoRequest, opts: SubmitOptions = {}): Promise<{ id: string }> {
+  protected check(req: VideoRequest): void {
     checkInt('video', 'width', req.width, 2, MAX_SIDE);
     checkInt('video', 'height', req.height, 2, MAX_SIDE);
     checkSeconds('video', req.durationSec, MAX_SECONDS);
-    const id = `stubvid_${this.origin}_${(Date.now() + this.rt.latencyMs).toString(36)}_${randomBytes(8).toString('hex')}`;
-    const prediction: Prediction = { status: 'processing' };
-    this.predictions.set(id, prediction);
-    const settled = this.settle(id, prediction, req);
-    if (this.rt.latencyMs === 0) {
-      await settled;
-      return { id };
-    }
-    const { webhook } = opts;
-    if (webhook) {
-      void settled.then(() => {
-        try {
-          webhook({ id, status: prediction.status });
-        } catch {
-          // The caller's webhook is its own business; a poll still finds the prediction.
-        }
-      });
-    }
-    return { id };
   }
 
-  async get(id: string): Promise<VideoPrediction | null> {
-    const p = this.predictions.get(id);
-    if (!p) {
-      const [, origin, readyAt] = id.split('_');
-      const foreign = origin !== undefined && origin !== this.origin;
-      return foreign && Date.now() < parseInt(readyAt ?? '0', 36) + this.foreignGraceMs ? { id, status: 'processing' } : null;
-    }
-    return { id, status: p.status, ...(p.output ? { output: p.output } : {}), ...(p.error ? { error: p.error } : {}) };
+  protected prompt(req: VideoRequest): string {
+    return req.prompt;
   }
 
-  /** Encodes (unless STUB_FAIL fails it), waits out the latency, then settles; never rejects. */
-  private async settle(id: string, prediction: Prediction, req: VideoRequest): Promise<void> {
-    const injected = this.rt.injectedFailure('video', req.prompt);
-    const [outcome] = await Promise.all([
-      injected
-        ? { error: { message: injected.message, retryable: false } }
-        : this.rt.guard('video', () => this.render(req)).then(
-            (output) => ({ output }),
-            (err: unknown) => ({ error: { message: err instanceof Error ? err.message : String(err), retryable: (err as ProviderError).retryable === true } }),
-          ),
-      // Unref'd: a pending prediction keeps no process alive.
-      this.rt.latencyMs > 0 ? new Promise((r) => setTimeout(r, this.rt.latencyMs).unref()) : null,
-    ]);
-    Object.assign(prediction, 'output' in outcome ? { status: 'succeeded', output: outcome.output } : { status: 'failed', error: outcome.error });
-    setTimeout(() => this.predictions.delete(id), this.retentionMs).unref();
-  }
-
-  private async render(req: VideoRequest): Promise<GeneratedVideo> {
+  protected async produce(req: VideoRequest): Promise<GeneratedVideo> {
     // x264 with yuv420p needs even sides.
     const w = even(req.width);
     const h = even(req.height);
