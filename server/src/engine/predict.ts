@@ -4,7 +4,7 @@ import {
   PREDICTION_CAPABILITIES, type Prediction, type PredictionCapability, type PredictionOutput, type PredictionProvider,
   type PredictionRequest, type Providers,
 } from '../core/ports/providers';
-import type { Job, Json, JsonObject } from '../core/ports/store';
+import type { Json, JsonObject } from '../core/ports/store';
 import type { PollResult, StepOutcome } from './pipeline';
 
 /**

@@ -25,7 +25,6 @@ const GUARDED: Record<string, string> = {
   releaseQuotaUnlessDelivered: 'services/jobs/withhold-undelivered',
   refundUnfinished: 'services/credits/ledger',
   transition: 'services/jobs/transition',
-  mustTransition: 'services/jobs/transition',
 };
 const OWNER = 'services/jobs/move-job.ts';
 

@@ -1,11 +1,11 @@
-import { AppError, invalid, notFound } from '../../core/errors/app-error';
+import { invalid, notFound } from '../../core/errors/app-error';
 import { CLIPS_PLAN_LIMITS, clipsPrice, type ClipMode } from './clips-options';
 import { sanitizeRewrite } from './sanitize-rewrite';
 import type { Job, JsonObject } from '../../core/ports/store';
 import type { Deps } from '../../services/deps';
 import { assertOwner, type Actor } from '../../services/jobs/actor';
 import { admitJob } from '../../services/jobs/admission';
-import { afterCommit, moveJob, type Moved } from '../../services/jobs/move-job';
+import { afterCommit, mustMoveJob, type Moved } from '../../services/jobs/move-job';
 import { verifyOwnUpload } from '../../services/uploads/uploads-service';
 import { newJobId } from '../../services/jobs/submit-job';
 
@@ -78,13 +78,12 @@ export async function confirmDraft(deps: Deps, actor: Actor, input: ConfirmInput
           : null,
         cost,
       };
-      queued = await moveJob(repos, locked, 'queued', {
+      queued = await mustMoveJob(repos, locked, 'queued', {
         pipeline: clipsPipelineFor(input.mode),
         run: locked.run + 1,
         input: confirmed,
         state: { ...locked.state, ...(quotaHold ? { quotaHold: { ...quotaHold } } : {}) },
       }, { now });
-      if (!queued) throw new AppError('conflict', 'JOB_WRONG_STATE', `Job is ${locked.status}; it cannot become queued`);
       return queued.job;
     });
   });

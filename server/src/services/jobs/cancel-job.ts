@@ -3,7 +3,7 @@ import { assertOwner, type Actor } from './actor';
 import { isTerminal } from '../../core/jobs/job-status';
 import type { Job } from '../../core/ports/store';
 import type { Deps } from '../deps';
-import { afterCommit, moveJob } from './move-job';
+import { afterCommit, mustMoveJob } from './move-job';
 
 /**
  * Cancels a job that has not ended and refunds what was charged for work not delivered: the
@@ -17,11 +17,9 @@ export async function cancelJob(deps: Deps, actor: Actor, jobId: string): Promis
     assertOwner(job, actor);
     if (isTerminal(job.status)) throw new AppError('conflict', 'JOB_WRONG_STATE', `Job is already ${job.status}`);
     const now = deps.clock.now();
-    const cancelled = await moveJob(repos, job, 'cancelled', {
+    return mustMoveJob(repos, job, 'cancelled', {
       leaseOwner: null, leaseUntil: null, wait: null, waitDeadline: null, nextPollAt: null, finishedAt: now,
-    }, { now, note: 'cancelled by user', reason: 'job cancelled' });
-    if (!cancelled) throw new AppError('conflict', 'JOB_WRONG_STATE', `Job is ${job.status}; it cannot be cancelled`);
-    return cancelled;
+    }, { now, note: 'cancelled by user', reason: 'job cancelled', refusal: `Job is ${job.status}; it cannot be cancelled` });
   });
   await afterCommit(deps, moved);
   return { job: moved.job, refunded: moved.refunded };

@@ -5,7 +5,7 @@ import { freePort } from '../../testing/free-port';
 import { createTestPlatform, type TestPlatform } from '../../testing/test-platform';
 import { JobDetailCache } from './job-detail-cache';
 import { publishJob } from './job-events';
-import { mustTransition } from './transition';
+import { mustMoveJob } from './move-job';
 
 /**
  * Reading a job needs only the database: with the event bus on a Redis that does not answer (a
@@ -105,7 +105,7 @@ describe('the job detail cache', () => {
     const { token } = await p.signUp();
     const ids = await Promise.all(Array.from({ length: 3 }, () => makeDraft(p, token)));
     await p.deps.store.tx(async (r) => {
-      for (const id of ids) await mustTransition(r, (await r.jobs.get(id))!, 'cancelled', {}, undefined, p.deps.clock.now());
+      for (const id of ids) await mustMoveJob(r, (await r.jobs.get(id))!, 'cancelled', {}, { now: p.deps.clock.now() });
     });
     const { cache, reads, advance } = setup({ maxEntries: 2, activeTtlMs: 2000, terminalTtlMs: 60_000 });
     await live(cache, ids[0]!);

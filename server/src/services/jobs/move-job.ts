@@ -1,3 +1,4 @@
+import { AppError } from '../../core/errors/app-error';
 import type { JobStatus } from '../../core/jobs/job-status';
 import type { JobEvent } from '../../core/ports/events';
 import type { Job, JobPatch, JsonObject, Repos } from '../../core/ports/store';
@@ -82,6 +83,16 @@ export async function moveJob(repos: Repos, job: Job, to: JobStatus, patch: JobP
     if (to !== 'completed') await releaseQuotaUnlessDelivered(repos, job, settled);
   }
   return { job: moved, refunded, event: opts.event ?? {}, ...(opts.delayMs ? { delayMs: opts.delayMs } : {}) };
+}
+
+/**
+ * Like moveJob, but a refused move (the table forbids it, or someone moved the job first) is the
+ * caller's 409 JOB_WRONG_STATE, with `refusal` as its message when given.
+ */
+export async function mustMoveJob(repos: Repos, job: Job, to: JobStatus, patch: JobPatch, opts: MoveOptions & { refusal?: string }): Promise<Moved> {
+  const moved = await moveJob(repos, job, to, patch, opts);
+  if (!moved) throw new AppError('conflict', 'JOB_WRONG_STATE', opts.refusal ?? `Job is ${job.status}; it cannot become ${to}`);
+  return moved;
 }
 
 /** Does what a committed move left to do (AFTER_COMMIT of its new status), in order. */

@@ -1,4 +1,3 @@
-import { AppError } from '../../core/errors/app-error';
 import { canTransition, type JobStatus } from '../../core/jobs/job-status';
 import type { Job, JobPatch, Repos } from '../../core/ports/store';
 
@@ -18,12 +17,4 @@ export async function transition(
   if (!canTransition(job.status, to)) return null;
   const history = job.status === to && !note ? job.history : [...job.history, { status: to, at: now.toISOString(), ...(note ? { note } : {}) }];
   return repos.jobs.transition(job.id, { from: job.status, to }, { ...patch, history }, now);
-}
-
-/** Like transition, but a lost race is the caller's 409. */
-export async function mustTransition(...args: Parameters<typeof transition>): Promise<Job> {
-  const updated = await transition(...args);
-  const [, job, to] = args;
-  if (!updated) throw new AppError('conflict', 'JOB_WRONG_STATE', `Job is ${job.status}; it cannot become ${to}`);
-  return updated;
 }

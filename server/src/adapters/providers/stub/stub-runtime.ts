@@ -6,10 +6,9 @@ export class StubRuntime {
   constructor(readonly latencyMs: number, private readonly failWhen: FailWhen) {}
 
   /**
-   * Runs one call, which takes at least `latencyMs` in all: the stub's own work (ffmpeg, sharp)
-   * runs within that time, as a real provider's work is inside its response time, so a job's
-   * critical path is the latencies on its longest chain of steps. Fails if told to (after the
-   * latency), and reports any other failure as a ProviderError.
+   * Runs one synchronous call (moderation; the generation capabilities are predictions, see
+   * StubPredictions), which takes at least `latencyMs` in all, its own work within that time. Fails
+   * if told to (after the latency), and reports any other failure as a ProviderError.
    */
   async call<T>(capability: Capability, prompt: string, fn: () => Promise<T>): Promise<T> {
     const latency = this.latencyMs > 0 ? new Promise((r) => setTimeout(r, this.latencyMs)) : null;
