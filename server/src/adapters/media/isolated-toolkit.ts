@@ -68,6 +68,20 @@ export class IsolatedMediaToolkit implements MediaToolkit {
     return this.opts.video.probeVideo(mp4);
   }
 
+  /** A provider's output is untrusted bytes: decoded in the pool like an upload. */
+  async conformImage(buf: Buffer) {
+    const out = await this.pool.run<{ png: Uint8Array; width: number; height: number }>('conformImage', [buf]);
+    return { ...out, png: toBuffer(out.png) };
+  }
+
+  conformVideo(buf: Buffer) {
+    return this.opts.video.conformVideo(buf);
+  }
+
+  conformAudio(buf: Buffer) {
+    return this.opts.video.conformAudio(buf);
+  }
+
   stats(): ChildPoolStats {
     return this.pool.stats();
   }

@@ -19,4 +19,5 @@ serveChild({
   inspectImage: (buf: Uint8Array) => toolkit.inspectImage(buffer(buf)),
   normalizeImage: (buf: Uint8Array, size: number) => toolkit.normalizeImage(buffer(buf), size),
   perceptualHash: (buf: Uint8Array) => toolkit.perceptualHash(buffer(buf)),
+  conformImage: (buf: Uint8Array) => toolkit.conformImage(buffer(buf)),
 });

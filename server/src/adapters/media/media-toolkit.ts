@@ -141,6 +141,49 @@ export class SharpFfmpegToolkit implements MediaToolkit {
     });
   }
 
+  async conformImage(buf: Buffer) {
+    const { mime } = await this.header(buf);
+    return this.decoding('cannot convert image', async () => {
+      const { data, info } = await this.image(buf, mime).autoOrient().png().toBuffer({ resolveWithObject: true });
+      return { png: data, width: info.width, height: info.height };
+    });
+  }
+
+  async conformVideo(buf: Buffer) {
+    const facts = await this.probeVideo(buf);
+    return withTempDir(async (dir) => {
+      const input = path.join(dir, 'in.video');
+      const output = path.join(dir, 'out.mp4');
+      await writeFile(input, buf);
+      // A silent source stands in for a missing track, so every video we keep has sound to mix.
+      const sound = facts.audioCodec
+        ? ['-map', '0:a:0']
+        : ['-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=stereo', '-map', '1:a', '-shortest'];
+      const [extraInput, mapAudio] = facts.audioCodec ? [[], sound] : [sound.slice(0, 4), sound.slice(4)];
+      await this.ffmpegOnInput('cannot convert video', [
+        '-y', '-i', input, ...extraInput, '-map', '0:v:0', ...mapAudio,
+        '-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
+        '-c:a', 'aac', '-b:a', '128k', '-movflags', '+faststart', output,
+      ]);
+      const mp4 = await readFile(output);
+      return { mp4, durationSec: facts.durationSec, width: even2(facts.width), height: even2(facts.height) };
+    });
+  }
+
+  async conformAudio(buf: Buffer) {
+    return withTempDir(async (dir) => {
+      const input = path.join(dir, 'in.audio');
+      const output = path.join(dir, 'out.wav');
+      await writeFile(input, buf);
+      await this.ffmpegOnInput('cannot convert audio', ['-y', '-i', input, '-vn', '-ac', '2', '-ar', '44100', '-c:a', 'pcm_s16le', output]);
+      const wav = await readFile(output);
+      // 16-bit stereo at 44.1 kHz: 176,400 bytes a second after the 44-byte header.
+      const durationSec = Math.max(0, wav.length - 44) / 176_400;
+      if (durationSec <= 0) throw new InvalidMediaError('audio has no samples');
+      return { wav, durationSec };
+    });
+  }
+
   /** The format's pixel cap is also sharp's own, a second guard should a header lie. */
   private image(buf: Buffer, mime: ImageMime) {
     return sharp(buf, { limitInputPixels: this.limits.maxMegapixels[mime] * 1_000_000, failOn: 'error' }).timeout({ seconds: this.timeoutSec });
@@ -190,4 +233,6 @@ export class SharpFfmpegToolkit implements MediaToolkit {
 }
 
 const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+/** What ffmpeg's trunc(x/2)*2 makes of a dimension. */
+const even2 = (n: number) => Math.max(2, Math.floor(n / 2) * 2);
 const exists = (file: string) => stat(file).then((s) => s.size > 0, () => false);

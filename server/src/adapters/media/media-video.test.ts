@@ -110,3 +110,41 @@ describe('assemble', () => {
     await expect(media.assemble([clips[0]!], Buffer.from('not audio'))).rejects.toBeInstanceOf(InvalidMediaError);
   });
 });
+
+describe('conforming a provider output', () => {
+  it('gives a silent MPEG-4 video an AAC track, even dimensions, H.264', async () => {
+    const odd = await make('mp4', ['-f', 'lavfi', '-i', 'testsrc=size=161x121:rate=25:duration=1', '-c:v', 'mpeg4']);
+    const out = await media.conformVideo(odd);
+    expect([out.width, out.height]).toEqual([160, 120]);
+    expect(out.durationSec).toBeCloseTo(1, 1);
+    const facts = await media.probeVideo(out.mp4);
+    expect(facts).toMatchObject({ videoCodec: 'h264', audioCodec: 'aac', width: 160, height: 120 });
+  });
+
+  it('keeps a video sound track', async () => {
+    const loud = await clip(1, '64x64', 440);
+    const out = await media.conformVideo(loud);
+    expect(await meanVolume(out.mp4)).toBeGreaterThan(-40);
+  });
+
+  it('turns an audio file into 44.1 kHz stereo WAV of the same length', async () => {
+    const mono = await make('wav', ['-f', 'lavfi', '-i', 'sine=frequency=300:duration=2:sample_rate=22050', '-ac', '1']);
+    const out = await media.conformAudio(mono);
+    expect(out.wav.subarray(0, 4).toString()).toBe('RIFF');
+    expect(out.wav.readUInt16LE(22)).toBe(2);
+    expect(out.wav.readUInt32LE(24)).toBe(44100);
+    expect(out.durationSec).toBeCloseTo(2, 1);
+  });
+
+  it('refuses bytes that are not media', async () => {
+    await expect(media.conformVideo(Buffer.from('not a video'))).rejects.toBeInstanceOf(InvalidMediaError);
+    await expect(media.conformAudio(Buffer.from('not audio'))).rejects.toBeInstanceOf(InvalidMediaError);
+  });
+
+  it('converts a JPEG image to PNG, upright', async () => {
+    const jpeg = await sharp({ create: { width: 30, height: 20, channels: 3, background: '#c33' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const out = await media.conformImage(jpeg);
+    expect(out.png.subarray(1, 4).toString()).toBe('PNG');
+    expect([out.width, out.height]).toEqual([20, 30]);
+  });
+});

@@ -33,6 +33,18 @@ export interface MediaToolkit {
    */
   assemble(clips: Buffer[], audio: Buffer): Promise<{ mp4: Buffer; durationSec: number; width: number; height: number }>;
   probeVideo(mp4: Buffer): Promise<VideoInfo>;
+  /**
+   * A provider's image output (jpeg, png or webp, within the limits) as PNG, auto-rotated: what
+   * GeneratedImage holds. Throws InvalidMediaError when it is not such an image.
+   */
+  conformImage(buf: Buffer): Promise<{ png: Buffer; width: number; height: number }>;
+  /**
+   * A provider's video output (any container ffmpeg reads) as H.264 + AAC MP4 with even dimensions,
+   * a silent track added when it has no sound: what GeneratedVideo holds.
+   */
+  conformVideo(buf: Buffer): Promise<{ mp4: Buffer; durationSec: number; width: number; height: number }>;
+  /** A provider's audio output (mp3, wav, flac, ogg...) as 16-bit PCM WAV, 44.1 kHz stereo: what GeneratedAudio holds. */
+  conformAudio(buf: Buffer): Promise<{ wav: Buffer; durationSec: number }>;
 }
 
 /** The input is not media we accept; the message says why in words. */
