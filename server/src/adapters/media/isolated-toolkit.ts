@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { ImageOverLimitError, InvalidMediaError, type ImageInfo, type MediaToolkit, type VideoInfo } from '../../core/ports/media';
+import { ImageOverLimitError, InvalidMediaError, type AssembleClip, type AssembleOptions, type ImageInfo, type MediaToolkit, type VideoInfo } from '../../core/ports/media';
 import { ChildPool, type ChildPoolStats } from './child-pool';
 
 const CHILD = fileURLToPath(new URL('./media-child.ts', import.meta.url));
@@ -60,8 +60,8 @@ export class IsolatedMediaToolkit implements MediaToolkit {
     return this.opts.video.posterFrame(mp4, width);
   }
 
-  assemble(clips: Buffer[], audio: Buffer) {
-    return this.opts.video.assemble(clips, audio);
+  assemble(clips: AssembleClip[], audio: Buffer, opts?: AssembleOptions) {
+    return this.opts.video.assemble(clips, audio, opts);
   }
 
   probeVideo(mp4: Buffer): Promise<VideoInfo> {

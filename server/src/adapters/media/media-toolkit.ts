@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import { IMAGE_LIMITS, imageLimitProblem, type ImageLimits } from '../../core/media/image-limits';
-import { ImageOverLimitError, InvalidMediaError, MediaLimitError, type ImageInfo, type ImageMime, type MediaToolkit, type VideoInfo } from '../../core/ports/media';
+import { ImageOverLimitError, InvalidMediaError, MediaLimitError, type AssembleClip, type AssembleOptions, type AssembledVideo, type ImageInfo, type ImageMime, type MediaToolkit, type VideoInfo } from '../../core/ports/media';
 import { assembleFilterGraph } from './assemble-graph';
 import { dHashHex } from './dhash';
 import { FfmpegError, type FfmpegRunner } from './ffmpeg-runner';
@@ -95,40 +95,50 @@ export class SharpFfmpegToolkit implements MediaToolkit {
       await grab(0.1);
       if (!(await exists(output))) await grab(0);
       if (!(await exists(output))) throw new InvalidMediaError('video has no frames');
-      const jpeg = await readFile(output);
-      const meta = await sharp(jpeg).metadata();
-      return { jpeg, width: meta.width, height: meta.height };
+      return this.jpegFacts(await readFile(output));
     });
   }
 
-  async assemble(clips: Buffer[], audio: Buffer) {
+  async assemble(clips: AssembleClip[], audio: Buffer, opts: AssembleOptions = {}): Promise<AssembledVideo> {
     if (clips.length === 0) throw new InvalidMediaError('nothing to assemble');
-    const facts = await Promise.all(clips.map((c) => this.probeVideo(c)));
+    const posterWidth = opts.posterWidth;
+    if (posterWidth !== undefined && (!Number.isInteger(posterWidth) || posterWidth < 2 || posterWidth > this.maxOutputSize)) {
+      throw new RangeError(`posterWidth must be 2..${this.maxOutputSize}, got ${posterWidth}`);
+    }
+    // Each probe is an ffmpeg run of its own: skipped for the clips whose facts the caller knows.
+    const facts = await Promise.all(clips.map(async (c) => c.facts ?? toFacts(await this.probeVideo(c.mp4))));
     const first = facts[0]!;
     const width = even(first.width);
     const height = even(first.height);
-    const { graph, durationSec } = assembleFilterGraph(
-      facts.map((f) => ({ durationSec: f.durationSec, hasAudio: f.audioCodec !== null })),
-      { width, height, fps: this.fps, clipGain: this.clipGain, bedGain: this.bedGain },
-    );
+    const { graph, durationSec } = assembleFilterGraph(facts, { width, height, fps: this.fps, clipGain: this.clipGain, bedGain: this.bedGain });
     return withTempDir(async (dir) => {
       const inputs: string[] = [];
       for (const [i, clip] of clips.entries()) {
         const file = path.join(dir, `clip_${i}.mp4`);
-        await writeFile(file, clip);
+        await writeFile(file, clip.mp4);
         inputs.push('-i', file);
       }
       const bedFile = path.join(dir, 'bed.audio');
       await writeFile(bedFile, audio);
       const output = path.join(dir, 'final.mp4');
+      const posterFile = path.join(dir, 'poster.jpg');
+      // The poster comes from the same decode as the video: a second output, not a second run.
+      const posterGraph = posterWidth
+        ? `;[v]split=2[vout][vp];[vp]trim=start=0.1,setpts=PTS-STARTPTS,scale=${even(posterWidth)}:-2[poster]`
+        : '';
       await this.ffmpegOnInput('cannot assemble', [
         '-y', ...inputs, '-stream_loop', '-1', '-i', bedFile,
-        '-filter_complex', graph, '-map', '[v]', '-map', '[a]',
+        '-filter_complex', graph + posterGraph, '-map', posterWidth ? '[vout]' : '[v]', '-map', '[a]',
         '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
         '-c:a', 'aac', '-b:a', '128k', '-t', durationSec.toFixed(3), '-movflags', '+faststart', output,
+        ...(posterWidth ? ['-map', '[poster]', '-frames:v', '1', '-q:v', '3', posterFile] : []),
       ]);
       // The graph fixes the frame size and `-t` the length: no probe of the result needed.
-      return { mp4: await readFile(output), durationSec, width, height };
+      const mp4 = await readFile(output);
+      if (!posterWidth) return { mp4, durationSec, width, height };
+      // A result shorter than 0.1 s has no frame there: its first frame instead.
+      const poster = (await exists(posterFile)) ? await this.jpegFacts(await readFile(posterFile)) : await this.posterFrame(mp4, posterWidth);
+      return { mp4, durationSec, width, height, poster };
     });
   }
 
@@ -184,6 +194,11 @@ export class SharpFfmpegToolkit implements MediaToolkit {
     });
   }
 
+  private async jpegFacts(jpeg: Buffer) {
+    const meta = await sharp(jpeg).metadata();
+    return { jpeg, width: meta.width, height: meta.height };
+  }
+
   /** The format's pixel cap is also sharp's own, a second guard should a header lie. */
   private image(buf: Buffer, mime: ImageMime) {
     return sharp(buf, { limitInputPixels: this.limits.maxMegapixels[mime] * 1_000_000, failOn: 'error' }).timeout({ seconds: this.timeoutSec });
@@ -235,4 +250,5 @@ export class SharpFfmpegToolkit implements MediaToolkit {
 const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
 /** What ffmpeg's trunc(x/2)*2 makes of a dimension. */
 const even2 = (n: number) => Math.max(2, Math.floor(n / 2) * 2);
+const toFacts = (v: VideoInfo) => ({ durationSec: v.durationSec, width: v.width, height: v.height, hasAudio: v.audioCodec !== null });
 const exists = (file: string) => stat(file).then((s) => s.size > 0, () => false);

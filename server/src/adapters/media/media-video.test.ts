@@ -83,7 +83,7 @@ describe('posterFrame', () => {
 
 describe('assemble', () => {
   it('joins clips in the first clip frame, lays the looped bed under them, H.264 + AAC, faststart', async () => {
-    const out = await media.assemble(clips, bed);
+    const out = await media.assemble(clips.map((mp4) => ({ mp4 })), bed);
     const info = await media.probeVideo(out.mp4);
     expect(info).toMatchObject({ videoCodec: 'h264', audioCodec: 'aac', width: 320, height: 180 });
     expect(out.durationSec).toBeCloseTo(3.5, 0);
@@ -93,21 +93,21 @@ describe('assemble', () => {
 
   it('cuts a longer bed to the clips, and the bed is heard under silent clips', async () => {
     const longBed = await make('wav', ['-f', 'lavfi', '-i', 'sine=frequency=330:duration=10', '-c:a', 'pcm_s16le']);
-    const out = await media.assemble([clips[1]!], longBed);
+    const out = await media.assemble([{ mp4: clips[1]! }], longBed);
     expect(Math.abs(out.durationSec - 1.5)).toBeLessThan(0.15);
     expect(await meanVolume(out.mp4)).toBeGreaterThan(-40);
   });
 
   it('plays the bed alone when the clips\' own sound is turned off', async () => {
     const musicOnly = new SharpFfmpegToolkit({ ffmpeg, clipGain: 0, bedGain: 1 });
-    const out = await musicOnly.assemble([clips[0]!, clips[2]!], bed);
+    const out = await musicOnly.assemble([{ mp4: clips[0]! }, { mp4: clips[2]! }], bed);
     expect(await musicOnly.probeVideo(out.mp4)).toMatchObject({ audioCodec: 'aac', width: 320, height: 180 });
     expect(Math.abs(out.durationSec - 2)).toBeLessThan(0.15);
   });
 
   it('rejects no clips and an unreadable bed', async () => {
     await expect(media.assemble([], bed)).rejects.toBeInstanceOf(InvalidMediaError);
-    await expect(media.assemble([clips[0]!], Buffer.from('not audio'))).rejects.toBeInstanceOf(InvalidMediaError);
+    await expect(media.assemble([{ mp4: clips[0]! }], Buffer.from('not audio'))).rejects.toBeInstanceOf(InvalidMediaError);
   });
 });
 
@@ -146,5 +146,20 @@ describe('conforming a provider output', () => {
     const out = await media.conformImage(jpeg);
     expect(out.png.subarray(1, 4).toString()).toBe('PNG');
     expect([out.width, out.height]).toEqual([20, 30]);
+  });
+});
+
+describe('assembling with known facts and a poster in the same pass', () => {
+  it('takes the caller\'s facts instead of probing, and makes the poster at the asked width', async () => {
+    const known = clips.map((mp4, i) => ({ mp4, facts: { durationSec: [1, 1.5, 1][i]!, width: i === 2 ? 240 : 320, height: i === 2 ? 240 : 180, hasAudio: i !== 1 } }));
+    const out = await media.assemble(known, bed, { posterWidth: 160 });
+    expect(out.poster).toBeDefined();
+    expect(out.poster!.jpeg.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect([out.poster!.width, out.poster!.height]).toEqual([160, 90]);
+    expect(await media.probeVideo(out.mp4)).toMatchObject({ videoCodec: 'h264', audioCodec: 'aac', width: 320, height: 180 });
+  });
+
+  it('refuses a poster width out of range', async () => {
+    await expect(media.assemble([{ mp4: clips[0]! }], bed, { posterWidth: 1 })).rejects.toBeInstanceOf(RangeError);
   });
 });

@@ -95,7 +95,11 @@ const clipStep = (n: number, opts: { slot: string; thumb: boolean; size: (ctx: C
     // Needs the references and its prompt: every clip of a job runs beside the others.
     after: ['identity_pack', 'prompts'],
     weight: 3,
-    output: z.object({ assetId: z.string(), key: z.string(), thumbId: z.string().nullable() }),
+    // The clip's facts spare assemble a probe of each scene; optional for runs stored before they were kept.
+    output: z.object({
+      assetId: z.string(), key: z.string(), thumbId: z.string().nullable(),
+      durationSec: z.number().positive().optional(), width: z.number().int().positive().optional(), height: z.number().int().positive().optional(),
+    }),
     async run(ctx) {
       const size = opts.size(ctx);
       const prompt = scenePrompt(ctx, n);
@@ -118,7 +122,7 @@ const clipStep = (n: number, opts: { slot: string; thumb: boolean; size: (ctx: C
       const thumb = await ctx.saveAsset({ slot: `thumb_${n}`, kind: 'thumb', body: poster.jpeg, mime: 'image/jpeg', ext: 'jpg', width: poster.width, height: poster.height });
       thumbId = thumb.id;
     }
-    return { output: { assetId: clip.id, key: clip.storageKey, thumbId } };
+    return { output: { assetId: clip.id, key: clip.storageKey, thumbId, durationSec: video.durationSec, width: video.width, height: video.height } };
   }
 };
 
@@ -144,18 +148,20 @@ const assemble = step({
   weight: 2,
   output: z.object({ assetId: z.string() }),
   async run(ctx) {
-    const keys = sceneSteps.map((s) => ctx.output(s).key);
-    const stored = await Promise.all(keys.map((k) => ctx.storage.get(k, 200 * 1024 * 1024)));
-    const clips = stored.filter((c): c is Buffer => c !== null);
-    const audio = await ctx.storage.get(ctx.output(musicBed).key, 200 * 1024 * 1024);
-    if (clips.length !== keys.length || !audio) throw new FatalStepError('A scene or the music bed is missing', 'ASSET_MISSING');
-    const final = await ctx.media.assemble(clips, audio);
-    const asset = await ctx.saveAsset({
-      slot: 'video_final', kind: 'video', body: final.mp4, mime: 'video/mp4', ext: 'mp4',
-      width: final.width, height: final.height, durationSec: final.durationSec,
-    });
-    const poster = await ctx.media.posterFrame(final.mp4, 360);
-    await ctx.saveAsset({ slot: 'thumb_final', kind: 'thumb', body: poster.jpeg, mime: 'image/jpeg', ext: 'jpg', width: poster.width, height: poster.height });
+    const scenes = sceneSteps.map((s) => ctx.output(s));
+    const [audio, ...stored] = await Promise.all([ctx.output(musicBed).key, ...scenes.map((s) => s.key)].map((k) => ctx.storage.get(k, 200 * 1024 * 1024)));
+    if (!audio || stored.some((c) => c === null)) throw new FatalStepError('A scene or the music bed is missing', 'ASSET_MISSING');
+    const clips = scenes.map(({ durationSec, width, height }, i) => ({
+      mp4: stored[i]!,
+      // A GeneratedVideo always has a sound track (core/ports/providers.ts).
+      ...(durationSec && width && height ? { facts: { durationSec, width, height, hasAudio: true } } : {}),
+    }));
+    const final = await ctx.media.assemble(clips, audio, { posterWidth: 360 });
+    const poster = final.poster ?? (await ctx.media.posterFrame(final.mp4, 360));
+    const [asset] = await Promise.all([
+      ctx.saveAsset({ slot: 'video_final', kind: 'video', body: final.mp4, mime: 'video/mp4', ext: 'mp4', width: final.width, height: final.height, durationSec: final.durationSec }),
+      ctx.saveAsset({ slot: 'thumb_final', kind: 'thumb', body: poster.jpeg, mime: 'image/jpeg', ext: 'jpg', width: poster.width, height: poster.height }),
+    ]);
     return { output: { assetId: asset.id } };
   },
 });

@@ -15,6 +15,26 @@ export interface VideoInfo {
   audioCodec: string | null;
 }
 
+/** A clip to assemble. Facts the caller already has (a provider's GeneratedVideo) spare probing it. */
+export interface AssembleClip {
+  mp4: Buffer;
+  facts?: { durationSec: number; width: number; height: number; hasAudio: boolean };
+}
+
+export interface AssembleOptions {
+  /** Also make a poster frame this many px wide, in the same ffmpeg run. */
+  posterWidth?: number;
+}
+
+export interface AssembledVideo {
+  mp4: Buffer;
+  durationSec: number;
+  width: number;
+  height: number;
+  /** Set when `posterWidth` was asked for. */
+  poster?: { jpeg: Buffer; width: number; height: number };
+}
+
 export interface MediaToolkit {
   /**
    * Magic bytes, the limits of core/media/image-limits (from the header) and a full decode;
@@ -29,9 +49,10 @@ export interface MediaToolkit {
   posterFrame(mp4: Buffer, width: number): Promise<{ jpeg: Buffer; width: number; height: number }>;
   /**
    * Clips joined in order, the audio laid under them (looped or cut to length), H.264 + AAC MP4 at
-   * the first clip's frame size (rounded to even); `durationSec` is the clips' total.
+   * the first clip's frame size (rounded to even); `durationSec` is the clips' total. With
+   * `posterWidth`, a JPEG poster of the result (0.1 s in) made in the same pass.
    */
-  assemble(clips: Buffer[], audio: Buffer): Promise<{ mp4: Buffer; durationSec: number; width: number; height: number }>;
+  assemble(clips: AssembleClip[], audio: Buffer, opts?: AssembleOptions): Promise<AssembledVideo>;
   probeVideo(mp4: Buffer): Promise<VideoInfo>;
   /**
    * A provider's image output (jpeg, png or webp, within the limits) as PNG, auto-rotated: what

@@ -82,7 +82,7 @@ describe('createStubProviders', () => {
     const media = new SharpFfmpegToolkit({ ffmpeg });
     const scenes = await Promise.all([1, 2, 3].map((seed) => video(p, { prompt: `scene ${seed}`, durationSec: 0.6, width: 160, height: 90, seed })));
     const bed = await predictionOutput(p.music, { prompt: 'calm', durationSec: 1, seed: 1 });
-    const trailer = await media.assemble(scenes.map((s) => s.mp4), bed.wav);
+    const trailer = await media.assemble(scenes.map((s) => ({ mp4: s.mp4 })), bed.wav);
     expect(await media.probeVideo(trailer.mp4)).toMatchObject({ videoCodec: 'h264', audioCodec: 'aac', width: 160, height: 90 });
     expect(Math.abs(trailer.durationSec - 1.8)).toBeLessThan(0.15);
   });
