@@ -63,6 +63,14 @@ describe('ProviderHttp', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('answers a listed error status as a response, for a body the caller reads itself', async () => {
+    const server = await scripted({ status: 400, body: { error: { message: 'invalid prompt' }, node_errors: { 4: {} } } });
+    const res = await client(server.url).request({ method: 'POST', path: 'prompt', json: {}, answerStatuses: [400] });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body.toString('utf8'))).toMatchObject({ node_errors: { 4: {} } });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('stops a slow answer at the time limit, retryably', async () => {
     const server = await scripted({ delayMs: 500, body: {} });
     const err = await client(server.url, [], { timeoutMs: 100, retries: 1 }).json({ path: 'slow' }).catch((e: unknown) => e);

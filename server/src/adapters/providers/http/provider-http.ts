@@ -40,6 +40,11 @@ export interface ProviderRequest {
    * whose duplicate costs at most a second prediction that nobody reads.
    */
   retry?: boolean;
+  /**
+   * Non-2xx statuses answered as a response instead of thrown, for an error body the caller reads
+   * itself (ComfyUI's 400 lists the failing nodes in `node_errors`, beyond `error.message`).
+   */
+  answerStatuses?: number[];
 }
 
 export interface ProviderResponse {
@@ -86,7 +91,7 @@ export class ProviderHttp {
       let failure: ProviderError;
       try {
         const res = await this.once(url, req);
-        if (res.status >= 200 && res.status < 300) return res;
+        if ((res.status >= 200 && res.status < 300) || req.answerStatuses?.includes(res.status)) return res;
         failure = this.statusError(req, url, res);
       } catch (err) {
         if (err instanceof ProviderError) throw err;
