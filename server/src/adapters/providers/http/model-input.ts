@@ -37,10 +37,10 @@ export function mergeModelInput(mapped: ModelInput, extra: ModelInput): ModelInp
 }
 
 /**
- * A PNG as a data URL, which both Replicate and fal take wherever a model takes a file URL.
- * Replicate recommends data URLs only up to 256 KB and fal accepts a few hundred KB comfortably;
- * larger images would go to Replicate's files API (`POST /v1/files`) or fal's storage upload first.
- * A first frame at video size is usually in that range; see the adapters' notes.
+ * A PNG as a data URL, which both Replicate and fal take wherever a model takes a file URL. Data
+ * URLs are fine up to a few hundred KB (Replicate advises 256 KB at most); larger images go through
+ * Replicate's files API (`POST /v1/files`, done by the Replicate adapters) or would go to fal's
+ * storage upload (not done: see the fal video adapter).
  */
 export function pngDataUrl(png: Buffer): string {
   return `data:image/png;base64,${png.toString('base64')}`;

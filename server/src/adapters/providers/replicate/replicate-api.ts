@@ -21,6 +21,9 @@ export const replicatePredictionSchema = z.object({
 });
 export type ReplicatePrediction = z.infer<typeof replicatePredictionSchema>;
 
+/** A file object of `POST /v1/files` (provider-apis.md section 1): `urls.get` is what a model input takes. */
+const fileSchema = z.object({ id: z.string().min(1), urls: z.object({ get: z.url() }) });
+
 const secretSchema = z.object({ key: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'a whsec_ secret') });
 
 export interface ReplicateHttpOptions extends Partial<Omit<ProviderHttpOptions, 'provider' | 'baseUrl' | 'headers'>> {
@@ -61,6 +64,17 @@ export class ReplicateApi {
     };
     const answer = await this.http.json({ method: 'POST', path, json: body, headers: opts.cancelAfter ? { 'cancel-after': opts.cancelAfter } : {} });
     return readAnswer('replicate', replicatePredictionSchema, answer, `POST /${path}`);
+  }
+
+  /**
+   * `POST /v1/files` (multipart, the file in `content`) -> the file's `urls.get`, which a model
+   * input takes where it takes a URL: for files over the size Replicate advises for data URLs.
+   */
+  async uploadFile(bytes: Buffer, contentType: string, filename: string): Promise<string> {
+    const form = new FormData();
+    form.append('content', new Blob([new Uint8Array(bytes)], { type: contentType }), filename);
+    const answer = await this.http.json({ method: 'POST', path: 'files', body: form });
+    return readAnswer('replicate', fileSchema, answer, 'POST /files').urls.get;
   }
 
   /** `GET /v1/predictions/{id}`; null when Replicate does not know the id (404). */

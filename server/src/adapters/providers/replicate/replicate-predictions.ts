@@ -1,6 +1,6 @@
 import type { Prediction, PredictionProvider } from '../../../core/ports/providers';
 import type { KeptOutputs, OutputKind } from '../http/kept-outputs';
-import { mergeModelInput, type ModelInput } from '../http/model-input';
+import { mergeModelInput, pngDataUrl, type ModelInput } from '../http/model-input';
 import { fetchOutputFile, outputFileUrls } from '../http/output-files';
 import type { ReplicateApi } from './replicate-api';
 import { replicateModelName, type ReplicateModel } from './replicate-model';
@@ -15,6 +15,8 @@ export interface ReplicateDeps {
   cancelAfter?: string;
   /** One output download's time limit, in ms (default 120 s: a video). */
   downloadTimeoutMs?: number;
+  /** Input files up to this size go as data URLs, larger ones through the files API (default 256 KB, Replicate's advice). */
+  maxDataUrlBytes?: number;
 }
 
 /** One capability's model and how its output is read. */
@@ -47,7 +49,16 @@ export abstract class ReplicatePredictions<Req, Out> implements PredictionProvid
   ) {}
 
   /** The model's input for a request, before the operator's fields. */
-  protected abstract input(req: Req): ModelInput;
+  protected abstract input(req: Req): ModelInput | Promise<ModelInput>;
+
+  /**
+   * An input image as a model takes it: a data URL up to `maxDataUrlBytes` (Replicate advises data
+   * URLs only up to 256 KB), else uploaded with `POST /v1/files` and given by its URL.
+   */
+  protected async imageInput(png: Buffer): Promise<string> {
+    if (png.length <= (this.deps.maxDataUrlBytes ?? 256 * 1024)) return pngDataUrl(png);
+    return this.deps.api.uploadFile(png, 'image/png', 'image.png');
+  }
 
   /** The model, as written (for records and messages). */
   get model(): string {
@@ -55,7 +66,7 @@ export abstract class ReplicatePredictions<Req, Out> implements PredictionProvid
   }
 
   async submit(req: Req): Promise<{ id: string }> {
-    const input = mergeModelInput(this.input(req), this.setup.extraInput ?? {});
+    const input = mergeModelInput(await this.input(req), this.setup.extraInput ?? {});
     const created = await this.deps.api.create(this.setup.model, input, {
       webhookUrl: this.deps.webhookUrl,
       cancelAfter: this.deps.cancelAfter ?? DEFAULT_CANCEL_AFTER,
@@ -80,7 +91,10 @@ export abstract class ReplicatePredictions<Req, Out> implements PredictionProvid
       case 'succeeded':
         break;
     }
-    if (p.data_removed || p.output === null || p.output === undefined) return null;
+    if (p.data_removed) return null;
+    if (p.output === null || p.output === undefined) {
+      return { id, status: 'failed', error: { message: `replicate: ${this.model} succeeded without an output`, retryable: true } };
+    }
     const urls = outputFileUrls(p.output);
     const index = this.setup.outputIndex ?? 0;
     const url = urls[index];

@@ -51,6 +51,9 @@ async function replicate(override: (req: ContractRequest) => ContractResponse | 
       return p ? { body: p } : { status: 404, body: { detail: 'Not found.' } };
     }
     if (req.method === 'GET' && path === '/v1/webhooks/default/secret') return { body: { key: SECRET } };
+    if (req.method === 'POST' && path === '/v1/files') {
+      return { status: 201, body: { id: 'f1', content_type: 'image/png', size: req.body.length, urls: { get: 'https://api.replicate.com/v1/files/f1' } } };
+    }
     return { status: 404, body: { detail: 'The requested resource could not be found.' } };
   });
   servers.push(server);
@@ -134,6 +137,21 @@ describe('Replicate adapters on a contract server', () => {
     expect(done).toMatchObject({ status: 'succeeded', output: { width: 160, height: 96 } });
     expect(done!.output!.durationSec).toBeCloseTo(1, 1);
     expect(await fx.media.probeVideo(done!.output!.mp4)).toMatchObject({ videoCodec: 'h264', audioCodec: 'aac' });
+  });
+
+  it('uploads a first frame over the data-URL size through the files API and passes its URL', async () => {
+    const { server } = await replicate();
+    const { video } = providers(server, { maxDataUrlBytes: 1024 });
+    const frame = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
+    expect(frame.length).toBeGreaterThan(1024);
+    await video.submit({ ...VIDEO_REQ, image: frame });
+    const [upload, create] = server.requests;
+    expect(upload!.url.pathname).toBe('/v1/files');
+    expect(upload!.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    expect(upload!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(upload!.body.includes(frame)).toBe(true);
+    expect(upload!.body.toString('latin1')).toContain('name="content"; filename="image.png"');
+    expect(create!.json.input.image).toBe('https://api.replicate.com/v1/files/f1');
   });
 
   it('makes music with a versioned model (POST /v1/predictions with version) as 44.1 kHz stereo WAV', async () => {
@@ -243,6 +261,8 @@ describe('Replicate adapters on a contract server', () => {
     const { id } = await image.submit(IMAGE_REQ);
     settle(id, { status: 'succeeded', output: null, data_removed: true });
     expect(await image.get(id)).toBeNull();
+    settle(id, { data_removed: false });
+    expect(await image.get(id)).toMatchObject({ status: 'failed', error: { retryable: true, message: expect.stringContaining('without an output') } });
   });
 
   it('maps failed, canceled and aborted to a retryable failure; a model output that is not media is not retryable', async () => {

@@ -24,6 +24,8 @@ export interface ReplicateOptions {
   webhookUrl?: string;
   /** REPLICATE_CANCEL_AFTER: the `Cancel-After` deadline of each prediction (default `30m`). */
   cancelAfter?: string;
+  /** Input images up to this size go as data URLs, larger ones through `POST /v1/files` (default 256 KB). */
+  maxDataUrlBytes?: number;
   /** Where outputs are copied the first time they are seen. */
   copies: OutputCopies;
   media: ConformMedia;
@@ -48,7 +50,7 @@ export function createReplicateProviders(opts: ReplicateOptions): { image: Image
     throw new Error(`REPLICATE_CANCEL_AFTER "${opts.cancelAfter}" is not a duration such as 90s, 30m or 1h30m`);
   }
   const api = new ReplicateApi(replicateHttp({ apiToken: opts.apiToken, baseUrl: opts.baseUrl, timeoutMs: opts.timeoutMs ?? 30_000, retries: opts.retries, ...opts.http }));
-  const deps = { api, outputs: new KeptOutputs(opts.copies, opts.media), webhookUrl: opts.webhookUrl, cancelAfter: opts.cancelAfter, downloadTimeoutMs: opts.downloadTimeoutMs };
+  const deps = { api, outputs: new KeptOutputs(opts.copies, opts.media), webhookUrl: opts.webhookUrl, cancelAfter: opts.cancelAfter, downloadTimeoutMs: opts.downloadTimeoutMs, maxDataUrlBytes: opts.maxDataUrlBytes };
   const setup = (cap: 'image' | 'video' | 'music', fallback: string) => ({
     model: parseReplicateModel(opts.models?.[cap] || fallback),
     extraInput: opts.inputs?.[cap],
