@@ -25,6 +25,8 @@ import { Worker } from '../worker/worker';
 import { closeWithin } from './close-within';
 import { createLogger } from './logger';
 import { openAdapters } from './open-adapters';
+import { createPromMetrics } from '../adapters/metrics/prom-metrics';
+import { readOperatingSnapshot } from '../services/metrics/operating-snapshot';
 
 export interface BuildOptions {
   role: 'start' | 'api' | 'worker' | 'migrate' | 'test';
@@ -85,6 +87,11 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     planLimits: planLimitsOf(APPS),
     ...opts.settings,
   };
+  // One registry per platform: its histograms are this process's, its gauges read at each scrape.
+  const metrics = createPromMetrics({
+    snapshot: () => readOperatingSnapshot({ store, queue: adapters.queue }),
+    onSnapshotError: (err) => log.warn({ err }, 'metrics: reading the database and queue figures failed'),
+  });
   const deps: Deps = {
     store,
     queue: adapters.queue,
@@ -94,6 +101,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     media: adapters.media,
     clock,
     log,
+    metrics,
     settings,
   };
 
@@ -118,6 +126,8 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     jobDetails,
     pipelines,
     adminApiKey: config.env.ADMIN_API_KEY,
+    metrics,
+    metricsToken: config.metricsToken,
     trustProxy: config.env.TRUST_PROXY,
     readiness: {
       database: () => store.ping(),

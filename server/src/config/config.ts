@@ -11,6 +11,8 @@ export interface Config {
   jwtSecret: string;
   /** Key for local signed storage URLs: derived from the JWT secret so one secret is enough. */
   storageSecret: string;
+  /** GET /metrics requires it as a bearer token when set (METRICS_TOKEN); a secret: never logged. */
+  metricsToken: string | undefined;
   mode: { database: 'pglite' | 'postgres'; queue: 'memory' | 'bullmq'; storage: 'local' | 's3' };
 }
 
@@ -34,6 +36,7 @@ export function resolveConfig(env: Env): Config {
     publicUrl: (env.PUBLIC_URL ?? `http://${host}:${env.PORT}`).replace(/\/+$/, ''),
     jwtSecret,
     storageSecret: `storage:${jwtSecret}`,
+    metricsToken: env.METRICS_TOKEN,
     mode: {
       database: env.DATABASE_URL ? 'postgres' : 'pglite',
       queue: env.REDIS_URL ? 'bullmq' : 'memory',

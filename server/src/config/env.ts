@@ -27,6 +27,8 @@ const envSchema = z
     JWT_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
     JWT_TTL_SEC: optional(int(60, 365 * 24 * 3600)).default(30 * 24 * 3600),
     ADMIN_API_KEY: optional(z.string().min(16, 'must be at least 16 characters')),
+    /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open to whoever reaches the port. */
+    METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
     GENERATION_PROVIDER: optional(z.enum(['stub'])).default('stub'),
     QUOTA_TZ: optional(
       z.string().refine((tz) => {

@@ -4,6 +4,7 @@ import {
   PREDICTION_CAPABILITIES, type Prediction, type PredictionCapability, type PredictionOutput, type PredictionProvider,
   type PredictionRequest, type Providers,
 } from '../core/ports/providers';
+import type { Metrics, ProviderCallOutcome } from '../core/ports/metrics';
 import type { Json, JsonObject } from '../core/ports/store';
 import type { PollResult, StepOutcome } from './pipeline';
 
@@ -29,8 +30,14 @@ export interface PredictOptions {
 
 const DEFAULTS = { timeoutMs: 20 * 60_000, pollIntervalMs: 5_000, maxSubmits: 3 };
 
-/** One prediction a step made, as the job's state keeps it. */
-const PredictionRecord = z.object({ capability: z.enum(PREDICTION_CAPABILITIES), id: z.string(), submits: z.number().int().min(1) });
+/**
+ * One prediction a step made, as the job's state keeps it. `submittedAt` (epoch ms) times the call
+ * for the metrics; `seen`: its settling was counted (both absent in records of older versions).
+ */
+const PredictionRecord = z.object({
+  capability: z.enum(PREDICTION_CAPABILITIES), id: z.string(), submits: z.number().int().min(1),
+  submittedAt: z.number().optional(), seen: z.boolean().optional(),
+});
 type PredictionRecord = z.infer<typeof PredictionRecord>;
 const StepPredictions = z.record(z.string(), PredictionRecord);
 type StepPredictions = z.infer<typeof StepPredictions>;
@@ -79,12 +86,29 @@ export interface PredictIo {
   setState(patch: JsonObject): Promise<void>;
   /** Resumes this step's wait (ctx.webhook). */
   webhook(event: Json): void;
+  /** Gets each prediction's latency and outcome once it is seen settled. */
+  metrics?: Metrics;
 }
 
 /** The `predict` of one run of one step; see StepContext.predict. */
 export function predictor(io: PredictIo): Predict {
   let records: Promise<StepPredictions> | null = null;
   const load = () => (records ??= io.readState().then((state) => recordsIn(state, io.step)));
+  /**
+   * Counts a prediction seen settled (succeeded, failed, or lost: null), once: the record is marked
+   * in memory and the mark is kept by the next write of the step's records (a later submit). A step
+   * that sees a settled prediction, then fails or waits without submitting again, counts it again
+   * on its next run: rare, and never written for its own sake (no write per prediction).
+   */
+  const settled = (record: PredictionRecord, p: Prediction<unknown> | null) => {
+    const outcome: ProviderCallOutcome | null = p === null ? 'lost' : p.status === 'succeeded' || p.status === 'failed' ? p.status : null;
+    if (!outcome || record.seen || record.submittedAt === undefined || !io.metrics) return;
+    record.seen = true;
+    io.metrics.providerCall({
+      provider: io.providers[record.capability].name, capability: record.capability, outcome,
+      latencyMs: Math.max(0, Date.now() - record.submittedAt),
+    });
+  };
   return async (key, capability, request, opts = {}) => {
     const { timeoutMs, pollIntervalMs, maxSubmits } = { ...DEFAULTS, ...opts };
     const provider = io.providers[capability] as PredictionProvider<typeof request, PredictionOutput<typeof capability>>;
@@ -93,6 +117,7 @@ export function predictor(io: PredictIo): Predict {
     const prior = mine[key]?.capability === capability ? mine[key] : undefined;
     if (prior) {
       const p = await provider.get(prior.id);
+      settled(prior, p);
       if (p?.status === 'succeeded') return p.output!;
       if (p && p.status !== 'failed') throw suspend();
       if (p?.status === 'failed' && !p.error?.retryable) throw new FatalStepError(failureMessage(provider, p));
@@ -100,12 +125,14 @@ export function predictor(io: PredictIo): Predict {
         throw new FatalStepError(`${provider.name} failed ${prior.submits} times (${key}): ${p ? failureMessage(provider, p) : 'the provider lost the prediction'}`, 'PREDICTION_FAILED');
       }
     }
+    const submittedAt = Date.now();
     const { id } = await provider.submit(request, { webhook: (p) => io.webhook({ prediction: p.id, status: p.status }) });
-    const record: PredictionRecord = { capability, id, submits: (prior?.submits ?? 0) + 1 };
+    const record: PredictionRecord = { capability, id, submits: (prior?.submits ?? 0) + 1, submittedAt };
     mine[key] = record;
     await io.setState({ [predictionsKey(io.step)]: { ...mine } });
     // A provider that settles at once (the stub without a latency) finishes the step in this run.
     const early = await provider.get(id);
+    settled(record, early);
     if (early?.status === 'succeeded') return early.output!;
     if (early?.status === 'failed') {
       const message = failureMessage(provider, early);

@@ -143,7 +143,7 @@ export class PipelineRunner {
         const startedAt = this.deps.clock.now();
         const ctx = this.context(draft, step, outputs, undefined, 1, signal, (f) => (fractions.set(step.name, f), progressOf(pipeline, phases, fractions)));
         // Not lost: the ordinary claim runs the step again, and reports what it throws there.
-        const result = await runStep(step, ctx, signal).catch(() => null);
+        const result = await runStep(step, ctx, signal, this.deps.metrics).catch(() => null);
         if (result?.kind !== 'done') return null;
         outputs[step.name] = result.output;
         phases.set(step.name, 'done');
@@ -267,7 +267,7 @@ export class PipelineRunner {
         });
       },
       predict: predictor({
-        step: step.name, providers: deps.providers,
+        step: step.name, providers: deps.providers, metrics: deps.metrics,
         // Fresh, not `job.state`: a step resumed within a run sees its own earlier submissions.
         readState: async () => (await deps.store.read((r) => r.jobs.get(job.id)))?.state ?? job.state,
         setState: (patch) => ctx.setState(patch),

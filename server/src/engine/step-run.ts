@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FatalStepError, LeaseLostError, RetryableStepError } from '../core/jobs/step-errors';
+import type { Metrics } from '../core/ports/metrics';
 import type { JobStep, Json, StepWait } from '../core/ports/store';
 import type { StepContext, StepDef, StepOutcome } from './pipeline';
 import { StepSuspended } from './predict';
@@ -27,8 +28,20 @@ export interface StepFailure {
  * Runs one step once: done, failed, or waiting (returned as a wait, or `ctx.predict` suspended it). Throws LeaseLostError when `signal` aborts (a cancelled job, a lost lease, a
  * sibling's fatal failure): the worker is freed at once even if the step ignores the signal, and
  * whatever the step still does is refused by the context's lease guard.
+ * `metrics` gets the run's wall time by pipeline, step and how it ended (an aborted run is not counted).
  */
-export async function runStep(step: StepDef, ctx: StepContext, signal: AbortSignal): Promise<StepResult> {
+export async function runStep(step: StepDef, ctx: StepContext, signal: AbortSignal, metrics?: Metrics): Promise<StepResult> {
+  // Real time, not the deps' clock: a test clock stands still.
+  const started = performance.now();
+  const result = await runStepOnce(step, ctx, signal);
+  metrics?.stepRun({
+    pipeline: ctx.job.pipeline, step: step.name, seconds: (performance.now() - started) / 1000,
+    outcome: result.kind === 'wait' ? 'waiting' : result.kind,
+  });
+  return result;
+}
+
+async function runStepOnce(step: StepDef, ctx: StepContext, signal: AbortSignal): Promise<StepResult> {
   let outcome: StepOutcome | void;
   try {
     outcome = await Promise.race([step.run(ctx), aborted(signal)]);

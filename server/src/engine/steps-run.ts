@@ -98,7 +98,7 @@ export class StepsRun {
       return progressOf(pipeline, run.phases, run.fractions);
     };
     const ctx = this.host.context(run.job, step, run.outputs, resumedEvent(record), attempt, abort.signal, overall);
-    const result = await runStep(step, ctx, abort.signal);
+    const result = await runStep(step, ctx, abort.signal, this.host.deps.metrics);
     if (run.ended) return;
 
     if (result.kind === 'done') {

@@ -8,6 +8,8 @@ import { errorStyleFor, PLATFORM_MOUNTS } from './mounts';
 import type { Platform } from './platform';
 import { docsRoutes } from './routes/docs-routes';
 import { healthRoutes } from './routes/health-routes';
+import { metricsRoutes } from './routes/metrics-routes';
+import { requestMetrics } from './middleware/request-metrics';
 import { consoleRoutes } from './routes/console-routes';
 import { adminRoutes } from './routes/platform/admin-routes';
 import { authRoutes } from './routes/platform/auth-routes';
@@ -25,6 +27,7 @@ export function createApp(platform: Platform) {
   const processTag = randomUUID().slice(0, 8);
   let requests = 0;
   const mounts = [...PLATFORM_MOUNTS, ...platform.apps.flatMap((a) => a.mounts)];
+  app.use('*', requestMetrics(platform.metrics));
   app.use('*', async (c, next) => {
     c.set('errorStyle', errorStyleFor(mounts, c.req.path));
     const id = c.req.header('x-request-id')?.slice(0, 100) ?? `${processTag}-${(++requests).toString(36)}`;
@@ -57,6 +60,7 @@ export function createApp(platform: Platform) {
   app.notFound((c) => errorResponse(c, new AppError('not_found', 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)));
 
   app.route('/', healthRoutes(platform));
+  app.route('/', metricsRoutes(platform));
   app.route('/', authRoutes(platform));
   app.route('/', jobsRoutes(platform));
   app.route('/', creditsRoutes(platform));

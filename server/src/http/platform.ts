@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { AppModule } from './app-module';
+import type { MetricsEndpoint } from '../core/ports/metrics';
 import type { PipelineRegistry } from '../engine/pipeline';
 import type { Deps } from '../services/deps';
 import type { TokenService } from '../services/identity/tokens';
@@ -14,6 +15,10 @@ export interface Platform {
   jobDetails: JobDetailCache;
   pipelines: PipelineRegistry;
   adminApiKey: string | undefined;
+  /** Request timings in, the Prometheus exposition out (GET /metrics). */
+  metrics: MetricsEndpoint;
+  /** When set, GET /metrics requires `Authorization: Bearer <it>`. */
+  metricsToken: string | undefined;
   trustProxy: boolean;
   /** Checks for /readyz: each resolves when its dependency answers. */
   readiness: Record<string, () => Promise<void>>;

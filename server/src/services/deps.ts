@@ -1,5 +1,6 @@
 import type { EventBus } from '../core/ports/events';
 import type { MediaToolkit } from '../core/ports/media';
+import type { Metrics } from '../core/ports/metrics';
 import type { Providers } from '../core/ports/providers';
 import type { JobQueue } from '../core/ports/queue';
 import type { ObjectStorage } from '../core/ports/storage';
@@ -48,5 +49,7 @@ export interface Deps {
   media: MediaToolkit;
   clock: Clock;
   log: Logger;
+  /** Step runs and provider calls, as they happen (core/ports/metrics.ts); `noMetrics()` where nobody looks. */
+  metrics: Metrics;
   settings: Settings;
 }

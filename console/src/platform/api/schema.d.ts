@@ -173,6 +173,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/jobs/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Jobs that changed status in a recent window, per time bucket and status
+         * @description Each bucket counts the jobs that entered each status in it (a job entering a status twice in one bucket counts once). Buckets are aligned to multiples of bucketMinutes; the last one holds now. windowMinutes must be a multiple of bucketMinutes.
+         */
+        get: operations["adminJobStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/users/{id}": {
         parameters: {
             query?: never;
@@ -370,6 +390,22 @@ export interface components {
             itemIndex: number | null;
             reason: string;
             createdAt: string;
+        };
+        AdminJobStats: {
+            windowMinutes: number;
+            bucketMinutes: number;
+            buckets: {
+                /** Format: date-time */
+                start: string;
+                counts: {
+                    queued: number;
+                    running: number;
+                    waiting: number;
+                    completed: number;
+                    failed: number;
+                    cancelled: number;
+                };
+            }[];
         };
         PresignResponse: {
             key: string;
@@ -1017,6 +1053,65 @@ export interface operations {
                             [key: string]: number;
                         };
                     };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminJobStats: {
+        parameters: {
+            query?: {
+                windowMinutes?: number;
+                bucketMinutes?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Buckets, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminJobStats"];
                 };
             };
             /** @description Invalid request */

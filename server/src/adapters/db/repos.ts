@@ -47,6 +47,20 @@ export function createRepos(db: Db, clock: Clock, hot: HotQueries = new HotQueri
         const rows = await db.select().from(t.ledgerEntries).where(eq(t.ledgerEntries.jobId, jobId)).orderBy(asc(t.ledgerEntries.id));
         return rows.map(toEntry);
       },
+      async totalsByApp() {
+        // Charges are written negative, refunds positive (services/credits/ledger.ts): both as positive sums.
+        const rows = await db
+          .select({
+            app: t.jobs.app,
+            charged: sql<string>`coalesce(sum(case when ${t.ledgerEntries.kind} = 'charge' then -${t.ledgerEntries.amount} else 0 end), 0)::bigint`,
+            refunded: sql<string>`coalesce(sum(case when ${t.ledgerEntries.kind} = 'refund' then ${t.ledgerEntries.amount} else 0 end), 0)::bigint`,
+          })
+          .from(t.ledgerEntries)
+          .leftJoin(t.jobs, eq(t.jobs.id, t.ledgerEntries.jobId))
+          .where(inArray(t.ledgerEntries.kind, ['charge', 'refund']))
+          .groupBy(t.jobs.app);
+        return rows.map((r) => ({ app: r.app, charged: Number(r.charged), refunded: Number(r.refunded) }));
+      },
     },
 
     jobs: {
@@ -115,6 +129,24 @@ export function createRepos(db: Db, clock: Clock, hot: HotQueries = new HotQueri
       async countByStatus() {
         const rows = await db.select({ status: t.jobs.status, n: sql<number>`count(*)::int` }).from(t.jobs).groupBy(t.jobs.status);
         return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+      },
+      async countByAppStatus() {
+        const rows = await db.select({ app: t.jobs.app, status: t.jobs.status, count: sql<number>`count(*)::int` })
+          .from(t.jobs).groupBy(t.jobs.app, t.jobs.status);
+        return rows as { app: string; status: JobStatus; count: number }[];
+      },
+      async statusChanges({ from, to, bucketMs }) {
+        // Every status change appends {status, at} to the history and sets updated_at to the same
+        // time (hot-queries.ts), so jobs not updated since `from` cannot have an entry in the window.
+        const at = sql`(h.value->>'at')::timestamptz`;
+        const start = sql`${from.toISOString()}::timestamptz`;
+        const result = (await db.execute(sql`
+          select floor(extract(epoch from (${at} - ${start})) * 1000 / ${bucketMs}::int)::int as bucket,
+            h.value->>'status' as status, count(distinct j.id)::int as count
+          from ${t.jobs} j cross join lateral jsonb_array_elements(j.history) h
+          where j.updated_at >= ${start} and ${at} >= ${start} and ${at} < ${to.toISOString()}::timestamptz
+          group by 1, 2`)) as unknown as { rows: { bucket: number; status: JobStatus; count: number }[] };
+        return result.rows.map((r) => ({ bucket: Number(r.bucket), status: r.status, count: Number(r.count) }));
       },
     },
 

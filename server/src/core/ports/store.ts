@@ -209,6 +209,11 @@ export interface Repos {
     >;
     listForUser(userId: string, limit: number, beforeId?: number): Promise<LedgerEntry[]>;
     listForJob(jobId: string): Promise<LedgerEntry[]>;
+    /**
+     * Credits charged and refunded over the whole ledger, as positive sums, by the app of the job
+     * each entry was for (null for entries without a job). Reads every charge and refund: for scrapes.
+     */
+    totalsByApp(): Promise<{ app: string | null; charged: number; refunded: number }[]>;
   };
   jobs: {
     /** A job enters the state machine as a draft or queued (core/jobs/job-status INITIAL_STATUSES); `createdAt` is the store clock's. */
@@ -271,6 +276,14 @@ export interface Repos {
     findExpiredWaits(now: Date, limit: number): Promise<Job[]>;
     findDuePolls(now: Date, limit: number): Promise<Job[]>;
     countByStatus(): Promise<Record<string, number>>;
+    /** Jobs by app and status, one row per pair that has any. */
+    countByAppStatus(): Promise<{ app: string; status: JobStatus; count: number }[]>;
+    /**
+     * Jobs that entered each status in [from, to), by their history entries, counted per bucket of
+     * `bucketMs` from `from` (bucket 0 starts at `from`); a job entering a status twice in a bucket
+     * counts once. Only pairs with a count are returned.
+     */
+    statusChanges(q: { from: Date; to: Date; bucketMs: number }): Promise<{ bucket: number; status: JobStatus; count: number }[]>;
   };
   steps: {
     list(jobId: string): Promise<JobStep[]>;

@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { adjustCredits } from '../../../services/credits/credits-service';
 import { updateUser } from '../../../services/identity/users';
 import { listJobs } from '../../../services/jobs/read-jobs';
+import { CHARTED_STATUSES, jobStatusBuckets } from '../../../services/jobs/job-stats';
 import { decodeCursor } from '../../../services/jobs/read-jobs';
 import { invalid } from '../../../core/errors/app-error';
 import { newRouter } from '../../app-env';
@@ -63,6 +64,38 @@ const queues = createRoute({
   },
 });
 
+/** At most this many buckets in one answer: a week of 5-minute buckets is already 2016. */
+const MAX_BUCKETS = 2016;
+
+const jobStats = createRoute({
+  method: 'get', path: '/v1/admin/jobs/stats', operationId: 'adminJobStats', tags: ['admin'], security: bearerSecurity,
+  summary: 'Jobs that changed status in a recent window, per time bucket and status',
+  description:
+    'Each bucket counts the jobs that entered each status in it (a job entering a status twice in one bucket counts once). ' +
+    'Buckets are aligned to multiples of bucketMinutes; the last one holds now. windowMinutes must be a multiple of bucketMinutes.',
+  request: {
+    query: z.object({ windowMinutes: queryInt(1, 7 * 24 * 60, 60), bucketMinutes: queryInt(1, 24 * 60, 5) }),
+  },
+  responses: {
+    200: {
+      description: 'Buckets, oldest first',
+      content: {
+        'application/json': {
+          schema: z.object({
+            windowMinutes: z.number().int(),
+            bucketMinutes: z.number().int(),
+            buckets: z.array(z.object({
+              start: z.string().openapi({ format: 'date-time' }),
+              counts: z.object(Object.fromEntries(CHARTED_STATUSES.map((s) => [s, z.number().int()])) as Record<(typeof CHARTED_STATUSES)[number], z.ZodNumber>),
+            })),
+          }).openapi('AdminJobStats'),
+        },
+      },
+    },
+    ...errorResponses,
+  },
+});
+
 const patchUser = createRoute({
   method: 'patch', path: '/v1/admin/users/{id}', operationId: 'adminUpdateUser', tags: ['admin'], security: bearerSecurity,
   summary: 'Change a user’s plan or role',
@@ -102,6 +135,12 @@ export function adminRoutes(platform: Platform) {
   r.openapi(queues, async (c) => {
     const [queue, jobCounts] = await Promise.all([deps.queue.counts(), deps.store.read((s) => s.jobs.countByStatus())]);
     return c.json({ queue: { ...queue }, jobs: jobCounts }, 200);
+  });
+  r.openapi(jobStats, async (c) => {
+    const { windowMinutes, bucketMinutes } = c.req.valid('query');
+    if (windowMinutes % bucketMinutes !== 0) throw invalid('INVALID_WINDOW', `windowMinutes (${windowMinutes}) must be a multiple of bucketMinutes (${bucketMinutes})`);
+    if (windowMinutes / bucketMinutes > MAX_BUCKETS) throw invalid('INVALID_WINDOW', `at most ${MAX_BUCKETS} buckets: give a larger bucketMinutes`);
+    return c.json(await jobStatusBuckets(deps, { windowMinutes, bucketMinutes }), 200);
   });
   r.openapi(patchUser, async (c) => {
     const u = await updateUser(deps, c.req.valid('param').id, c.req.valid('json'));
