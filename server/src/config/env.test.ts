@@ -28,6 +28,17 @@ describe('environment', () => {
     expect(() => parseEnv({ JWT_SECRET: 'too-short' })).toThrow(/JWT_SECRET/);
   });
 
+  it('reads the webhook secrets and fal key set, naming a malformed one', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const jwk = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
+    const env = parseEnv({ OPENAI_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', FAL_WEBHOOK_JWKS: JSON.stringify({ keys: [jwk] }) });
+    expect(env.FAL_WEBHOOK_JWKS).toEqual({ keys: [jwk] });
+    expect(env.FAL_WEBHOOK_JWKS_URL).toBe('https://rest.fal.ai/.well-known/jwks.json');
+    expect(() => parseEnv({ REPLICATE_WEBHOOK_SECRET: 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })).toThrow(/REPLICATE_WEBHOOK_SECRET: must be "whsec_"/);
+    expect(() => parseEnv({ FAL_WEBHOOK_JWKS: '{"keys": []}' })).toThrow(/FAL_WEBHOOK_JWKS: must be a JSON key set with an Ed25519 key/);
+    expect(() => parseEnv({ FAL_WEBHOOK_JWKS: 'not json' })).toThrow(/FAL_WEBHOOK_JWKS/);
+  });
+
   it('bounds the whole shutdown above the grace running jobs get', () => {
     expect(() => parseEnv({ SHUTDOWN_GRACE_MS: '30000' })).toThrow(/SHUTDOWN_TIMEOUT_MS: must be longer than SHUTDOWN_GRACE_MS \(30000 ms\)/);
     expect(parseEnv({ SHUTDOWN_GRACE_MS: '30000', SHUTDOWN_TIMEOUT_MS: '45000' })).toMatchObject({ SHUTDOWN_GRACE_MS: 30_000, SHUTDOWN_TIMEOUT_MS: 45_000 });

@@ -1,10 +1,24 @@
 import { z } from 'zod';
+import { ed25519KeysOf } from '../core/webhooks/fal-webhooks';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const url = z.string().url();
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+/** A Standard Webhooks secret, as OpenAI's dashboard and Replicate's API give it. */
+const webhookSecret = z.string().regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be "whsec_" followed by base64, as the provider gives it');
+/** A JSON key set (`{"keys": [...]}`) with at least one Ed25519 public key; parsed to the document. */
+const jwks = z.string().transform((text, ctx) => {
+  try {
+    const doc = JSON.parse(text) as { keys: unknown[] };
+    ed25519KeysOf(doc);
+    return doc;
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `must be a JSON key set with an Ed25519 key: ${(err as Error).message}` });
+    return z.NEVER;
+  }
+});
 
 /** Every environment variable the platform reads, validated once at start. */
 const envSchema = z
@@ -59,6 +73,13 @@ const envSchema = z
     MEDIA_TIMEOUT_MS: optional(int(100, 600_000)).default(30_000),
     /** The whole shutdown's bound; past it the process exits anyway. Longer than SHUTDOWN_GRACE_MS. */
     SHUTDOWN_TIMEOUT_MS: optional(int(1000, 3_600_000)).default(30_000),
+    /** Inbound provider webhooks (http/routes/platform/webhook-routes.ts): OpenAI's Standard Webhooks secret. */
+    OPENAI_WEBHOOK_SECRET: optional(webhookSecret),
+    /** Replicate's; unset, it is fetched from Replicate's `GET /v1/webhooks/default/secret` with REPLICATE_API_TOKEN. */
+    REPLICATE_WEBHOOK_SECRET: optional(webhookSecret),
+    /** fal's webhook keys as a JSON key set (tests, offline use); unset, fetched from FAL_WEBHOOK_JWKS_URL and cached. */
+    FAL_WEBHOOK_JWKS: optional(jwks),
+    FAL_WEBHOOK_JWKS_URL: optional(url).default('https://rest.fal.ai/.well-known/jwks.json'),
     LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
     TRUST_PROXY: optional(bool).default(false),
   })

@@ -15,6 +15,7 @@ import { adminRoutes } from './routes/platform/admin-routes';
 import { authRoutes } from './routes/platform/auth-routes';
 import { creditsRoutes } from './routes/platform/credits-routes';
 import { jobsRoutes } from './routes/platform/jobs-routes';
+import { webhookRoutes } from './routes/platform/webhook-routes';
 
 /** JSON bodies are small; uploads go to their own signed route with its own limit. */
 export const JSON_BODY_LIMIT = 256 * 1024;
@@ -65,6 +66,7 @@ export function createApp(platform: Platform) {
   app.route('/', jobsRoutes(platform));
   app.route('/', creditsRoutes(platform));
   if (platform.adminApiKey) app.route('/', adminRoutes(platform));
+  app.route('/', webhookRoutes(platform));
   for (const appModule of platform.apps) app.route('/', appModule.routes(platform));
   for (const mount of platform.mounts) app.route('/', mount);
   app.route('/', docsRoutes());

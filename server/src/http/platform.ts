@@ -3,6 +3,7 @@ import type { AppModule } from './app-module';
 import type { MetricsEndpoint } from '../core/ports/metrics';
 import type { PipelineRegistry } from '../engine/pipeline';
 import type { Deps } from '../services/deps';
+import type { ProviderWebhooks } from '../services/providers/provider-webhooks';
 import type { TokenService } from '../services/identity/tokens';
 import type { UserCache } from '../services/identity/user-cache';
 import type { JobDetailCache } from '../services/jobs/job-detail-cache';
@@ -24,6 +25,8 @@ export interface Platform {
   readiness: Record<string, () => Promise<void>>;
   /** The apps mounted, from the composition's one list. */
   apps: readonly AppModule[];
+  /** How inbound provider webhooks are verified and settled; absent, /webhooks/* answer 503 (not configured). */
+  webhooks?: ProviderWebhooks;
   /** Extra routes an adapter serves (the local store's signed URLs). */
   mounts: Hono[];
 }

@@ -268,8 +268,9 @@ export function createRepos(db: Db, clock: Clock, hot: HotQueries = new HotQueri
     },
 
     webhooks: {
-      async remember(id) {
-        const rows = await db.insert(t.webhookReceipts).values({ id, receivedAt: clock.now() }).onConflictDoNothing().returning({ id: t.webhookReceipts.id });
+      async remember(provider, deliveryId) {
+        const rows = await db.insert(t.webhookDeliveries).values({ provider, deliveryId, receivedAt: clock.now() })
+          .onConflictDoNothing().returning({ id: t.webhookDeliveries.deliveryId });
         return rows.length > 0;
       },
     },

@@ -326,8 +326,12 @@ export interface Repos {
     deleteForJob(jobId: string, ids: string[]): Promise<void>;
   };
   webhooks: {
-    /** True the first time an id is seen. */
-    remember(id: string): Promise<boolean>;
+    /**
+     * Records a provider's webhook delivery; true the first time (provider, deliveryId) is seen,
+     * false for a replay. Inside the transaction that acts on the delivery, so a failed attempt
+     * records nothing and the provider's retry is not mistaken for a replay.
+     */
+    remember(provider: string, deliveryId: string): Promise<boolean>;
   };
   /** Transaction-scoped advisory lock on an arbitrary key (per-entity limits). */
   lock(key: string): Promise<void>;
