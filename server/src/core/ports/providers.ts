@@ -11,10 +11,18 @@ export interface TextRequest {
   system?: string;
   prompt: string;
   seed: number;
+  /** The text is cut to at most this many characters. Not applied to a `json` answer (a cut would break it). */
   maxChars?: number;
+  /**
+   * Structured output: the answer is one JSON value matching `schema` (JSON Schema; providers
+   * understand at least objects, strings, numbers, integers, booleans, enums and arrays of those),
+   * and the output is its JSON text, ready for `JSON.parse`. `name` names the schema to the model
+   * (letters, digits, `_` and `-`, at most 64: OpenAI's rule for `json_schema.name`).
+   */
+  json?: { name: string; schema: Record<string, unknown> };
 }
 
-/** The output is the completion's text. */
+/** The output is the completion's text (with `json`, the JSON text of the answer). */
 export type TextProvider = PredictionProvider<TextRequest, string>;
 
 export interface ImageRequest {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { schemaProblems } from '../json/simple-schema';
 import { predictionOutput } from '../../../testing/prediction-output';
 import { StubRuntime } from './stub-runtime';
 import { StubTextProvider } from './stub-text';
@@ -33,5 +34,33 @@ describe('StubTextProvider', () => {
       expect(Array.from(out).length).toBeLessThanOrEqual(maxChars);
       expect(out).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
     }
+  });
+});
+
+describe('StubTextProvider with json', () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      title: { type: 'string', maxLength: 30 },
+      mood: { enum: ['calm', 'tense', 'joyful'] },
+      rating: { type: 'integer', minimum: 1, maximum: 5 },
+      score: { type: 'number' },
+      final: { type: 'boolean' },
+      scenes: { type: 'array', minItems: 2, maxItems: 4, items: { type: 'object', properties: { prompt: { type: 'string' }, seconds: { type: 'number', minimum: 2, maximum: 8 } }, required: ['prompt'] } },
+      tags: { type: 'array', items: { type: 'string' } },
+    },
+    required: ['title', 'mood', 'scenes'],
+  };
+
+  it('answers JSON satisfying the schema, deterministically by seed', async () => {
+    const req = { prompt: 'a lighthouse keeper retires', seed: 4, maxChars: 10, json: { name: 'plan', schema } };
+    const out = await predictionOutput(text, req);
+    const value = JSON.parse(out);
+    expect(schemaProblems(value, schema)).toEqual([]);
+    expect(value.scenes).toHaveLength(2);
+    expect(value.tags).toHaveLength(3);
+    expect(typeof value.scenes[0].prompt).toBe('string');
+    expect(await predictionOutput(text, req)).toBe(out);
+    expect(await predictionOutput(text, { ...req, seed: 5 })).not.toBe(out);
   });
 });

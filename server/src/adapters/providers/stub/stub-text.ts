@@ -1,4 +1,5 @@
 import type { TextProvider, TextRequest } from '../../../core/ports/providers';
+import { sampleFromSchema } from '../json/simple-schema';
 import { hashString, seededRandom } from './seeded-random';
 import { StubPredictions, type StubPredictionOptions } from './stub-predictions';
 import type { StubRuntime } from './stub-runtime';
@@ -17,7 +18,9 @@ const MAX_LINES = 12;
 /**
  * Deterministic prose from prompt and seed: shot descriptions picked by a seeded PRNG, each
  * carrying a word of the prompt. `exactly N lines` (or `N줄`) in the request gives N lines;
- * otherwise one paragraph of 3 to 5 sentences. A prediction (see StubPredictions).
+ * otherwise one paragraph of 3 to 5 sentences. With `json`, the JSON text of a value satisfying
+ * the schema (see sampleFromSchema), deterministic too, its strings such sentences, so a caller
+ * asking for JSON gets JSON offline. A prediction (see StubPredictions).
  */
 export class StubTextProvider extends StubPredictions<TextRequest, string> implements TextProvider {
   readonly name = 'stub-text';
@@ -39,6 +42,8 @@ export class StubTextProvider extends StubPredictions<TextRequest, string> imple
       const word = words.length > 0 ? `, ${pick(LINKS)} ${pick(words)}` : '';
       return `${pick(OPENINGS)} ${pick(PLACES)}, ${pick(ACTIONS)}${word}.`;
     };
+    // Structured output: a value of the schema, its strings stub prose; never cut (a cut breaks JSON).
+    if (req.json) return JSON.stringify(sampleFromSchema(req.json.schema, { pick: rand, text: sentence }));
     const lines = wantedLines(req.system ?? '') ?? wantedLines(req.prompt);
     const text = lines
       ? Array.from({ length: lines }, sentence).join('\n')
