@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ed25519KeysOf } from '../core/webhooks/fal-webhooks';
+import { checkProviderEnv, providerEnvShape } from './provider-env';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -43,7 +44,7 @@ const envSchema = z
     ADMIN_API_KEY: optional(z.string().min(16, 'must be at least 16 characters')),
     /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open to whoever reaches the port. */
     METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
-    GENERATION_PROVIDER: optional(z.enum(['stub'])).default('stub'),
+    ...providerEnvShape,
     QUOTA_TZ: optional(
       z.string().refine((tz) => {
         try {
@@ -84,6 +85,7 @@ const envSchema = z
     TRUST_PROXY: optional(bool).default(false),
   })
   .superRefine((env, ctx) => {
+    checkProviderEnv(env, ctx);
     if (env.SHUTDOWN_TIMEOUT_MS <= env.SHUTDOWN_GRACE_MS) {
       ctx.addIssue({ code: 'custom', path: ['SHUTDOWN_TIMEOUT_MS'], message: `must be longer than SHUTDOWN_GRACE_MS (${env.SHUTDOWN_GRACE_MS} ms), which running jobs get to finish` });
     }
