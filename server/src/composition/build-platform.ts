@@ -25,6 +25,7 @@ import { Worker } from '../worker/worker';
 import { closeWithin } from './close-within';
 import { createLogger } from './logger';
 import { openAdapters } from './open-adapters';
+import { listProviders } from './provider-lists';
 
 export interface BuildOptions {
   role: 'start' | 'api' | 'worker' | 'migrate' | 'test';
@@ -130,6 +131,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
       storage: () => adapters.storage.ping(),
     },
     apps: APPS,
+    providers: listProviders(adapters.providers),
     mounts: adapters.mounts,
   };
 

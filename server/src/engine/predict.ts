@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { FatalStepError, RetryableStepError } from '../core/jobs/step-errors';
+import type { Clock } from '../core/ports/clock';
 import {
   PREDICTION_CAPABILITIES, type Prediction, type PredictionCapability, type PredictionOutput, type PredictionProvider,
-  type PredictionRequest, type Providers,
+  type PredictionRequest, type ProviderAttempt, type Providers,
 } from '../core/ports/providers';
 import type { Json, JsonObject } from '../core/ports/store';
+import { attemptsOf, externalIdOf, type CallRecorder } from '../services/providers/provider-calls';
 import type { PollResult, StepOutcome } from './pipeline';
 
 /**
@@ -74,9 +76,13 @@ export type Predict = <C extends PredictionCapability>(
 export interface PredictIo {
   step: string;
   providers: Providers;
+  clock: Clock;
+  /** Where the step's calls are recorded (services/providers/provider-calls.ts). */
+  calls: CallRecorder;
   /** The job's state as it is now (read once per step run: a run's own job may be older). */
   readState(): Promise<JsonObject>;
-  setState(patch: JsonObject): Promise<void>;
+  /** Merges `patch` into the job's state, and adds `trace` to the job's trace in the same write. */
+  setState(patch: JsonObject, trace?: string): Promise<void>;
   /** Resumes this step's wait (ctx.webhook). */
   webhook(event: Json): void;
 }
@@ -93,6 +99,7 @@ export function predictor(io: PredictIo): Predict {
     const prior = mine[key]?.capability === capability ? mine[key] : undefined;
     if (prior) {
       const p = await provider.get(prior.id);
+      await io.calls.seen(prior.id, p);
       if (p?.status === 'succeeded') return p.output!;
       if (p && p.status !== 'failed') throw suspend();
       if (p?.status === 'failed' && !p.error?.retryable) throw new FatalStepError(failureMessage(provider, p));
@@ -100,12 +107,28 @@ export function predictor(io: PredictIo): Predict {
         throw new FatalStepError(`${provider.name} failed ${prior.submits} times (${key}): ${p ? failureMessage(provider, p) : 'the provider lost the prediction'}`, 'PREDICTION_FAILED');
       }
     }
-    const { id } = await provider.submit(request, { webhook: (p) => io.webhook({ prediction: p.id, status: p.status }) });
+    const told: ProviderAttempt[] = [];
+    const at = io.clock.now();
+    const elapsed = () => io.clock.now().getTime() - at.getTime();
+    let id: string;
+    try {
+      ({ id } = await provider.submit(request, {
+        webhook: (p) => io.webhook({ prediction: p.id, status: p.status }),
+        onAttempt: (a) => told.push(a),
+      }));
+    } catch (err) {
+      await io.calls.submitted({ key, capability, at, attempts: attemptsOf(told, provider, elapsed(), { error: err }), predictionId: null });
+      throw err;
+    }
+    const attempts = attemptsOf(told, provider, elapsed(), { id });
+    // Recorded before the state: a webhook that comes at once finds its call (findByExternalId).
+    await io.calls.submitted({ key, capability, at, attempts, predictionId: id });
     const record: PredictionRecord = { capability, id, submits: (prior?.submits ?? 0) + 1 };
     mine[key] = record;
-    await io.setState({ [predictionsKey(io.step)]: { ...mine } });
+    await io.setState({ [predictionsKey(io.step)]: { ...mine } }, submissionNote(`${capability} ${key}`, record.submits, attempts));
     // A provider that settles at once (the stub without a latency) finishes the step in this run.
     const early = await provider.get(id);
+    await io.calls.seen(id, early);
     if (early?.status === 'succeeded') return early.output!;
     if (early?.status === 'failed') {
       const message = failureMessage(provider, early);
@@ -121,12 +144,28 @@ export function predictor(io: PredictIo): Predict {
  * is starting or processing (settled, or lost: the step runs again and `predict` decides). Null when
  * the step has no prediction (nothing to poll).
  */
-export async function pollPredictions(state: JsonObject, step: string, providers: Providers): Promise<PollResult | null> {
+export async function pollPredictions(state: JsonObject, step: string, providers: Providers, calls?: CallRecorder): Promise<PollResult | null> {
   const records = Object.entries(recordsIn(state, step));
   if (records.length === 0) return null;
-  const seen = await Promise.all(records.map(async ([key, r]) => ({ key, id: r.id, status: (await providers[r.capability].get(r.id))?.status ?? 'lost' })));
+  const seen = await Promise.all(records.map(async ([key, r]) => {
+    const p = await providers[r.capability].get(r.id);
+    await calls?.seen(r.id, p);
+    return { key, id: r.id, status: p?.status ?? 'lost' };
+  }));
   const pending = seen.some((s) => s.status === 'starting' || s.status === 'processing');
   return pending ? { done: false } : { done: true, event: { predictions: seen } };
+}
+
+/**
+ * The trace's line of a submission: who served it (the trace says which provider took each call),
+ * and each provider that failed it before, e.g.
+ * `image keyframe: fal failed (fal: 503 overloaded); submitted to replicate (flux-schnell), id abc (submit 2)`.
+ */
+function submissionNote(what: string, submits: number, attempts: ProviderAttempt[]): string {
+  const parts = attempts.map((a) => a.error
+    ? `${a.provider} failed (${a.error.message.slice(0, 200)})`
+    : `submitted to ${a.provider}${a.model ? ` (${a.model})` : ''}${a.id ? `, id ${externalIdOf(a.id)}` : ''}`);
+  return `${what}: ${parts.join('; ')}${submits > 1 ? ` (submit ${submits})` : ''}`;
 }
 
 const failureMessage = (provider: { name: string }, p: Prediction<unknown>) => p.error?.message ?? `${provider.name}: the prediction failed`;
