@@ -27,6 +27,9 @@ import { createLogger } from './logger';
 import { openAdapters } from './open-adapters';
 import { createPromMetrics } from '../adapters/metrics/prom-metrics';
 import { readOperatingSnapshot } from '../services/metrics/operating-snapshot';
+import { listProviders } from './provider-lists';
+import { providerWebhooks } from './provider-webhooks';
+import { recordedModeration } from '../services/providers/provider-calls';
 
 export interface BuildOptions {
   role: 'start' | 'api' | 'worker' | 'migrate' | 'test';
@@ -70,7 +73,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     config.mode.database === 'postgres'
       ? await openPostgresStore(config.env.DATABASE_URL!, { clock })
       : await openPgliteStore(opts.memoryDatabase ? undefined : pgliteDir(config), clock);
-  const adapters = await openAdapters(config, log, { queueName: opts.queueName, ...opts.overrides });
+  const adapters = await openAdapters(config, log, { queueName: opts.queueName, clock, ...opts.overrides });
 
   const settings: Settings = {
     quotaTz: config.env.QUOTA_TZ,
@@ -97,7 +100,8 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     queue: adapters.queue,
     events: adapters.events,
     storage: adapters.storage,
-    providers: adapters.providers,
+    // Moderation answers outside any job: its calls are recorded here; a step's predictions by the engine.
+    providers: { ...adapters.providers, moderation: recordedModeration({ store, clock, log, metrics }, adapters.providers.moderation) },
     media: adapters.media,
     clock,
     log,
@@ -140,6 +144,8 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
       storage: () => adapters.storage.ping(),
     },
     apps: APPS,
+    providers: listProviders(adapters.providers),
+    webhooks: providerWebhooks(config, deps),
     mounts: adapters.mounts,
   };
 

@@ -11,20 +11,22 @@ import { RedisEventBus } from '../adapters/events/redis-event-bus';
 import { FfmpegRunner, defaultFfmpegPath } from '../adapters/media/ffmpeg-runner';
 import { IsolatedMediaToolkit } from '../adapters/media/isolated-toolkit';
 import { SharpFfmpegToolkit } from '../adapters/media/media-toolkit';
-import { parseStubFail } from '../adapters/providers/stub/failure-injection';
-import { createStubProviders } from '../adapters/providers/stub/stub-providers';
 import { BullmqQueue } from '../adapters/queue/bullmq-queue';
 import { MemoryQueue } from '../adapters/queue/memory-queue';
 import { LocalObjectStorage } from '../adapters/storage/local-storage';
 import { localStorageRoutes } from '../adapters/storage/local-storage-routes';
 import { S3ObjectStorage } from '../adapters/storage/s3-storage';
+import { systemClock, type Clock } from '../core/ports/clock';
 import type { Logger } from '../services/deps';
+import { openProviders, type ProviderRoutes } from './open-providers';
 
 export interface Adapters {
   queue: JobQueue;
   events: EventBus;
   storage: ObjectStorage;
   providers: Providers;
+  /** Each capability's providers by name, as the environment lists them (null: providers injected by a test). */
+  routes: ProviderRoutes | null;
   media: MediaToolkit;
   mounts: Hono[];
   close(): Promise<void>;
@@ -34,7 +36,7 @@ export interface Adapters {
 export async function openAdapters(
   config: Config,
   log: Logger,
-  opts: Partial<Omit<Adapters, 'mounts' | 'close'>> & { queueName?: string },
+  opts: Partial<Omit<Adapters, 'mounts' | 'close' | 'routes'>> & { queueName?: string; clock?: Clock },
 ): Promise<Adapters> {
   const { env } = config;
   const ffmpeg = new FfmpegRunner(await defaultFfmpegPath(), undefined, env.MEDIA_MEMORY_MB * 1024 * 1024);
@@ -44,10 +46,6 @@ export async function openAdapters(
     workers: env.MEDIA_WORKERS, memoryCapBytes: env.MEDIA_MEMORY_MB * 1024 * 1024, timeoutMs: env.MEDIA_TIMEOUT_MS,
   });
   const media = opts.media ?? isolated!;
-  const providers = opts.providers ?? createStubProviders({
-    ffmpeg, latencyMs: env.STUB_LATENCY_MS, failWhen: parseStubFail(env.STUB_FAIL), soleProcess: config.mode.database === 'pglite',
-  });
-
   const mounts: Hono[] = [];
   let storage = opts.storage;
   if (!storage) {
@@ -63,6 +61,10 @@ export async function openAdapters(
     }
   }
 
+  const { providers, routes } = opts.providers
+    ? { providers: opts.providers, routes: null }
+    : await openProviders(config, { storage, media, ffmpeg, clock: opts.clock ?? systemClock });
+
   // Processes share a queue (and its events) by name: QUEUE_NAME lets deployments and tests keep theirs apart.
   const queueName = opts.queueName ?? env.QUEUE_NAME;
   const queue = opts.queue ?? (config.mode.queue === 'bullmq'
@@ -71,7 +73,7 @@ export async function openAdapters(
   const events = opts.events ?? (config.mode.queue === 'bullmq' ? new RedisEventBus(env.REDIS_URL!, `${queueName ?? 'mediaforge'}:events:`, { onWarning: (m) => log.warn(m) }) : new MemoryEventBus());
 
   return {
-    queue, events, storage, providers, media, mounts,
+    queue, events, storage, providers, routes, media, mounts,
     async close() {
       await queue.close();
       await events.close();

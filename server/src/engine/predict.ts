@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { FatalStepError, RetryableStepError } from '../core/jobs/step-errors';
+import type { Clock } from '../core/ports/clock';
 import {
   PREDICTION_CAPABILITIES, type Prediction, type PredictionCapability, type PredictionOutput, type PredictionProvider,
-  type PredictionRequest, type Providers,
+  type PredictionRequest, type ProviderAttempt, type Providers,
 } from '../core/ports/providers';
-import type { Metrics, ProviderCallOutcome } from '../core/ports/metrics';
 import type { Json, JsonObject } from '../core/ports/store';
+import { attemptsOf, externalIdOf, type CallRecorder } from '../services/providers/provider-calls';
 import type { PollResult, StepOutcome } from './pipeline';
 
 /**
@@ -30,14 +31,8 @@ export interface PredictOptions {
 
 const DEFAULTS = { timeoutMs: 20 * 60_000, pollIntervalMs: 5_000, maxSubmits: 3 };
 
-/**
- * One prediction a step made, as the job's state keeps it. `submittedAt` (epoch ms) times the call
- * for the metrics; `seen`: its settling was counted (both absent in records of older versions).
- */
-const PredictionRecord = z.object({
-  capability: z.enum(PREDICTION_CAPABILITIES), id: z.string(), submits: z.number().int().min(1),
-  submittedAt: z.number().optional(), seen: z.boolean().optional(),
-});
+/** One prediction a step made, as the job's state keeps it. */
+const PredictionRecord = z.object({ capability: z.enum(PREDICTION_CAPABILITIES), id: z.string(), submits: z.number().int().min(1) });
 type PredictionRecord = z.infer<typeof PredictionRecord>;
 const StepPredictions = z.record(z.string(), PredictionRecord);
 type StepPredictions = z.infer<typeof StepPredictions>;
@@ -81,34 +76,21 @@ export type Predict = <C extends PredictionCapability>(
 export interface PredictIo {
   step: string;
   providers: Providers;
+  clock: Clock;
+  /** Where the step's calls are recorded (services/providers/provider-calls.ts). */
+  calls: CallRecorder;
   /** The job's state as it is now (read once per step run: a run's own job may be older). */
   readState(): Promise<JsonObject>;
-  setState(patch: JsonObject): Promise<void>;
+  /** Merges `patch` into the job's state, and adds `trace` to the job's trace in the same write. */
+  setState(patch: JsonObject, trace?: string): Promise<void>;
   /** Resumes this step's wait (ctx.webhook). */
   webhook(event: Json): void;
-  /** Gets each prediction's latency and outcome once it is seen settled. */
-  metrics?: Metrics;
 }
 
 /** The `predict` of one run of one step; see StepContext.predict. */
 export function predictor(io: PredictIo): Predict {
   let records: Promise<StepPredictions> | null = null;
   const load = () => (records ??= io.readState().then((state) => recordsIn(state, io.step)));
-  /**
-   * Counts a prediction seen settled (succeeded, failed, or lost: null), once: the record is marked
-   * in memory and the mark is kept by the next write of the step's records (a later submit). A step
-   * that sees a settled prediction, then fails or waits without submitting again, counts it again
-   * on its next run: rare, and never written for its own sake (no write per prediction).
-   */
-  const settled = (record: PredictionRecord, p: Prediction<unknown> | null) => {
-    const outcome: ProviderCallOutcome | null = p === null ? 'lost' : p.status === 'succeeded' || p.status === 'failed' ? p.status : null;
-    if (!outcome || record.seen || record.submittedAt === undefined || !io.metrics) return;
-    record.seen = true;
-    io.metrics.providerCall({
-      provider: io.providers[record.capability].name, capability: record.capability, outcome,
-      latencyMs: Math.max(0, Date.now() - record.submittedAt),
-    });
-  };
   return async (key, capability, request, opts = {}) => {
     const { timeoutMs, pollIntervalMs, maxSubmits } = { ...DEFAULTS, ...opts };
     const provider = io.providers[capability] as PredictionProvider<typeof request, PredictionOutput<typeof capability>>;
@@ -117,7 +99,7 @@ export function predictor(io: PredictIo): Predict {
     const prior = mine[key]?.capability === capability ? mine[key] : undefined;
     if (prior) {
       const p = await provider.get(prior.id);
-      settled(prior, p);
+      await io.calls.seen(prior.id, p);
       if (p?.status === 'succeeded') return p.output!;
       if (p && p.status !== 'failed') throw suspend();
       if (p?.status === 'failed' && !p.error?.retryable) throw new FatalStepError(failureMessage(provider, p));
@@ -125,14 +107,28 @@ export function predictor(io: PredictIo): Predict {
         throw new FatalStepError(`${provider.name} failed ${prior.submits} times (${key}): ${p ? failureMessage(provider, p) : 'the provider lost the prediction'}`, 'PREDICTION_FAILED');
       }
     }
-    const submittedAt = Date.now();
-    const { id } = await provider.submit(request, { webhook: (p) => io.webhook({ prediction: p.id, status: p.status }) });
-    const record: PredictionRecord = { capability, id, submits: (prior?.submits ?? 0) + 1, submittedAt };
+    const told: ProviderAttempt[] = [];
+    const at = io.clock.now();
+    const elapsed = () => io.clock.now().getTime() - at.getTime();
+    let id: string;
+    try {
+      ({ id } = await provider.submit(request, {
+        webhook: (p) => io.webhook({ prediction: p.id, status: p.status }),
+        onAttempt: (a) => told.push(a),
+      }));
+    } catch (err) {
+      await io.calls.submitted({ key, capability, at, attempts: attemptsOf(told, provider, elapsed(), { error: err }), predictionId: null });
+      throw err;
+    }
+    const attempts = attemptsOf(told, provider, elapsed(), { id });
+    // Recorded before the state: a webhook that comes at once finds its call (findByExternalId).
+    await io.calls.submitted({ key, capability, at, attempts, predictionId: id });
+    const record: PredictionRecord = { capability, id, submits: (prior?.submits ?? 0) + 1 };
     mine[key] = record;
-    await io.setState({ [predictionsKey(io.step)]: { ...mine } });
+    await io.setState({ [predictionsKey(io.step)]: { ...mine } }, submissionNote(`${capability} ${key}`, record.submits, attempts));
     // A provider that settles at once (the stub without a latency) finishes the step in this run.
     const early = await provider.get(id);
-    settled(record, early);
+    await io.calls.seen(id, early);
     if (early?.status === 'succeeded') return early.output!;
     if (early?.status === 'failed') {
       const message = failureMessage(provider, early);
@@ -148,12 +144,28 @@ export function predictor(io: PredictIo): Predict {
  * is starting or processing (settled, or lost: the step runs again and `predict` decides). Null when
  * the step has no prediction (nothing to poll).
  */
-export async function pollPredictions(state: JsonObject, step: string, providers: Providers): Promise<PollResult | null> {
+export async function pollPredictions(state: JsonObject, step: string, providers: Providers, calls?: CallRecorder): Promise<PollResult | null> {
   const records = Object.entries(recordsIn(state, step));
   if (records.length === 0) return null;
-  const seen = await Promise.all(records.map(async ([key, r]) => ({ key, id: r.id, status: (await providers[r.capability].get(r.id))?.status ?? 'lost' })));
+  const seen = await Promise.all(records.map(async ([key, r]) => {
+    const p = await providers[r.capability].get(r.id);
+    await calls?.seen(r.id, p);
+    return { key, id: r.id, status: p?.status ?? 'lost' };
+  }));
   const pending = seen.some((s) => s.status === 'starting' || s.status === 'processing');
   return pending ? { done: false } : { done: true, event: { predictions: seen } };
+}
+
+/**
+ * The trace's line of a submission: who served it (the trace says which provider took each call),
+ * and each provider that failed it before, e.g.
+ * `image keyframe: fal failed (fal: 503 overloaded); submitted to replicate (flux-schnell), id abc (submit 2)`.
+ */
+function submissionNote(what: string, submits: number, attempts: ProviderAttempt[]): string {
+  const parts = attempts.map((a) => a.error
+    ? `${a.provider} failed (${a.error.message.slice(0, 200)})`
+    : `submitted to ${a.provider}${a.model ? ` (${a.model})` : ''}${a.id ? `, id ${externalIdOf(a.id)}` : ''}`);
+  return `${what}: ${parts.join('; ')}${submits > 1 ? ` (submit ${submits})` : ''}`;
 }
 
 const failureMessage = (provider: { name: string }, p: Prediction<unknown>) => p.error?.message ?? `${provider.name}: the prediction failed`;

@@ -8,6 +8,7 @@ import { resumeWait } from '../services/jobs/waits';
 import { sweepUnusedUploads } from '../services/uploads/upload-sweeper';
 import type { PipelineRegistry, PollResult } from './pipeline';
 import { pollPredictions } from './predict';
+import { callRecorder } from '../services/providers/provider-calls';
 import type { PipelineRunner } from './runner';
 
 const WORKER_LOST = 'worker lost; requeued';
@@ -136,7 +137,7 @@ export class Reconciler {
       let result: PollResult | null;
       try {
         // A step without a poll of its own is polled on the predictions it waits for (ctx.predict).
-        result = step.poll ? await step.poll(this.runner.pollContext(job, step)) : await pollPredictions(job.state, step.name, this.deps.providers);
+        result = step.poll ? await step.poll(this.runner.pollContext(job, step)) : await pollPredictions(job.state, step.name, this.deps.providers, callRecorder(this.deps, { jobId: job.id, step: step.name }));
       } catch (err) {
         this.deps.log.warn({ err, jobId: job.id, step: step.name }, 'poll failed; will poll again');
         result = { done: false };

@@ -14,6 +14,7 @@ import { doneRecord, runStep } from './step-run';
 import { outputReader, pipelineResult } from './pipeline-checks';
 import { StepsRun, type RunHost } from './steps-run';
 import { predictor } from './predict';
+import { callRecorder } from '../services/providers/provider-calls';
 
 /** The history note of a job given back by a stopping worker (not a loss: it does not count toward poison). */
 export const RELEASED_AT_SHUTDOWN = 'worker stopping; requeued';
@@ -267,10 +268,16 @@ export class PipelineRunner {
         });
       },
       predict: predictor({
-        step: step.name, providers: deps.providers, metrics: deps.metrics,
+        step: step.name, providers: deps.providers, clock: deps.clock,
+        calls: callRecorder(deps, { jobId: job.id, step: step.name }),
         // Fresh, not `job.state`: a step resumed within a run sees its own earlier submissions.
         readState: async () => (await deps.store.read((r) => r.jobs.get(job.id)))?.state ?? job.state,
-        setState: (patch) => ctx.setState(patch),
+        setState: (patch, trace) => trace === undefined ? ctx.setState(patch) : this.owned(job.id, async (repos, current) => {
+          await repos.jobs.update(job.id, {
+            state: { ...current.state, ...patch },
+            trace: [...current.trace, { at: deps.clock.now().toISOString(), step: step.name, message: trace }],
+          });
+        }),
         webhook: (event) => ctx.webhook(event),
       }),
     };

@@ -7,6 +7,7 @@ import type { ProviderWebhooks } from '../services/providers/provider-webhooks';
 import type { TokenService } from '../services/identity/tokens';
 import type { UserCache } from '../services/identity/user-cache';
 import type { JobDetailCache } from '../services/jobs/job-detail-cache';
+import type { ListedProvider } from '../services/providers/provider-health';
 
 /** What the HTTP layer is given by the composition. */
 export interface Platform {
@@ -27,6 +28,8 @@ export interface Platform {
   apps: readonly AppModule[];
   /** How inbound provider webhooks are verified and settled; absent, /webhooks/* answer 503 (not configured). */
   webhooks?: ProviderWebhooks;
+  /** Each capability's providers in routing order (GET /v1/admin/providers). */
+  providers: readonly ListedProvider[];
   /** Extra routes an adapter serves (the local store's signed URLs). */
   mounts: Hono[];
 }

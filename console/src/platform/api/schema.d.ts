@@ -193,6 +193,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Configured providers in routing order, with the last hour's calls, error rate, latency and circuit */
+        get: operations["adminGetProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/jobs/{id}/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The provider calls of one job, in order: who served each, its status, latency and cost */
+        get: operations["adminListJobProviderCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/users/{id}": {
         parameters: {
             query?: never;
@@ -221,7 +255,7 @@ export interface paths {
         put?: never;
         /**
          * Replicate prediction webhook
-         * @description Called by the provider, not by clients. Verified on the raw body; a replay of an accepted delivery, and one for an unknown prediction, are answered 200 and change nothing.
+         * @description Called by the provider, not by clients. Verified on the raw body; a forged, stale or replayed delivery is refused with 401 and changes nothing; one for an unknown prediction is answered 200 and changes nothing.
          */
         post: operations["receiveReplicateWebhook"];
         delete?: never;
@@ -241,7 +275,7 @@ export interface paths {
         put?: never;
         /**
          * fal queue webhook
-         * @description Called by the provider, not by clients. Verified on the raw body; a replay of an accepted delivery, and one for an unknown prediction, are answered 200 and change nothing.
+         * @description Called by the provider, not by clients. Verified on the raw body; a forged, stale or replayed delivery is refused with 401 and changes nothing; one for an unknown prediction is answered 200 and changes nothing.
          */
         post: operations["receiveFalWebhook"];
         delete?: never;
@@ -261,7 +295,7 @@ export interface paths {
         put?: never;
         /**
          * OpenAI webhook event
-         * @description Called by the provider, not by clients. Verified on the raw body; a replay of an accepted delivery, and one for an unknown prediction, are answered 200 and change nothing.
+         * @description Called by the provider, not by clients. Verified on the raw body; a forged, stale or replayed delivery is refused with 401 and changes nothing; one for an unknown prediction is answered 200 and changes nothing.
          */
         post: operations["receiveOpenAIWebhook"];
         delete?: never;
@@ -281,7 +315,7 @@ export interface paths {
         put?: never;
         /**
          * OpenAI webhook event (seed 001's name for /webhooks/openai)
-         * @description Called by the provider, not by clients. Verified on the raw body; a replay of an accepted delivery, and one for an unknown prediction, are answered 200 and change nothing.
+         * @description Called by the provider, not by clients. Verified on the raw body; a forged, stale or replayed delivery is refused with 401 and changes nothing; one for an unknown prediction is answered 200 and changes nothing.
          */
         post: operations["receiveSora2Webhook"];
         delete?: never;
@@ -486,6 +520,50 @@ export interface components {
                     cancelled: number;
                 };
             }[];
+        };
+        ProviderHealth: {
+            /** @enum {string} */
+            capability: "text" | "image" | "video" | "music" | "moderation";
+            provider: string;
+            /** @description Its place in the capability's routing list, from 0 (tried first) */
+            position: number;
+            model: string | null;
+            /** @description Calls submitted in the window */
+            calls: number;
+            /** @description Of those, failed (a submit the next provider took included) or lost */
+            failures: number;
+            /** @description failures / settled calls, 0 when none settled */
+            errorRate: number;
+            /** @description Median latency, submit to settle, ms */
+            p50Ms: number | null;
+            p95Ms: number | null;
+            /**
+             * @description Derived from the recorded calls (the breakers live in the workers): its latest outcomes all failures (5 by default) -> open for the cooldown (30 s) after the latest, then half_open until a call succeeds
+             * @enum {string}
+             */
+            circuit: "closed" | "open" | "half_open";
+            lastError: string | null;
+        };
+        ProviderCall: {
+            id: number;
+            step: string | null;
+            /** @description The step's name for the call */
+            key: string | null;
+            capability: string;
+            /** @description Who served it (or failed it, when the next provider took the call) */
+            provider: string;
+            model: string | null;
+            predictionId: string | null;
+            /** @description The provider's own id */
+            externalId: string | null;
+            /** @enum {string} */
+            status: "submitted" | "succeeded" | "failed" | "lost";
+            error: string | null;
+            latencyMs: number | null;
+            /** @description The provider's cost figure, in its unit, where it reports one */
+            cost: number | null;
+            submittedAt: string;
+            settledAt: string | null;
         };
         WebhookReceived: {
             /** @enum {boolean} */
@@ -1236,6 +1314,125 @@ export interface operations {
             };
         };
     };
+    adminGetProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Each capability's providers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        windowMinutes: number;
+                        providers: components["schemas"]["ProviderHealth"][];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminListJobProviderCalls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job's calls */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        calls: components["schemas"]["ProviderCall"][];
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     adminUpdateUser: {
         parameters: {
             query?: never;
@@ -1327,7 +1524,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookReceived"];
                 };
             };
-            /** @description Signature missing, forged, or timestamp outside 5 minutes: nothing changed */
+            /** @description Signature missing or forged, timestamp outside 5 minutes, or a replay of a delivery already received: nothing changed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1380,7 +1577,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookReceived"];
                 };
             };
-            /** @description Signature missing, forged, or timestamp outside 5 minutes: nothing changed */
+            /** @description Signature missing or forged, timestamp outside 5 minutes, or a replay of a delivery already received: nothing changed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1433,7 +1630,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookReceived"];
                 };
             };
-            /** @description Signature missing, forged, or timestamp outside 5 minutes: nothing changed */
+            /** @description Signature missing or forged, timestamp outside 5 minutes, or a replay of a delivery already received: nothing changed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1486,7 +1683,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookReceived"];
                 };
             };
-            /** @description Signature missing, forged, or timestamp outside 5 minutes: nothing changed */
+            /** @description Signature missing or forged, timestamp outside 5 minutes, or a replay of a delivery already received: nothing changed */
             401: {
                 headers: {
                     [name: string]: unknown;

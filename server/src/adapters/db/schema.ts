@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   check,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -200,4 +201,42 @@ export const webhookDeliveries = pgTable(
     receivedAt: ts('received_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.provider, t.deliveryId] })],
+);
+
+/**
+ * Every call to a provider (services/providers/provider-calls.ts): a prediction from its submit to
+ * its settling, an attempt a router passed on, a moderation check (no job). Neither keys nor
+ * request bodies are kept. No foreign key to jobs: recording never waits on a job's row lock.
+ */
+export const providerCalls = pgTable(
+  'provider_calls',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    jobId: text('job_id'),
+    step: text('step'),
+    // The step's key of the prediction (ctx.predict's first argument).
+    key: text('key'),
+    capability: text('capability').notNull(),
+    // Who served (or failed) it: the provider's name, not a router's list.
+    provider: text('provider').notNull(),
+    model: text('model'),
+    // The id the step keeps (a router's `<provider>:<id>`); one row per prediction.
+    predictionId: text('prediction_id'),
+    // The provider's own id (before any `|`): what its webhook names.
+    externalId: text('external_id'),
+    status: text('status').notNull(),
+    error: text('error'),
+    // From submit to the first sight of it settled, on the injected clock.
+    latencyMs: integer('latency_ms'),
+    // The provider's own cost figure, in its unit, where it reports one.
+    cost: doublePrecision('cost'),
+    submittedAt: ts('submitted_at').notNull(),
+    settledAt: ts('settled_at'),
+  },
+  (t) => [
+    uniqueIndex('provider_calls_prediction').on(t.predictionId),
+    index('provider_calls_external').on(t.provider, t.externalId),
+    index('provider_calls_job').on(t.jobId),
+    index('provider_calls_recent').on(t.submittedAt),
+  ],
 );

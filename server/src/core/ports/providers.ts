@@ -70,9 +70,39 @@ export interface Prediction<Out> {
   output?: Out;
   /** Set once failed; `retryable` when submitting the same request again may succeed. */
   error?: { message: string; retryable: boolean };
+  /**
+   * The provider's own cost figure for this prediction, where it reports one, in the unit it
+   * reports it in (recorded as is with the call: services/providers/provider-calls.ts).
+   */
+  cost?: number;
 }
 
-export interface SubmitOptions {
+/**
+ * One provider's part in a call, told by a router that may try several in turn
+ * (adapters/providers/routing): the one that served it (with its own id, when it gave one), or one
+ * that failed (the call then went to the next, or was thrown when the error was not retryable).
+ * The engine records each (services/providers/provider-calls.ts); a provider that is not a router
+ * tells nothing, and the caller records it by its own name.
+ */
+export interface ProviderAttempt {
+  /** The provider's name (`fal`, `replicate`...). */
+  provider: string;
+  model?: string;
+  /** How long the provider took to answer or fail, in ms, on the router's clock. */
+  ms: number;
+  /** The id that provider gave (its own prediction id, with any `|<extra>`); absent for a failure or a synchronous call. */
+  id?: string;
+  /** Set when this provider failed. */
+  error?: { message: string; retryable: boolean };
+}
+
+/** What a caller may ask to be told of a call. */
+export interface CallOptions {
+  /** Called for each provider a router tried, in order, before the call returns or throws. */
+  onAttempt?: (attempt: ProviderAttempt) => void;
+}
+
+export interface SubmitOptions extends CallOptions {
   /**
    * Called once when the prediction settles (succeeded or failed) after submit has returned: the
    * provider's webhook, delivered in process. A provider that calls back over HTTP would post to a
@@ -84,6 +114,8 @@ export interface SubmitOptions {
 /** One asynchronous generation capability: requests `Req`, outputs `Out`. */
 export interface PredictionProvider<Req, Out> {
   readonly name: string;
+  /** The model it runs, when it is one model (recorded with each call); a router has none of its own. */
+  readonly model?: string;
   /**
    * Starts a generation and returns its id at once. Throws ProviderError for a request the provider
    * refuses outright (a real API's 422); a model failure fails the prediction instead.
@@ -120,7 +152,8 @@ export interface ModerationResult {
 
 export interface ModerationProvider {
   readonly name: string;
-  checkText(text: string): Promise<ModerationResult>;
+  readonly model?: string;
+  checkText(text: string, opts?: CallOptions): Promise<ModerationResult>;
 }
 
 export interface Providers {
@@ -130,6 +163,10 @@ export interface Providers {
   music: MusicProvider;
   moderation: ModerationProvider;
 }
+
+/** Every capability, as calls are recorded and providers listed (`GET /v1/admin/providers`). */
+export const PROVIDER_CAPABILITIES = ['text', 'image', 'video', 'music', 'moderation'] as const;
+export type ProviderCapability = (typeof PROVIDER_CAPABILITIES)[number];
 
 /** The capabilities with the prediction shape. */
 export const PREDICTION_CAPABILITIES = ['text', 'image', 'video', 'music'] as const;

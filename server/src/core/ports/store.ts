@@ -154,6 +154,56 @@ export interface Asset {
   createdAt: Date;
 }
 
+export type ProviderCallStatus = 'submitted' | 'succeeded' | 'failed' | 'lost';
+
+/**
+ * One call to a provider (services/providers/provider-calls.ts): a prediction from submit to
+ * settle, an attempt a router passed on to the next provider (failed at once), or a moderation
+ * check (synchronous, no job). Keys and request bodies are never part of it.
+ */
+export interface ProviderCall {
+  id: number;
+  jobId: string | null;
+  step: string | null;
+  /** The step's key of the prediction (ctx.predict's first argument). */
+  key: string | null;
+  /** core/ports/providers ProviderCapability. */
+  capability: string;
+  /** Who served or failed the call (a router's member, not the router). */
+  provider: string;
+  model: string | null;
+  /** The id the step keeps (a router's `<provider>:<id>`); unique. Null for a call that gave none. */
+  predictionId: string | null;
+  /** The provider's own id: the part of its id before any `|`, as its webhook names it. */
+  externalId: string | null;
+  status: ProviderCallStatus;
+  error: string | null;
+  /** Submit to settle (first seen settled), in ms on the injected clock; null while submitted. */
+  latencyMs: number | null;
+  /** The provider's cost figure, in its unit, where it reports one. */
+  cost: number | null;
+  submittedAt: Date;
+  settledAt: Date | null;
+}
+
+/** A provider's recent calls, summed up (GET /v1/admin/providers). */
+export interface ProviderCallStats {
+  capability: string;
+  provider: string;
+  /** Calls submitted since the window's start. */
+  calls: number;
+  /** Of those, failed or lost. */
+  failures: number;
+  /** Of those, settled (succeeded, failed or lost). */
+  settled: number;
+  /** Latency percentiles of the settled calls that have one, in ms. */
+  p50Ms: number | null;
+  p95Ms: number | null;
+  lastError: string | null;
+  /** The latest calls that succeeded or failed, newest first (at most the number asked). */
+  recent: { status: 'succeeded' | 'failed'; at: Date }[];
+}
+
 export interface JobListQuery {
   userId?: string;
   app?: string;
@@ -324,6 +374,25 @@ export interface Repos {
     get(id: string): Promise<Asset | null>;
     /** Removes these rows of the job (their objects are the caller's to delete). */
     deleteForJob(jobId: string, ids: string[]): Promise<void>;
+  };
+  providerCalls: {
+    /** Records a call; false (nothing written) when its prediction id is recorded already. */
+    insert(call: Omit<ProviderCall, 'id'>): Promise<boolean>;
+    /**
+     * Settles the submitted call of this prediction, once: its status, error and cost, `settledAt`
+     * = `at`, and its latency from its `submittedAt`: who served it, and that latency. Null when no
+     * call of it is still submitted (settled already, or never recorded): nothing is written.
+     */
+    settle(
+      predictionId: string,
+      outcome: { status: Exclude<ProviderCallStatus, 'submitted'>; error: string | null; cost: number | null; at: Date },
+    ): Promise<{ provider: string; capability: string; latencyMs: number } | null>;
+    /** A job's calls in the order they were made. */
+    listForJob(jobId: string): Promise<ProviderCall[]>;
+    /** The job and step of the latest call `provider` knows as `externalId` (its webhook's id); null when none. */
+    findByExternalId(provider: string, externalId: string): Promise<{ jobId: string | null; step: string | null } | null>;
+    /** Each (capability, provider)'s calls submitted since `since`, with the latest `recent` outcomes. */
+    stats(since: Date, recent: number): Promise<ProviderCallStats[]>;
   };
   webhooks: {
     /**

@@ -45,7 +45,7 @@ const ImagesResponse = z.object({
 export class OpenAIImageProvider implements ImageProvider {
   readonly name = OPENAI;
   private readonly client: OpenAIClient;
-  private readonly model: string;
+  readonly model: string;
 
   constructor(
     private readonly opts: OpenAIImageOptions,

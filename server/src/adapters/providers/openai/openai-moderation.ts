@@ -24,6 +24,11 @@ export class OpenAIModerationProvider implements ModerationProvider {
   readonly name = OPENAI;
   private readonly client: OpenAIClient;
 
+  /** The model each check asks for (recorded with the call). */
+  get model(): string {
+    return this.opts.model || OPENAI_DEFAULT_MODERATION_MODEL;
+  }
+
   constructor(private readonly opts: OpenAIModerationOptions) {
     this.client = new OpenAIClient(opts, MODERATION_TIMEOUT_MS);
   }
@@ -32,7 +37,7 @@ export class OpenAIModerationProvider implements ModerationProvider {
     const res = await this.client.json(Moderation, {
       method: 'POST',
       path: 'moderations',
-      json: { model: this.opts.model || OPENAI_DEFAULT_MODERATION_MODEL, input: text },
+      json: { model: this.model, input: text },
     });
     const result = res.results[0]!;
     const categories = Object.entries(result.categories).filter(([, on]) => on === true).map(([name]) => name);

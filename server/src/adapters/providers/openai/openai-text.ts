@@ -53,6 +53,11 @@ export class OpenAITextProvider implements TextProvider {
   /** Schema names the server refused as response_format: asked for in the prompt from then on. */
   private readonly refusedSchemas = new Set<string>();
 
+  /** The model each call asks for (recorded with the call). */
+  get model(): string {
+    return this.opts.model;
+  }
+
   constructor(private readonly opts: OpenAITextOptions, private readonly copies: OutputCopies) {
     this.client = new OpenAIClient(opts, TEXT_TIMEOUT_MS);
   }

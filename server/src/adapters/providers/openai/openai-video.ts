@@ -60,7 +60,7 @@ const STATUS: Record<z.infer<typeof Video>['status'], PredictionStatus> = {
 export class OpenAIVideoProvider implements VideoProvider {
   readonly name = OPENAI;
   private readonly client: OpenAIClient;
-  private readonly model: string;
+  readonly model: string;
 
   constructor(
     private readonly opts: OpenAIVideoOptions,

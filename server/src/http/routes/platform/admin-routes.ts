@@ -5,7 +5,9 @@ import { updateUser } from '../../../services/identity/users';
 import { listJobs } from '../../../services/jobs/read-jobs';
 import { CHARTED_STATUSES, jobStatusBuckets } from '../../../services/jobs/job-stats';
 import { decodeCursor } from '../../../services/jobs/read-jobs';
-import { invalid } from '../../../core/errors/app-error';
+import { invalid, notFound } from '../../../core/errors/app-error';
+import { PROVIDER_CAPABILITIES } from '../../../core/ports/providers';
+import { providerHealth } from '../../../services/providers/provider-health';
 import { newRouter } from '../../app-env';
 import { jobSummary } from '../../job-views';
 import { requireAdmin } from '../../middleware/auth';
@@ -114,6 +116,62 @@ const patchUser = createRoute({
   responses: { 200: { description: 'Updated user', content: { 'application/json': { schema: UserSchema } } }, ...errorResponses },
 });
 
+const ProviderHealthSchema = z.object({
+  capability: z.enum(PROVIDER_CAPABILITIES),
+  provider: z.string(),
+  position: z.number().int().openapi({ description: 'Its place in the capability\'s routing list, from 0 (tried first)' }),
+  model: z.string().nullable(),
+  calls: z.number().int().openapi({ description: 'Calls submitted in the window' }),
+  failures: z.number().int().openapi({ description: 'Of those, failed (a submit the next provider took included) or lost' }),
+  errorRate: z.number().min(0).max(1).openapi({ description: 'failures / settled calls, 0 when none settled' }),
+  p50Ms: z.number().nullable().openapi({ description: 'Median latency, submit to settle, ms' }),
+  p95Ms: z.number().nullable(),
+  circuit: z.enum(['closed', 'open', 'half_open']).openapi({
+    description: 'Derived from the recorded calls (the breakers live in the workers): its latest outcomes all failures (5 by default) -> open for '
+      + 'the cooldown (30 s) after the latest, then half_open until a call succeeds',
+  }),
+  lastError: z.string().nullable(),
+}).openapi('ProviderHealth');
+
+const providers = createRoute({
+  method: 'get', path: '/v1/admin/providers', operationId: 'adminGetProviders', tags: ['admin'], security: bearerSecurity,
+  summary: 'Configured providers in routing order, with the last hour\'s calls, error rate, latency and circuit',
+  responses: {
+    200: {
+      description: 'Each capability\'s providers',
+      content: { 'application/json': { schema: z.object({ windowMinutes: z.number().int(), providers: z.array(ProviderHealthSchema) }) } },
+    },
+    ...errorResponses,
+  },
+});
+
+const ProviderCallSchema = z.object({
+  id: z.number().int(),
+  step: z.string().nullable(),
+  key: z.string().nullable().openapi({ description: 'The step\'s name for the call' }),
+  capability: z.string(),
+  provider: z.string().openapi({ description: 'Who served it (or failed it, when the next provider took the call)' }),
+  model: z.string().nullable(),
+  predictionId: z.string().nullable(),
+  externalId: z.string().nullable().openapi({ description: 'The provider\'s own id' }),
+  status: z.enum(['submitted', 'succeeded', 'failed', 'lost']),
+  error: z.string().nullable(),
+  latencyMs: z.number().int().nullable(),
+  cost: z.number().nullable().openapi({ description: 'The provider\'s cost figure, in its unit, where it reports one' }),
+  submittedAt: z.string(),
+  settledAt: z.string().nullable(),
+}).openapi('ProviderCall');
+
+const jobCalls = createRoute({
+  method: 'get', path: '/v1/admin/jobs/{id}/calls', operationId: 'adminListJobProviderCalls', tags: ['admin'], security: bearerSecurity,
+  summary: 'The provider calls of one job, in order: who served each, its status, latency and cost',
+  request: { params: z.object({ id: z.string().min(1).max(100) }) },
+  responses: {
+    200: { description: 'The job\'s calls', content: { 'application/json': { schema: z.object({ calls: z.array(ProviderCallSchema) }) } } },
+    ...errorResponses,
+  },
+});
+
 /** Mounted only when ADMIN_API_KEY is set. */
 export function adminRoutes(platform: Platform) {
   const { deps } = platform;
@@ -141,6 +199,17 @@ export function adminRoutes(platform: Platform) {
     if (windowMinutes % bucketMinutes !== 0) throw invalid('INVALID_WINDOW', `windowMinutes (${windowMinutes}) must be a multiple of bucketMinutes (${bucketMinutes})`);
     if (windowMinutes / bucketMinutes > MAX_BUCKETS) throw invalid('INVALID_WINDOW', `at most ${MAX_BUCKETS} buckets: give a larger bucketMinutes`);
     return c.json(await jobStatusBuckets(deps, { windowMinutes, bucketMinutes }), 200);
+  });
+  r.openapi(providers, async (c) => c.json(await providerHealth(deps, platform.providers), 200));
+  r.openapi(jobCalls, async (c) => {
+    const id = c.req.valid('param').id;
+    const [job, calls] = await deps.store.read((s) => Promise.all([s.jobs.get(id), s.providerCalls.listForJob(id)]));
+    if (!job) throw notFound('JOB_NOT_FOUND', 'Job not found');
+    return c.json({
+      calls: calls.map(({ jobId: _job, submittedAt, settledAt, ...call }) => ({
+        ...call, submittedAt: submittedAt.toISOString(), settledAt: settledAt?.toISOString() ?? null,
+      })),
+    }, 200);
   });
   r.openapi(patchUser, async (c) => {
     const u = await updateUser(deps, c.req.valid('param').id, c.req.valid('json'));

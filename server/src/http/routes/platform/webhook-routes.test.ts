@@ -195,7 +195,7 @@ describe('OpenAI webhooks (Standard Webhooks)', () => {
 });
 
 describe('deduplication', () => {
-  it('settles the same delivery once: a replay is answered 200 and does not resume the step\'s next wait', async () => {
+  it('settles the same delivery once: a replay is refused 401 and does not resume the step\'s next wait', async () => {
     // The step waits for two predictions: after the first resumes it, it waits again.
     const { job, ids: [a, b] } = await waitingJob('openai', 'a', 'b');
     const bodyA = openaiEvent(a!);
@@ -204,8 +204,10 @@ describe('deduplication', () => {
     await until('the step waits again for b', async () => resumedWith(job.id).length === 1 && (await jobOf(job.id)).status === 'waiting');
     const before = await jobOf(job.id);
     // The provider's retry of the same delivery (same id; a fresh signature, as on a real retry).
-    expect(await post('/webhooks/openai', bodyA, standardHeaders(OPENAI_SECRET, bodyA, { id: headersA['webhook-id'] }))).toEqual({ status: 200, body: { received: true } });
-    expect(await post('/webhooks/openai', bodyA, headersA)).toEqual({ status: 200, body: { received: true } });
+    const retried = await post('/webhooks/openai', bodyA, standardHeaders(OPENAI_SECRET, bodyA, { id: headersA['webhook-id'] }));
+    expect([retried.status, retried.body.error?.code]).toEqual([401, 'WEBHOOK_REPLAYED']);
+    const again = await post('/webhooks/openai', bodyA, headersA);
+    expect([again.status, again.body.error?.code]).toEqual([401, 'WEBHOOK_REPLAYED']);
     await new Promise((r) => setTimeout(r, 50));
     expect((await jobOf(job.id)).run).toBe(before.run);
     expect(resumedWith(job.id)).toEqual([a]);
@@ -221,7 +223,8 @@ describe('deduplication', () => {
     const body = openaiEvent(video!);
     const headers = standardHeaders(OPENAI_SECRET, body);
     const answers = await Promise.all([post('/webhooks/openai', body, headers), post('/webhooks/openai', body, headers)]);
-    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    // One is taken, the other is its replay.
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 401]);
     await t.waitForJob(job.id, ['completed']);
     expect(resumedWith(job.id)).toEqual([video]);
   });
@@ -300,7 +303,8 @@ describe('fal webhooks (Ed25519)', () => {
     }
     expect((await post('/webhooks/fal', body, good)).status).toBe(200);
     await t.waitForJob(job.id, ['completed']);
-    expect(await post('/webhooks/fal', body, good)).toEqual({ status: 200, body: { received: true } });
+    const replay = await post('/webhooks/fal', body, good);
+    expect([replay.status, replay.body.error?.code]).toEqual([401, 'WEBHOOK_REPLAYED']);
     expect(resumedWith(job.id)).toEqual([request]);
     expect(await recorded('fal', `${request}:${good['x-fal-webhook-timestamp']}`)).toBe(true);
   });

@@ -17,9 +17,10 @@ import { ErrorSchema } from '../../schemas';
  * unsigned, stale or future-dated one is a 401 `{error: {code, message}}`. A verified one names
  * the provider's own prediction id, whose waiting step is resumed (settleProviderWebhook).
  *
- * Every verified delivery is answered 200 `{received: true}`, also a replay (already accepted), one
- * for a prediction we do not know, and one we do not act on: providers retry any non-2xx (OpenAI
- * for 72 h, fal 10 times over 2 h), and retrying those would change nothing.
+ * A replay of a delivery already accepted (same delivery id) is a 401 WEBHOOK_REPLAYED that changes
+ * nothing, as forged and stale ones are. Every other verified delivery is answered 200
+ * `{received: true}`, also one for a prediction we do not know or do not act on: providers retry
+ * any non-2xx (OpenAI for 72 h, fal 10 times over 2 h), and retrying those would change nothing.
  */
 
 /**
@@ -71,12 +72,12 @@ const Received = z.object({ received: z.literal(true) }).openapi('WebhookReceive
 function route(path: string, operationId: string, summary: string, scheme: keyof typeof SECURITY) {
   return createRoute({
     method: 'post', path, operationId, tags: ['webhooks'], summary,
-    description: 'Called by the provider, not by clients. Verified on the raw body; a replay of an accepted delivery, and one for an unknown prediction, are answered 200 and change nothing.',
+    description: 'Called by the provider, not by clients. Verified on the raw body; a forged, stale or replayed delivery is refused with 401 and changes nothing; one for an unknown prediction is answered 200 and changes nothing.',
     security: [{ [SECURITY[scheme].name]: [] }],
     request: { body: { required: true, content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } } },
     responses: {
       200: { description: 'Received (settled, already received, or nothing of ours)', content: { 'application/json': { schema: Received } } },
-      401: { description: 'Signature missing, forged, or timestamp outside 5 minutes: nothing changed', content: { 'application/json': { schema: ErrorSchema } } },
+      401: { description: 'Signature missing or forged, timestamp outside 5 minutes, or a replay of a delivery already received: nothing changed', content: { 'application/json': { schema: ErrorSchema } } },
       413: { description: `Body over ${WEBHOOK_BODY_LIMIT} bytes`, content: { 'application/json': { schema: ErrorSchema } } },
       503: { description: 'This provider\'s webhooks are not configured, or its keys could not be loaded: retry later', content: { 'application/json': { schema: ErrorSchema } } },
     },
@@ -155,5 +156,6 @@ async function settle(c: Context<AppEnv>, platform: Platform, setup: ProviderWeb
   }
   const outcome = await settleProviderWebhook(platform.deps, setup.findCall, { provider, deliveryId, externalId: parsed.externalId });
   log.info({ provider, deliveryId, prediction: parsed.externalId, outcome }, 'webhook received');
+  if (outcome === 'duplicate') return errorResponse(c, new AppError('unauthorized', 'WEBHOOK_REPLAYED', `Delivery ${deliveryId} was already received; a replay changes nothing`));
   return c.json({ received: true as const }, 200);
 }
