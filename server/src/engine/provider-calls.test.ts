@@ -156,7 +156,7 @@ describe('provider calls, recorded by the engine', () => {
     const job = (await t.deps.store.read((r) => r.jobs.get(id)))!;
     await pollPredictions(job.state, 'make', t.deps.providers, callRecorder(t.deps, { jobId: id, step: 'make' }));
     expect((await callsOf(id))[2]).toEqual(clip);
-    expect(await t.deps.store.read((r) => r.providerCalls.settle('replicate:rep1|v1', { status: 'failed', error: 'x', cost: null, at: clock.now() }))).toBe(false);
+    expect(await t.deps.store.read((r) => r.providerCalls.settle('replicate:rep1|v1', { status: 'failed', error: 'x', cost: null, at: clock.now() }))).toBeNull();
   });
 
   it('a poll settles a call whose webhook never came; a lost prediction is recorded lost, and its resubmission anew', async () => {

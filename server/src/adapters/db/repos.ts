@@ -2,8 +2,9 @@ import { and, asc, desc, eq, inArray, isNotNull, lt, lte, or, sql, type SQL } fr
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { ACTIVE_STATUSES, type JobStatus } from '../../core/jobs/job-status';
 import type { Clock } from '../../core/ports/clock';
-import type { Asset, Job, JobItem, JobStep, LedgerEntry, ProviderCall, ProviderCallStats, Repos, Upload, User } from '../../core/ports/store';
+import type { Asset, Job, JobItem, JobStep, LedgerEntry, Repos, Upload, User } from '../../core/ports/store';
 import { HotQueries, type SqlRunner } from './hot-queries';
+import { providerCallsRepo } from './provider-calls-repo';
 import * as t from './schema';
 
 // Both PGlite and node-postgres drizzle databases (and their transactions) share this API.
@@ -267,62 +268,7 @@ export function createRepos(db: Db, clock: Clock, hot: HotQueries = new HotQueri
       },
     },
 
-    providerCalls: {
-      async insert(call) {
-        const rows = await db.insert(t.providerCalls).values(call).onConflictDoNothing({ target: t.providerCalls.predictionId }).returning({ id: t.providerCalls.id });
-        return rows.length > 0;
-      },
-      async settle(predictionId, o) {
-        // One statement, guarded on `submitted`: a webhook and a poll that both see it settled record it once.
-        const rows = await db.update(t.providerCalls)
-          .set({
-            status: o.status, error: o.error, cost: o.cost, settledAt: o.at,
-            latencyMs: sql`greatest(0, round(extract(epoch from (${o.at.toISOString()}::timestamptz - ${t.providerCalls.submittedAt})) * 1000))::int`,
-          })
-          .where(and(eq(t.providerCalls.predictionId, predictionId), eq(t.providerCalls.status, 'submitted')))
-          .returning({ provider: t.providerCalls.provider, capability: t.providerCalls.capability, latencyMs: t.providerCalls.latencyMs });
-        const row = rows[0];
-        return row ? { provider: row.provider, capability: row.capability, latencyMs: row.latencyMs ?? 0 } : null;
-      },
-      async listForJob(jobId) {
-        const rows = await db.select().from(t.providerCalls).where(eq(t.providerCalls.jobId, jobId)).orderBy(asc(t.providerCalls.submittedAt), asc(t.providerCalls.id));
-        return rows as ProviderCall[];
-      },
-      async findByExternalId(provider, externalId) {
-        const [row] = await db.select({ jobId: t.providerCalls.jobId, step: t.providerCalls.step }).from(t.providerCalls)
-          .where(and(eq(t.providerCalls.provider, provider), eq(t.providerCalls.externalId, externalId)))
-          .orderBy(desc(t.providerCalls.id)).limit(1);
-        return row ?? null;
-      },
-      async stats(since, recent) {
-        const from = since.toISOString();
-        const totals = rowsOf(await db.execute(sql`
-          select capability, provider, count(*)::int as calls,
-            count(*) filter (where status in ('failed', 'lost'))::int as failures,
-            count(*) filter (where status <> 'submitted')::int as settled,
-            percentile_cont(0.5) within group (order by latency_ms) filter (where status <> 'submitted' and latency_ms is not null) as p50,
-            percentile_cont(0.95) within group (order by latency_ms) filter (where status <> 'submitted' and latency_ms is not null) as p95,
-            (array_agg(error order by coalesce(settled_at, submitted_at) desc, id desc) filter (where status = 'failed' and error is not null))[1] as last_error
-          from ${t.providerCalls} where submitted_at >= ${from}::timestamptz
-          group by capability, provider`));
-        const latest = rowsOf(await db.execute(sql`
-          select capability, provider, status, at from (
-            select capability, provider, status, coalesce(settled_at, submitted_at) as at,
-              row_number() over (partition by capability, provider order by coalesce(settled_at, submitted_at) desc, id desc) as n
-            from ${t.providerCalls} where submitted_at >= ${from}::timestamptz and status in ('succeeded', 'failed')
-          ) r where n <= ${recent} order by capability, provider, n`));
-        return totals.map((r): ProviderCallStats => {
-          const mine = latest.filter((l) => l.capability === r.capability && l.provider === r.provider);
-          return {
-            capability: String(r.capability), provider: String(r.provider),
-            calls: Number(r.calls), failures: Number(r.failures), settled: Number(r.settled),
-            p50Ms: r.p50 === null ? null : Math.round(Number(r.p50)), p95Ms: r.p95 === null ? null : Math.round(Number(r.p95)),
-            lastError: (r.last_error as string | null) ?? null,
-            recent: mine.map((l) => ({ status: l.status as 'succeeded' | 'failed', at: new Date(l.at as string | Date) })),
-          };
-        });
-      },
-    },
+    providerCalls: providerCallsRepo(db),
 
     webhooks: {
       async remember(provider, deliveryId) {
@@ -340,8 +286,6 @@ export function createRepos(db: Db, clock: Clock, hot: HotQueries = new HotQueri
 
 export type { JobStatus };
 
-/** The rows of a raw statement, as PGlite and node-postgres both answer them. */
-const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
 
 /** Runs hot statements through drizzle (inside a transaction, where the store has no other path). */
 function drizzleRunner(db: Db): SqlRunner {

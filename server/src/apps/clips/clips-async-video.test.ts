@@ -126,9 +126,12 @@ describe('a clip resumed by its webhook and its poll', () => {
     // Clip 3's prediction is forgotten (a provider restarted): the poll reports it lost, and the step submits again.
     held.forget(held.of(3)[0]!);
     for (;;) {
-      // Polled once the job waits again (a step still running holds its job's polls).
-      pollDue();
-      await t.reconciler.tick();
+      // Polled once the job waits again (a step still running holds its job's polls). The clock
+      // moves only then: moved while the job runs, it would expire the run's lease.
+      if ((await t.deps.store.read((r) => r.jobs.get(jobId)))?.status === 'waiting') {
+        pollDue();
+        await t.reconciler.tick();
+      }
       const steps = await t.deps.store.read((r) => r.steps.list(jobId));
       if (held.of(3).length === 1 && steps.find((s) => s.name === 'clip_3')?.status === 'waiting') break;
       await new Promise((r) => setTimeout(r, 20));
