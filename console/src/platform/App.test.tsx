@@ -8,10 +8,11 @@ import { I18nProvider } from './i18n/i18n';
 
 // The shell against two made-up apps: everything it shows of them comes from the list.
 const jobs: Record<string, { app: string }> = { j1: { app: 'alpha' }, j2: { app: 'beta' } };
+const me = { credits: 7, role: 'user' };
 vi.mock('./api/client', () => ({
   api: {
     GET: async (path: string, opts?: { params: { path: { id: string } } }) => {
-      if (path === '/v1/me') return { data: { credits: 7 }, response: new Response() };
+      if (path === '/v1/me') return { data: me, response: new Response() };
       if (path === '/v1/jobs') return { data: { jobs: [{ id: 'j1', app: 'alpha', status: 'completed', createdAt: '2026-01-01T00:00:00Z' }, { id: 'j2', app: 'beta', status: 'running', createdAt: '2026-01-01T00:00:00Z' }], nextCursor: null }, response: new Response() };
       return { data: jobs[opts!.params.path.id], response: new Response() };
     },
@@ -57,6 +58,22 @@ describe('the console shell', () => {
     cleanup();
     renderAt('/nowhere');
     expect(screen.getByText('alpha page')).toBeTruthy();
+  });
+
+  it('links the admin page for an admin only, and tells anyone else it is for admins', async () => {
+    renderAt('/admin');
+    expect((await screen.findByRole('alert')).textContent).toBe('This page is for admins only.');
+    expect(screen.queryByRole('link', { name: 'Admin' })).toBeNull();
+    cleanup();
+    me.role = 'admin';
+    try {
+      renderAt('/jobs');
+      const link = await screen.findByRole('link', { name: 'Admin' });
+      expect(link.getAttribute('href')).toBe('/admin');
+      expect(screen.getByRole('link', { name: 'My jobs' }).getAttribute('aria-current')).toBe('page');
+    } finally {
+      me.role = 'user';
+    }
   });
 
   it('shows a job with the job page of the app it belongs to', async () => {

@@ -1,10 +1,11 @@
+import { AdminPage } from './admin/AdminPage';
 import { Header } from './components/Header';
 import type { ConsoleApp } from './console-app';
 import { useRoute } from './hooks/use-route';
 import { JobPage } from './pages/JobPage';
 import { JobsPage } from './pages/JobsPage';
 
-/** The shell: the header, then the page the path names (an app's page, the jobs list or one job). */
+/** The shell: the header, then the page the path names (an app's page, the jobs list, one job or the admin page). */
 export function App({ apps }: { apps: readonly ConsoleApp[] }) {
   const route = useRoute(apps);
   return (
@@ -14,6 +15,7 @@ export function App({ apps }: { apps: readonly ConsoleApp[] }) {
         {route.page === 'app' && <route.app.Page />}
         {route.page === 'jobs' && <JobsPage apps={apps} />}
         {route.page === 'job' && <JobPage id={route.id} apps={apps} />}
+        {route.page === 'admin' && <AdminPage />}
       </main>
     </>
   );

@@ -2,9 +2,9 @@ import type { ConsoleApp } from '../console-app';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { useMe } from '../hooks/use-me';
-import { navigate, type Route } from '../hooks/use-route';
+import { ADMIN_PATH, navigate, type Route } from '../hooks/use-route';
 
-/** The title, a link to each app's page and to the jobs list, the credit balance and the language switch. */
+/** The title, a link to each app's page, to the jobs list and (for admins only) to the admin page, the credit balance and the language switch. */
 export function Header({ route, apps }: { route: Route; apps: readonly ConsoleApp[] }) {
   const { t, toggle } = useI18n();
   const me = useMe();
@@ -26,9 +26,10 @@ export function Header({ route, apps }: { route: Route; apps: readonly ConsoleAp
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-2 px-4 py-3">
         <span className="mr-4 text-lg font-bold">{t('app.title')}</span>
-        <nav aria-label="main" className="flex gap-1">
+        <nav aria-label="main" className="flex flex-wrap gap-1">
           {apps.map((app) => link(app.paths[0], t(app.nav as MessageKey), route.page === 'app' && route.app === app))}
-          {link('/jobs', t('nav.jobs'), route.page !== 'app')}
+          {link('/jobs', t('nav.jobs'), route.page === 'jobs' || route.page === 'job')}
+          {me.data?.role === 'admin' && link(ADMIN_PATH, t('nav.admin'), route.page === 'admin')}
         </nav>
         <div className="ml-auto flex items-center gap-3">
           <span className="text-sm" data-testid="credits" aria-live="polite">

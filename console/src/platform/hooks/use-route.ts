@@ -1,14 +1,18 @@
 import { useEffect, useState } from 'react';
 import type { ConsoleApp } from '../console-app';
 
-/** The console's routes, on the History API: each app's paths, /jobs and /jobs/:id. */
-export type Route = { page: 'app'; app: ConsoleApp } | { page: 'jobs' } | { page: 'job'; id: string };
+/** The console's routes, on the History API: each app's paths, /jobs, /jobs/:id and /admin. */
+export type Route = { page: 'app'; app: ConsoleApp } | { page: 'jobs' } | { page: 'job'; id: string } | { page: 'admin' };
+
+/** The platform's admin page (shown to admins; the API refuses everyone else). */
+export const ADMIN_PATH = '/admin';
 
 /** A path no app claims opens the first app's page, as `/` does. */
 export function parseRoute(pathname: string, apps: readonly ConsoleApp[]): Route {
   const job = pathname.match(/^\/jobs\/([^/]+)$/);
   if (job) return { page: 'job', id: decodeURIComponent(job[1]!) };
   if (pathname === '/jobs') return { page: 'jobs' };
+  if (pathname === ADMIN_PATH) return { page: 'admin' };
   return { page: 'app', app: apps.find((a) => a.paths.includes(pathname)) ?? apps[0]! };
 }
 

@@ -1,5 +1,6 @@
 import type { apps } from '../../apps';
 import type { ConsoleApp } from '../console-app';
+import { adminMessages } from '../admin/messages';
 
 /**
  * The shell's own text, Korean first, English second; every key exists in both. Each app brings
@@ -23,6 +24,7 @@ export const platformMessages = {
     'jobs.open': '열기',
     'jobs.more': '더 보기',
     'jobs.noView': '이 작업은 콘솔에서 열 수 없습니다.',
+    ...adminMessages.ko,
   },
   en: {
     'app.title': 'mediaforge',
@@ -41,6 +43,7 @@ export const platformMessages = {
     'jobs.open': 'Open',
     'jobs.more': 'More',
     'jobs.noView': 'This job cannot be opened in the console.',
+    ...adminMessages.en,
   },
 } as const;
 

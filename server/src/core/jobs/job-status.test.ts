@@ -7,6 +7,7 @@ describe('job state machine', () => {
     ['queued', 'running'], ['queued', 'cancelled'], ['queued', 'failed'],
     ['running', 'running'], ['running', 'waiting'], ['running', 'queued'], ['running', 'completed'], ['running', 'failed'], ['running', 'cancelled'],
     ['waiting', 'queued'], ['waiting', 'failed'], ['waiting', 'cancelled'],
+    ['failed', 'queued'],
   ];
 
   it('allows exactly the transitions of the table', () => {
@@ -18,16 +19,16 @@ describe('job state machine', () => {
     }
   });
 
-  it('never leaves a terminal status', () => {
+  it('never leaves a terminal status, except a failed job an admin retries (failed -> queued)', () => {
     for (const from of ['completed', 'failed', 'cancelled'] as const) {
       expect(isTerminal(from)).toBe(true);
-      for (const to of JOB_STATUSES) expect(canTransition(from, to)).toBe(false);
+      for (const to of JOB_STATUSES) expect(canTransition(from, to)).toBe(from === 'failed' && to === 'queued');
     }
   });
 
   it('lists the sources of a target', () => {
     expect(allowedSources('completed')).toEqual(['running']);
-    expect(allowedSources('queued').sort()).toEqual(['draft', 'running', 'waiting']);
+    expect(allowedSources('queued').sort()).toEqual(['draft', 'failed', 'running', 'waiting']);
   });
 
   it('declares a statement\'s transition only along edges of the table', () => {

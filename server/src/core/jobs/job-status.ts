@@ -2,6 +2,10 @@
 export const JOB_STATUSES = ['draft', 'queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
+/**
+ * Statuses no worker, reconciler or user moves a job out of. A failed job leaves only when an
+ * admin retries it (failed -> queued, the one edge out of a terminal status).
+ */
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 /** Statuses that hold a concurrency slot. */
 export const ACTIVE_STATUSES: readonly JobStatus[] = ['queued', 'running', 'waiting'];
@@ -13,7 +17,8 @@ const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
   running: ['running', 'waiting', 'queued', 'completed', 'failed', 'cancelled'],
   waiting: ['queued', 'failed', 'cancelled'],
   completed: [],
-  failed: [],
+  // An admin's retry (services/jobs/retry-job.ts): the job runs again from its unfinished steps.
+  failed: ['queued'],
   cancelled: [],
 };
 

@@ -14,8 +14,8 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/** The console's own pages, whatever apps are mounted. */
-const PLATFORM_PAGES = ['/jobs', '/jobs/:id'];
+/** The console's own pages, whatever apps are mounted (the admin page draws itself for admins only). */
+const PLATFORM_PAGES = ['/jobs', '/jobs/:id', '/admin'];
 
 /**
  * The web console: its built bundle from console/dist, index.html for each of its pages (the

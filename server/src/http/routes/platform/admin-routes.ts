@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { adjustCredits } from '../../../services/credits/credits-service';
 import { updateUser } from '../../../services/identity/users';
 import { listJobs } from '../../../services/jobs/read-jobs';
+import { retryJob } from '../../../services/jobs/retry-job';
 import { CHARTED_STATUSES, jobStatusBuckets } from '../../../services/jobs/job-stats';
 import { decodeCursor } from '../../../services/jobs/read-jobs';
 import { invalid, notFound } from '../../../core/errors/app-error';
@@ -12,7 +13,7 @@ import { newRouter } from '../../app-env';
 import { jobSummary } from '../../job-views';
 import { requireAdmin } from '../../middleware/auth';
 import type { Platform } from '../../platform';
-import { bearerSecurity, errorResponses, JobStatusSchema, JobSummarySchema, UserSchema } from '../../schemas';
+import { bearerSecurity, errorResponses, ErrorSchema, JobStatusSchema, JobSummarySchema, UserSchema } from '../../schemas';
 import { queryInt } from '../../query-params';
 
 const grant = createRoute({
@@ -172,6 +173,22 @@ const jobCalls = createRoute({
   },
 });
 
+const retry = createRoute({
+  method: 'post', path: '/v1/admin/jobs/{id}/retry', operationId: 'adminRetryJob', tags: ['admin'], security: bearerSecurity,
+  summary: 'Run a failed job again from its unfinished steps, at no charge',
+  description:
+    'The job goes back to queued in a new run and runs only the steps that had not finished (failed steps, waits that timed out, '
+    + 'and done steps whose outputs were deleted when it failed); its items not done are pending again. '
+    + 'Retried at no charge: its charge was refunded when it failed and is not taken again; if it fails again nothing is refunded twice. '
+    + '409 JOB_NOT_FAILED when the job is not failed.',
+  request: { params: z.object({ id: z.string().min(1).max(100) }) },
+  responses: {
+    200: { description: 'The job, queued again', content: { 'application/json': { schema: z.object({ job: JobSummarySchema.extend({ userId: z.string(), run: z.number().int() }) }) } } },
+    409: { description: 'The job is not failed (JOB_NOT_FAILED)', content: { 'application/json': { schema: ErrorSchema } } },
+    ...errorResponses,
+  },
+});
+
 /** Mounted only when ADMIN_API_KEY is set. */
 export function adminRoutes(platform: Platform) {
   const { deps } = platform;
@@ -210,6 +227,10 @@ export function adminRoutes(platform: Platform) {
         ...call, submittedAt: submittedAt.toISOString(), settledAt: settledAt?.toISOString() ?? null,
       })),
     }, 200);
+  });
+  r.openapi(retry, async (c) => {
+    const job = await retryJob(deps, c.req.valid('param').id);
+    return c.json({ job: { ...jobSummary(job), userId: job.userId, run: job.run } }, 200);
   });
   r.openapi(patchUser, async (c) => {
     const u = await updateUser(deps, c.req.valid('param').id, c.req.valid('json'));
