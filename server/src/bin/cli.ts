@@ -4,6 +4,7 @@ import { resolveConfig, type Config } from '../config/config';
 import { describeSchema, schemaUsable } from '../adapters/db/schema-status';
 import { buildPlatform, type BuiltPlatform } from '../composition/build-platform';
 import type { Logger } from '../services/deps';
+import { metricsApp } from '../http/routes/metrics-routes';
 import { StartupFailure, databaseFailure, listenFailure, redisFailure, storageFailure, within } from './startup-failure';
 
 const USAGE = `Usage: npx mediaforge [command]
@@ -100,16 +101,18 @@ async function run(command: Command, built: BuiltPlatform, config: Config): Prom
   }
 
   let server: ServerType | null = null;
-  if (command === 'start' || command === 'api') server = await listen(built, config);
+  if (command === 'start' || command === 'api') server = await listen(built, config, built.app.fetch, config.env.PORT);
+  // A worker serves no API; with METRICS_PORT its own step and provider figures can be scraped.
+  if (command === 'worker' && env.METRICS_PORT !== undefined) server = await listen(built, config, metricsApp(built.platform).fetch, env.METRICS_PORT);
   if (command === 'start' || command === 'worker') await built.worker.start();
   handleSignals(built, server, log, env.SHUTDOWN_TIMEOUT_MS);
 }
 
 /** Resolves once the HTTP server listens; a taken port becomes a StartupFailure. */
-function listen(built: BuiltPlatform, config: Config): Promise<ServerType> {
-  const { PORT: port, HOST: hostname } = config.env;
+function listen(built: BuiltPlatform, config: Config, fetch: (req: Request) => Response | Promise<Response>, port: number): Promise<ServerType> {
+  const { HOST: hostname } = config.env;
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: built.app.fetch, port, hostname }, (info) => {
+    const server = serve({ fetch, port, hostname }, (info) => {
       server.off('error', onError);
       built.deps.log.info({ url: config.publicUrl, port: info.port, mode: config.mode }, 'mediaforge listening');
       resolve(server);

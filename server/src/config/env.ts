@@ -44,6 +44,8 @@ const envSchema = z
     ADMIN_API_KEY: optional(z.string().min(16, 'must be at least 16 characters')),
     /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open to whoever reaches the port. */
     METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+    /** A `worker` process serves GET /metrics on this port (it serves no API); `start` and `api` serve it on PORT. */
+    METRICS_PORT: optional(int(1, 65535)),
     ...providerEnvShape,
     QUOTA_TZ: optional(
       z.string().refine((tz) => {

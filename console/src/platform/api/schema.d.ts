@@ -1625,6 +1625,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This provider's webhooks are not configured on this server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body over 1048576 bytes */
             413: {
                 headers: {
@@ -1634,7 +1643,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This provider's webhooks are not configured, or its keys could not be loaded: retry later */
+            /** @description This provider's secret or keys could not be loaded: retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1678,6 +1687,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This provider's webhooks are not configured on this server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body over 1048576 bytes */
             413: {
                 headers: {
@@ -1687,7 +1705,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This provider's webhooks are not configured, or its keys could not be loaded: retry later */
+            /** @description This provider's secret or keys could not be loaded: retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1731,6 +1749,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This provider's webhooks are not configured on this server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body over 1048576 bytes */
             413: {
                 headers: {
@@ -1740,7 +1767,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This provider's webhooks are not configured, or its keys could not be loaded: retry later */
+            /** @description This provider's secret or keys could not be loaded: retry later */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1784,6 +1811,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description This provider's webhooks are not configured on this server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body over 1048576 bytes */
             413: {
                 headers: {
@@ -1793,7 +1829,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description This provider's webhooks are not configured, or its keys could not be loaded: retry later */
+            /** @description This provider's secret or keys could not be loaded: retry later */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -1,3 +1,4 @@
+import { metricsApp } from './metrics-routes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Registry } from 'prom-client';
@@ -222,6 +223,16 @@ describe('METRICS_TOKEN', () => {
     const ok = await scrape(guarded, { authorization: `Bearer ${token}` });
     expect(ok.res.status).toBe(200);
     expect(ok.text).toContain('# TYPE mediaforge_jobs gauge');
+  });
+
+  it('is asked the same by the metrics-only app a worker serves on METRICS_PORT', async () => {
+    const alone = metricsApp(guarded.platform);
+    const refused = await alone.request('/metrics');
+    expect([refused.status, (await refused.json()).error.code]).toEqual([401, 'AUTH_REQUIRED']);
+    const ok = await alone.request('/metrics', { headers: { authorization: `Bearer ${token}` } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('# TYPE mediaforge_jobs gauge');
+    expect((await alone.request('/v1/me')).status).toBe(404);
   });
 
   it('is required by the configuration to be at least 16 characters', async () => {

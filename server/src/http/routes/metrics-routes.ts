@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { AppError } from '../../core/errors/app-error';
+import { errorResponse } from '../errors';
 import type { AppEnv } from '../app-env';
 import type { Platform } from '../platform';
 
@@ -21,6 +22,16 @@ export function metricsRoutes(platform: Pick<Platform, 'metrics' | 'metricsToken
     return c.body(body, 200, { 'content-type': platform.metrics.contentType, 'cache-control': 'no-store' });
   });
   return r;
+}
+
+/**
+ * `/metrics` alone, for a `worker` process that serves no API (METRICS_PORT): the same answers,
+ * a refusal as the API gives it, 404 for anything else.
+ */
+export function metricsApp(platform: Pick<Platform, 'metrics' | 'metricsToken'>) {
+  const app = new Hono<AppEnv>().route('/', metricsRoutes(platform));
+  app.onError((err, c) => (err instanceof AppError ? errorResponse(c, err) : c.json({ error: { code: 'INTERNAL', message: 'Internal error' } }, 500)));
+  return app;
 }
 
 /** Whether the header is `Bearer <token>` with this token, compared in constant time. */

@@ -265,13 +265,13 @@ describe('Replicate webhooks', () => {
     await unchanged(job, 'replicate', headers['webhook-id']);
   });
 
-  it('answers 503 when the secret cannot be fetched (Replicate retries), and 503 for a provider not configured', async () => {
+  it('answers 503 when the secret cannot be fetched (Replicate retries), and 404 for a provider not configured', async () => {
     const failing = appWith({ replicateSecret: cachedSecret(async () => { throw new Error('replicate answered 500'); }, t.deps.clock), findCall });
     const body = replicatePrediction('p1');
     expect((await post('/webhooks/replicate', body, standardHeaders(REPLICATE_SECRET, body), failing)).body.error.code).toBe('WEBHOOK_KEYS_UNAVAILABLE');
     const res = await post('/webhooks/openai', body, standardHeaders(OPENAI_SECRET, body), failing);
-    expect(res).toEqual({ status: 503, body: { error: { code: 'WEBHOOK_NOT_CONFIGURED', message: expect.stringContaining('openai') } } });
-    expect((await post('/webhooks/fal', body, {}, appWith(undefined))).status).toBe(503);
+    expect(res).toEqual({ status: 404, body: { error: { code: 'WEBHOOK_NOT_CONFIGURED', message: expect.stringContaining('OPENAI_WEBHOOK_SECRET') } } });
+    expect((await post('/webhooks/fal', body, {}, appWith(undefined))).status).toBe(404);
   });
 });
 

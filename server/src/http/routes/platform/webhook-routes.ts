@@ -79,7 +79,8 @@ function route(path: string, operationId: string, summary: string, scheme: keyof
       200: { description: 'Received (settled, already received, or nothing of ours)', content: { 'application/json': { schema: Received } } },
       401: { description: 'Signature missing or forged, timestamp outside 5 minutes, or a replay of a delivery already received: nothing changed', content: { 'application/json': { schema: ErrorSchema } } },
       413: { description: `Body over ${WEBHOOK_BODY_LIMIT} bytes`, content: { 'application/json': { schema: ErrorSchema } } },
-      503: { description: 'This provider\'s webhooks are not configured, or its keys could not be loaded: retry later', content: { 'application/json': { schema: ErrorSchema } } },
+      404: { description: 'This provider\'s webhooks are not configured on this server', content: { 'application/json': { schema: ErrorSchema } } },
+      503: { description: 'This provider\'s secret or keys could not be loaded: retry later', content: { 'application/json': { schema: ErrorSchema } } },
     },
   });
 }
@@ -110,7 +111,8 @@ export function webhookRoutes(platform: Platform) {
       const setup = platform.webhooks;
       const verify = setup && verifierOf(setup, provider, platform);
       if (!setup || !verify) {
-        return errorResponse(c, new AppError('unavailable', 'WEBHOOK_NOT_CONFIGURED', `Webhooks from ${provider} are not configured on this server`));
+        // Not a route of this server until its secret or keys are configured; keys that cannot be loaded now are a 503.
+        return errorResponse(c, new AppError('not_found', 'WEBHOOK_NOT_CONFIGURED', `Webhooks from ${provider} are not configured on this server (${SETTING[provider]})`));
       }
       const body = new Uint8Array(await c.req.arrayBuffer());
       let verified: Verification;
@@ -130,6 +132,13 @@ export function webhookRoutes(platform: Platform) {
   }
   return r;
 }
+
+/** What configures each provider's verification (README, "Webhooks"). */
+const SETTING: Record<Provider, string> = {
+  openai: 'set OPENAI_WEBHOOK_SECRET',
+  replicate: 'set REPLICATE_WEBHOOK_SECRET or REPLICATE_API_TOKEN',
+  fal: 'set FAL_WEBHOOK_JWKS, or name fal in a provider list',
+};
 
 type Verifier = (headers: HeaderSource, body: Uint8Array) => Promise<Verification>;
 
