@@ -81,6 +81,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     signupRateLimit: config.env.SIGNUP_RATE_LIMIT,
     leaseMs: config.env.JOB_LEASE_MS,
     jobStepConcurrency: config.env.JOB_STEP_CONCURRENCY,
+    predictionPollMs: 5_000,
     mediaUrlTtlSec: 3600,
     uploadUrlTtlSec: 60,
     uploadsPerHour: config.env.UPLOADS_PER_HOUR,

@@ -22,7 +22,8 @@ export interface PredictOptions {
   timeoutMs?: number;
   /**
    * How often the reconciler polls the prediction (its tick bounds it: 2 s by default). The webhook
-   * usually resumes the step first; the poll is for a webhook that never comes. Default 5 s.
+   * usually resumes the step first; the poll is for a webhook that never comes. Default
+   * PredictIo.pollIntervalMs (Settings.predictionPollMs: 5 s).
    */
   pollIntervalMs?: number;
   /** Submissions (the first, then one per lost or retryably failed prediction) before the step fails. Default 3. */
@@ -85,6 +86,8 @@ export interface PredictIo {
   setState(patch: JsonObject, trace?: string): Promise<void>;
   /** Resumes this step's wait (ctx.webhook). */
   webhook(event: Json): void;
+  /** The poll interval of a predict that gives none (Settings.predictionPollMs). Default 5 s. */
+  pollIntervalMs?: number;
 }
 
 /** The `predict` of one run of one step; see StepContext.predict. */
@@ -92,7 +95,7 @@ export function predictor(io: PredictIo): Predict {
   let records: Promise<StepPredictions> | null = null;
   const load = () => (records ??= io.readState().then((state) => recordsIn(state, io.step)));
   return async (key, capability, request, opts = {}) => {
-    const { timeoutMs, pollIntervalMs, maxSubmits } = { ...DEFAULTS, ...opts };
+    const { timeoutMs, pollIntervalMs, maxSubmits } = { ...DEFAULTS, ...(io.pollIntervalMs ? { pollIntervalMs: io.pollIntervalMs } : {}), ...opts };
     const provider = io.providers[capability] as PredictionProvider<typeof request, PredictionOutput<typeof capability>>;
     const suspend = () => new StepSuspended({ reason: opts.reason ?? `${capability} ${key}`, timeoutMs, pollIntervalMs });
     const mine = await load();

@@ -279,6 +279,7 @@ export class PipelineRunner {
           });
         }),
         webhook: (event) => ctx.webhook(event),
+        pollIntervalMs: deps.settings.predictionPollMs,
       }),
     };
     return ctx;

@@ -26,6 +26,11 @@ export interface Settings {
   leaseMs: number;
   /** How many of one job's steps run at once when their needs are done (engine/runner.ts). */
   jobStepConcurrency: number;
+  /**
+   * How often the reconciler polls a prediction a step waits for (ctx.predict), unless the step
+   * asks otherwise (PredictOptions.pollIntervalMs): the poll is for a webhook that never comes. 5 s.
+   */
+  predictionPollMs: number;
   /** How long a signed media URL handed to a browser stays valid. */
   mediaUrlTtlSec: number;
   uploadUrlTtlSec: number;

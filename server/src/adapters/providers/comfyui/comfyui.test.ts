@@ -4,111 +4,13 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ObjectStorage } from '../../../core/ports/storage';
-import { startContractServer, type ContractRequest, type ContractResponse, type ContractServer } from '../../../testing/contract-server';
+import { ComfyUiContract } from '../../../testing/contracts/comfyui-contract';
 import { FfmpegRunner, defaultFfmpegPath } from '../../media/ffmpeg-runner';
 import { SharpFfmpegToolkit } from '../../media/media-toolkit';
 import { OutputCopies } from '../http/output-copies';
 import { ProviderError } from '../provider-error';
 import { ComfyWorkflowError } from './comfy-workflow';
 import { createComfyUiProviders, EXAMPLE_WORKFLOWS, type ComfyUiProvidersOptions } from './comfyui-providers';
-
-/**
- * A ComfyUI that plays the routes of provider-apis.md section 7: POST /prompt queues (pending),
- * the test moves a prompt to running and to its history entry; GET /history/{id} answers `{}`
- * until then; GET /queue lists `[number, prompt_id, ...]` items; GET /view serves saved files;
- * POST /upload/image keeps the file under the name it was sent with. `override` answers first
- * when it returns something (a 500, a slow answer, malformed JSON...).
- */
-class FakeComfy {
-  server!: ContractServer;
-  readonly prompts = new Map<string, { graph: any; where: 'pending' | 'running' | 'done'; entry?: unknown }>();
-  readonly files = new Map<string, Buffer>();
-  readonly uploads: { name: string; body: Buffer }[] = [];
-  override: (req: ContractRequest) => ContractResponse | undefined = () => undefined;
-  /** Older ComfyUI: ignores the client's prompt_id and makes its own. */
-  ownIds = false;
-  private n = 0;
-
-  async start() {
-    this.server = await startContractServer((req) => this.override(req) ?? this.handle(req));
-    return this;
-  }
-
-  get url() {
-    return this.server.url;
-  }
-
-  handle(req: ContractRequest): ContractResponse {
-    const p = req.url.pathname;
-    if (req.method === 'POST' && p === '/prompt') {
-      const id = this.ownIds || !req.json.prompt_id ? `server-${++this.n}` : req.json.prompt_id;
-      this.prompts.set(id, { graph: req.json.prompt, where: 'pending' });
-      return { body: { prompt_id: id, number: this.n, node_errors: {} } };
-    }
-    if (req.method === 'GET' && p.startsWith('/history/')) {
-      const id = decodeURIComponent(p.slice('/history/'.length));
-      const pr = this.prompts.get(id);
-      return { body: pr?.where === 'done' ? { [id]: pr.entry } : {} };
-    }
-    if (req.method === 'GET' && p === '/queue') {
-      const items = (where: string) => [...this.prompts].filter(([, v]) => v.where === where).map(([id, v], i) => [i, id, v.graph, {}, []]);
-      return { body: { queue_running: items('running'), queue_pending: items('pending') } };
-    }
-    if (req.method === 'GET' && p === '/view') {
-      const key = `${req.url.searchParams.get('type')}/${req.url.searchParams.get('subfolder')}/${req.url.searchParams.get('filename')}`;
-      const bytes = this.files.get(key);
-      return bytes ? { body: bytes, headers: { 'content-type': 'application/octet-stream' } } : { status: 404, body: '404: Not Found' };
-    }
-    if (req.method === 'POST' && p === '/upload/image') {
-      const name = /filename="([^"]+)"/.exec(req.body.toString('latin1'))?.[1] ?? 'upload.png';
-      this.uploads.push({ name, body: req.body });
-      return { body: { name, subfolder: '', type: 'input' } };
-    }
-    return { status: 404, body: '404: Not Found' };
-  }
-
-  /** The only prompt queued so far. */
-  get last() {
-    const all = [...this.prompts];
-    expect(all.length).toBeGreaterThan(0);
-    return { id: all.at(-1)![0], graph: all.at(-1)![1].graph };
-  }
-
-  run(id: string) {
-    this.prompts.get(id)!.where = 'running';
-  }
-
-  /** Settles with a saved file from `node`, under `output.images` (or another key). */
-  succeed(id: string, node: string, filename: string, bytes: Buffer, key = 'images', type = 'output') {
-    this.files.set(`${type}/mediaforge/${filename}`, bytes);
-    const pr = this.prompts.get(id)!;
-    pr.where = 'done';
-    pr.entry = {
-      prompt: [1, id, pr.graph, {}, [node]],
-      outputs: { [node]: { [key]: [{ filename, subfolder: 'mediaforge', type }], ...(key === 'images' ? { animated: [false] } : {}) } },
-      status: { status_str: 'success', completed: true, messages: [['execution_start', { prompt_id: id }], ['execution_success', { prompt_id: id }]] },
-      meta: {},
-    };
-  }
-
-  fail(id: string, error: Record<string, unknown>) {
-    const pr = this.prompts.get(id)!;
-    pr.where = 'done';
-    pr.entry = {
-      prompt: [1, id, pr.graph, {}, []],
-      outputs: {},
-      status: { status_str: 'error', completed: false, messages: [['execution_start', { prompt_id: id }], ['execution_error', { prompt_id: id, ...error }]] },
-    };
-  }
-
-  forget(id: string) {
-    this.prompts.delete(id);
-  }
-
-  count(method: string, prefix: string) {
-    return this.server.requests.filter((r) => r.method === method && r.url.pathname.startsWith(prefix)).length;
-  }
-}
 
 /** Objects in a map: OutputCopies needs put and get. */
 class MemoryStorage implements ObjectStorage {
@@ -145,7 +47,7 @@ class MemoryStorage implements ObjectStorage {
 let ffmpeg: FfmpegRunner;
 let media: SharpFfmpegToolkit;
 let dir: string;
-let fakes: FakeComfy[] = [];
+let fakes: ComfyUiContract[] = [];
 beforeAll(async () => {
   ffmpeg = new FfmpegRunner(await defaultFfmpegPath());
   media = new SharpFfmpegToolkit({ ffmpeg });
@@ -155,12 +57,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 afterEach(async () => {
-  await Promise.all(fakes.map((f) => f.server.close()));
+  await Promise.all(fakes.map((f) => f.close()));
   fakes = [];
 });
 
 async function setup(extra: Partial<ComfyUiProvidersOptions> = {}) {
-  const fake = await new FakeComfy().start();
+  const fake = await new ComfyUiContract().start();
   fakes.push(fake);
   const storage = new MemoryStorage();
   const waits: number[] = [];

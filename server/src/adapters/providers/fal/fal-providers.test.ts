@@ -1,6 +1,8 @@
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startContractServer, type ContractRequest, type ContractResponse, type ContractServer } from '../../../testing/contract-server';
+import type { ContractRequest, ContractResponse, ContractServer } from '../../../testing/contract-server';
+import { startCdn } from '../../../testing/contracts/contract-kit';
+import { startFalContract } from '../../../testing/contracts/fal-contract';
 import { hostedOutputsFixture, type HostedOutputsFixture } from '../../../testing/hosted-outputs';
 import { parseModelInput } from '../http/model-input';
 import { InvalidWebhookBodyError } from '../http/provider-answer';
@@ -17,58 +19,24 @@ beforeAll(async () => {
 });
 afterAll(() => fx.cleanup());
 
-let servers: ContractServer[] = [];
+let closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
+  await Promise.all(closers.map((close) => close()));
+  closers = [];
 });
 
-type Queued = { model: string; status: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED'; result?: ContractResponse };
-
-/**
- * fal's queue as provider-apis.md section 2 documents it: submit to the model id, status and result
- * under the model's root (a status or result asked at another path is a 404, as on fal).
- * `override` answers a request first when it returns something.
- */
+/** fal's queue (testing/contracts): requests settle when a test says. `override` answers a request first. */
 async function falQueue(override: (req: ContractRequest) => ContractResponse | undefined = () => undefined) {
-  const requests = new Map<string, Queued>();
-  let n = 0;
-  const server = await startContractServer((req) => {
-    const custom = override(req);
-    if (custom) return custom;
-    const path = req.url.pathname.slice(1);
-    const read = /^(.+)\/requests\/([^/]+)(\/status)?$/.exec(path);
-    if (req.method === 'GET' && read) {
-      const [, root, id, status] = read;
-      const q = requests.get(id!);
-      if (!q || parseFalModel(q.model).root !== root) return { status: 404, body: { detail: 'Request not found' } };
-      if (status) return { body: { status: q.status, request_id: id } };
-      return q.status === 'COMPLETED' ? q.result! : { status: 400, body: { detail: 'Request is still in progress' } };
-    }
-    if (req.method === 'POST') {
-      const id = `req-${++n}-0b1c`;
-      requests.set(id, { model: path, status: 'IN_QUEUE' });
-      const root = parseFalModel(path).root;
-      const base = `${server.url}/${root}/requests/${id}`;
-      return { body: { request_id: id, status_url: `${base}/status`, response_url: base, cancel_url: `${base}/cancel` } };
-    }
-    return { status: 404, body: { detail: 'Not found' } };
-  });
-  servers.push(server);
-  const settle = (predictionId: string, fields: Partial<Queued>) => Object.assign(requests.get(predictionId.split('|')[0]!)!, fields);
-  return { server, requests, settle };
+  const contract = await startFalContract({ override });
+  closers.push(contract.close);
+  return contract;
 }
 
 /** fal's CDN (v3.fal.media): another host, no credentials expected. */
 async function cdn(files: Record<string, Buffer>) {
-  const gone = new Set<string>();
-  const server = await startContractServer((req) => {
-    const name = req.url.pathname.slice(1);
-    if (gone.has(name)) return { status: 410, body: 'Gone' };
-    return files[name] ? { body: files[name] } : { status: 404, body: 'Not Found' };
-  });
-  servers.push(server);
-  return { server, url: (name: string) => `${server.url}/${name}`, expire: (name: string) => gone.add(name) };
+  const server = await startCdn(files);
+  closers.push(server.close);
+  return server;
 }
 
 function providers(api: ContractServer, extra: Partial<FalOptions> = {}, waits: number[] = []) {

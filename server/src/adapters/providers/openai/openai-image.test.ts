@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startContractServer, type ContractRequest, type ContractResponse } from '../../../testing/contract-server';
 import { makeImage } from '../../../testing/fixtures';
-import { TEST_OPENAI_KEY, formOf, openAIError, tempCopies } from '../../../testing/openai-contract';
+import { TEST_OPENAI_KEY, formOf, openAIError, tempCopies } from '../../../testing/contracts/openai-shapes';
 import { predictionOutput } from '../../../testing/prediction-output';
 import { FfmpegRunner, defaultFfmpegPath } from '../../media/ffmpeg-runner';
 import { SharpFfmpegToolkit } from '../../media/media-toolkit';

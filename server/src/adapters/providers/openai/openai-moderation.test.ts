@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startContractServer, type ContractResponse, type ContractServer } from '../../../testing/contract-server';
-import { TEST_OPENAI_KEY, openAIError } from '../../../testing/openai-contract';
+import { TEST_OPENAI_KEY, openAIError } from '../../../testing/contracts/openai-shapes';
 import { createOpenAIModerationProvider } from './openai-providers';
 
 let servers: ContractServer[] = [];

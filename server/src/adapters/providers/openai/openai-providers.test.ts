@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startContractServer, type ContractServer } from '../../../testing/contract-server';
-import { chatCompletion, tempCopies } from '../../../testing/openai-contract';
+import { chatCompletion, tempCopies } from '../../../testing/contracts/openai-shapes';
 import { predictionOutput } from '../../../testing/prediction-output';
 import { OPENAI_DEFAULT_TEXT_MODEL, createOpenAIImageProvider, createOpenAITextProvider, createOpenAIVideoProvider } from './openai-providers';
 

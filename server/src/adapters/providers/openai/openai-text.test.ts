@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startContractServer, type ContractRequest, type ContractResponse, type ContractServer } from '../../../testing/contract-server';
-import { TEST_OPENAI_KEY, chatCompletion, openAIError, tempCopies } from '../../../testing/openai-contract';
+import { TEST_OPENAI_KEY, chatCompletion, openAIError, tempCopies } from '../../../testing/contracts/openai-shapes';
 import { predictionOutput } from '../../../testing/prediction-output';
 import { ProviderError } from '../provider-error';
 import { OpenAITextProvider, strictSchema, type OpenAITextOptions } from './openai-text';

@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaToolkit } from '../../../core/ports/media';
 import { startContractServer, type ContractRequest, type ContractResponse } from '../../../testing/contract-server';
 import { makeImage } from '../../../testing/fixtures';
-import { TEST_OPENAI_KEY, formOf, openAIError, tempCopies } from '../../../testing/openai-contract';
+import { TEST_OPENAI_KEY, formOf, openAIError, tempCopies } from '../../../testing/contracts/openai-shapes';
 import { FfmpegRunner, defaultFfmpegPath } from '../../media/ffmpeg-runner';
 import { SharpFfmpegToolkit } from '../../media/media-toolkit';
 import { OpenAIVideoProvider, videoSeconds, type OpenAIVideoOptions } from './openai-video';

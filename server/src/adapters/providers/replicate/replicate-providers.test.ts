@@ -1,6 +1,8 @@
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startContractServer, type ContractRequest, type ContractResponse, type ContractServer } from '../../../testing/contract-server';
+import type { ContractRequest, ContractResponse, ContractServer } from '../../../testing/contract-server';
+import { startCdn } from '../../../testing/contracts/contract-kit';
+import { startReplicateContract } from '../../../testing/contracts/replicate-contract';
 import { hostedOutputsFixture, type HostedOutputsFixture } from '../../../testing/hosted-outputs';
 import { parseModelInput } from '../http/model-input';
 import { ProviderError } from '../provider-error';
@@ -21,56 +23,24 @@ beforeAll(async () => {
 });
 afterAll(() => fx.cleanup());
 
-let servers: ContractServer[] = [];
+let closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
+  await Promise.all(closers.map((close) => close()));
+  closers = [];
 });
 
-type Fake = { id: string; status: string; output: unknown; error: unknown; data_removed: boolean; input: unknown };
-
-/**
- * Replicate's API as provider-apis.md section 1 documents it: create (by model or by version),
- * get, the webhook secret. `override` answers a request first when it returns something.
- */
+/** Replicate's API (testing/contracts): predictions settle when a test says. `override` answers a request first. */
 async function replicate(override: (req: ContractRequest) => ContractResponse | undefined = () => undefined) {
-  const predictions = new Map<string, Fake>();
-  let n = 0;
-  const server = await startContractServer((req) => {
-    const custom = override(req);
-    if (custom) return custom;
-    const path = req.url.pathname;
-    if (req.method === 'POST' && /^\/v1\/(models\/[^/]+\/[^/]+\/)?predictions$/.test(path)) {
-      const p: Fake = { id: `p${++n}xyz`, status: 'starting', input: req.json.input, output: null, error: null, data_removed: false };
-      predictions.set(p.id, p);
-      return { status: 201, body: p };
-    }
-    const get = /^\/v1\/predictions\/([^/]+)$/.exec(path);
-    if (req.method === 'GET' && get) {
-      const p = predictions.get(get[1]!);
-      return p ? { body: p } : { status: 404, body: { detail: 'Not found.' } };
-    }
-    if (req.method === 'GET' && path === '/v1/webhooks/default/secret') return { body: { key: SECRET } };
-    if (req.method === 'POST' && path === '/v1/files') {
-      return { status: 201, body: { id: 'f1', content_type: 'image/png', size: req.body.length, urls: { get: 'https://api.replicate.com/v1/files/f1' } } };
-    }
-    return { status: 404, body: { detail: 'The requested resource could not be found.' } };
-  });
-  servers.push(server);
-  const settle = (id: string, fields: Partial<Fake>) => Object.assign(predictions.get(id)!, fields);
-  return { server, predictions, settle };
+  const contract = await startReplicateContract({ override, secret: SECRET });
+  closers.push(contract.close);
+  return contract;
 }
 
 /** The CDN outputs are served from (replicate.delivery): another host, no credentials expected. */
 async function cdn(files: Record<string, Buffer>) {
-  const gone = new Set<string>();
-  const server = await startContractServer((req) => {
-    const name = req.url.pathname.slice(1);
-    if (gone.has(name)) return { status: 410, body: 'Gone' };
-    return files[name] ? { body: files[name] } : { status: 404, body: 'Not Found' };
-  });
-  servers.push(server);
-  return { server, url: (name: string) => `${server.url}/${name}`, expire: (name: string) => gone.add(name) };
+  const server = await startCdn(files);
+  closers.push(server.close);
+  return server;
 }
 
 function providers(api: ContractServer, extra: Partial<ReplicateOptions> = {}, waits: number[] = []) {

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { OutputCopies } from '../adapters/providers/http/output-copies';
-import { LocalObjectStorage } from '../adapters/storage/local-storage';
-import type { ContractRequest } from './contract-server';
+import { OutputCopies } from '../../adapters/providers/http/output-copies';
+import { LocalObjectStorage } from '../../adapters/storage/local-storage';
+import type { ContractRequest } from '../contract-server';
 
 /** The key the OpenAI adapter tests use: it must never show in an error. */
 export const TEST_OPENAI_KEY = 'sk-test-0123456789abcdefSECRET';
