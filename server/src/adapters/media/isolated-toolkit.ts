@@ -56,6 +56,11 @@ export class IsolatedMediaToolkit implements MediaToolkit {
     return this.pool.run('perceptualHash', [buf]);
   }
 
+  async thumbnail(buf: Buffer, width: number) {
+    const out = await this.pool.run<{ jpeg: Uint8Array; width: number; height: number }>('thumbnail', [buf, width]);
+    return { ...out, jpeg: toBuffer(out.jpeg) };
+  }
+
   posterFrame(mp4: Buffer, width: number) {
     return this.opts.video.posterFrame(mp4, width);
   }

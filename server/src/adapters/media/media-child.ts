@@ -20,4 +20,5 @@ serveChild({
   normalizeImage: (buf: Uint8Array, size: number) => toolkit.normalizeImage(buffer(buf), size),
   perceptualHash: (buf: Uint8Array) => toolkit.perceptualHash(buffer(buf)),
   conformImage: (buf: Uint8Array) => toolkit.conformImage(buffer(buf)),
+  thumbnail: (buf: Uint8Array, width: number) => toolkit.thumbnail(buffer(buf), width),
 });

@@ -83,6 +83,15 @@ export class SharpFfmpegToolkit implements MediaToolkit {
     return dHashHex(px);
   }
 
+  async thumbnail(buf: Buffer, width: number) {
+    if (!Number.isInteger(width) || width < 1 || width > this.maxOutputSize) throw new RangeError(`width must be 1..${this.maxOutputSize}, got ${width}`);
+    const { mime } = await this.header(buf);
+    return this.decoding('cannot make a thumbnail', async () => {
+      const { data, info } = await this.image(buf, mime).autoOrient().resize({ width }).jpeg({ quality: 82 }).toBuffer({ resolveWithObject: true });
+      return { jpeg: data, width: info.width, height: info.height };
+    });
+  }
+
   async posterFrame(mp4: Buffer, width: number) {
     if (!Number.isInteger(width) || width < 2 || width > this.maxOutputSize) throw new RangeError(`width must be 2..${this.maxOutputSize}, got ${width}`);
     return withTempDir(async (dir) => {

@@ -163,3 +163,14 @@ describe('assembling with known facts and a poster in the same pass', () => {
     await expect(media.assemble([{ mp4: clips[0]! }], bed, { posterWidth: 1 })).rejects.toBeInstanceOf(RangeError);
   });
 });
+
+describe('thumbnails of images', () => {
+  it('makes an upright JPEG at the asked width, keeping the aspect ratio', async () => {
+    const png = await sharp({ create: { width: 360, height: 640, channels: 3, background: '#3a6' } }).png().toBuffer();
+    const out = await media.thumbnail(png, 180);
+    expect(out.jpeg.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect([out.width, out.height]).toEqual([180, 320]);
+    await expect(media.thumbnail(Buffer.from('not an image'), 180)).rejects.toBeInstanceOf(InvalidMediaError);
+    await expect(media.thumbnail(png, 0)).rejects.toBeInstanceOf(RangeError);
+  });
+});

@@ -107,18 +107,20 @@ const clipStep = (n: number, opts: { slot: string; thumb: boolean; size: (ctx: C
       const frame = await ctx.predict('keyframe', 'image', { prompt, width: size.w, height: size.h, seed, references: await referenceImages(ctx) }, { reason: `keyframe of clip ${n}` });
       await ctx.progress(0.4, `clip ${n}: keyframe`);
       const video = await ctx.predict('video', 'video', { prompt, image: frame.png, durationSec: size.sec, width: size.w, height: size.h, seed }, { reason: `video of clip ${n}` });
-      return finish(ctx, video, prompt);
+      return finish(ctx, video, frame.png, prompt);
     },
   });
 
-  async function finish(ctx: Ctx, video: GeneratedVideo, prompt: string) {
+  async function finish(ctx: Ctx, video: GeneratedVideo, keyframe: Buffer, prompt: string) {
     const clip = await ctx.saveAsset({
       slot: opts.slot, kind: 'video', body: video.mp4, mime: 'video/mp4', ext: 'mp4',
       width: video.width, height: video.height, durationSec: video.durationSec, meta: { prompt },
     });
     let thumbId: string | null = null;
     if (opts.thumb) {
-      const poster = await ctx.media.posterFrame(video.mp4, Math.min(opts.size(ctx).w, 360));
+      // The clip starts on its keyframe (the video is made from it): the keyframe is its poster, a
+      // resize instead of decoding the video again.
+      const poster = await ctx.media.thumbnail(keyframe, Math.min(video.width, 360));
       const thumb = await ctx.saveAsset({ slot: `thumb_${n}`, kind: 'thumb', body: poster.jpeg, mime: 'image/jpeg', ext: 'jpg', width: poster.width, height: poster.height });
       thumbId = thumb.id;
     }

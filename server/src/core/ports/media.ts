@@ -45,6 +45,8 @@ export interface MediaToolkit {
   normalizeImage(buf: Buffer, size: number): Promise<{ png: Buffer; width: number; height: number }>;
   /** A 64-bit perceptual hash (dHash) as 16 hex characters. */
   perceptualHash(buf: Buffer): Promise<string>;
+  /** A JPEG of an image (jpeg, png or webp, within the limits), auto-rotated, `width` px wide at its own aspect ratio. */
+  thumbnail(buf: Buffer, width: number): Promise<{ jpeg: Buffer; width: number; height: number }>;
   /** A JPEG poster frame of an MP4, `width` px wide. */
   posterFrame(mp4: Buffer, width: number): Promise<{ jpeg: Buffer; width: number; height: number }>;
   /**

@@ -33,7 +33,7 @@ describe('StubVideoProvider', () => {
   it('makes an H.264 yuv420p + AAC MP4 of the asked size and duration, moov first', async () => {
     const out = await generate(video, { prompt: 'waves at dusk', durationSec: 1.5, width: 320, height: 180, seed: 1 });
     expect(out).toMatchObject({ width: 320, height: 180 });
-    expect(out.durationSec).toBeCloseTo(1.5, 1); // whole frames at 25 fps
+    expect(out.durationSec).toBeCloseTo(1.5, 1); // whole frames at 15 fps
     const info = await media.probeVideo(out.mp4);
     expect(info).toMatchObject({ videoCodec: 'h264', audioCodec: 'aac', width: 320, height: 180 });
     expect(Math.abs(info.durationSec - 1.5)).toBeLessThan(0.15);
