@@ -11,6 +11,7 @@ import {
   createOpenAIImageProvider, createOpenAIModerationProvider, createOpenAITextProvider, createOpenAIVideoProvider, type OpenAIOptions,
 } from '../adapters/providers/openai/openai-providers';
 import { createReplicateProviders } from '../adapters/providers/replicate/replicate-providers';
+import { createRunpodProviders } from '../adapters/providers/runpod/runpod-providers';
 import { RoutedModeration } from '../adapters/providers/routing/routed-moderation';
 import { RoutedProvider } from '../adapters/providers/routing/routed-provider';
 import type { FfmpegRunner } from '../adapters/media/ffmpeg-runner';
@@ -89,6 +90,13 @@ export async function openProviders(
     });
   }
 
+  if (named.has('runpod')) {
+    // No webhookUrl: Runpod's webhooks are not signed, so polling alone completes its calls.
+    built.runpod = createRunpodProviders({
+      apiKey: env.RUNPOD_API_KEY!, baseUrl: env.RUNPOD_BASE_URL, imageOpsEndpoint: env.RUNPOD_IMAGE_OPS_ENDPOINT!, copies, media: deps.media,
+    });
+  }
+
   const pick = <C extends Capability>(cap: C): NonNullable<Providers[C]>[] =>
     routes[cap].map((name) => {
       const p = built[name]?.[cap];
@@ -107,6 +115,7 @@ export async function openProviders(
       image: routed('image'),
       video: routed('video'),
       music: routed('music'),
+      imageOps: routed('imageOps'),
       moderation: moderation.length === 1 ? moderation[0]! : new RoutedModeration(moderation, { clock: deps.clock }),
     },
   };

@@ -7,13 +7,16 @@ export const PROVIDERS_OF = {
   video: ['stub', 'openai', 'replicate', 'fal', 'comfyui'],
   music: ['stub', 'replicate', 'fal'],
   moderation: ['stub', 'openai'],
+  imageOps: ['stub', 'runpod'],
 } as const;
 
 export type Capability = keyof typeof PROVIDERS_OF;
-export type ProviderName = 'stub' | 'openai' | 'replicate' | 'fal' | 'comfyui';
-export const PROVIDER_NAMES = ['stub', 'openai', 'replicate', 'fal', 'comfyui'] as const;
+export const PROVIDER_NAMES = ['stub', 'openai', 'replicate', 'fal', 'comfyui', 'runpod'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
-const LIST_VAR = { text: 'TEXT_PROVIDERS', image: 'IMAGE_PROVIDERS', video: 'VIDEO_PROVIDERS', music: 'MUSIC_PROVIDERS', moderation: 'MODERATION_PROVIDERS' } as const;
+const LIST_VAR = { text: 'TEXT_PROVIDERS', image: 'IMAGE_PROVIDERS', video: 'VIDEO_PROVIDERS', music: 'MUSIC_PROVIDERS', moderation: 'MODERATION_PROVIDERS',
+  imageOps: 'IMAGE_OPS_PROVIDERS',
+} as const;
 
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 const list = optional(z.string().transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean)));
@@ -42,6 +45,7 @@ export const providerEnvShape = {
   VIDEO_PROVIDERS: list,
   MUSIC_PROVIDERS: list,
   MODERATION_PROVIDERS: list,
+  IMAGE_OPS_PROVIDERS: list,
   OPENAI_API_KEY: text,
   /** A gateway, vLLM (`http://host:8000/v1`) or Ollama (`http://host:11434/v1`); default the public API. */
   OPENAI_BASE_URL: url,
@@ -73,6 +77,11 @@ export const providerEnvShape = {
   COMFYUI_VIDEO_WORKFLOW: text,
   COMFYUI_NEGATIVE_PROMPT: text,
   COMFYUI_VIDEO_FPS: optional(z.coerce.number().int().min(1).max(120)),
+  RUNPOD_API_KEY: text,
+  /** Default https://api.runpod.ai/v2. */
+  RUNPOD_BASE_URL: url,
+  /** The id of the Runpod Serverless endpoint whose workers run the image operations. */
+  RUNPOD_IMAGE_OPS_ENDPOINT: optional(z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a Runpod endpoint id (letters, digits, - and _)')),
 };
 
 type ProviderEnv = z.infer<z.ZodObject<typeof providerEnvShape>>;
@@ -85,6 +94,7 @@ function missingCredential(env: ProviderEnv, provider: ProviderName): string | n
     case 'replicate': return env.REPLICATE_API_TOKEN ? null : 'REPLICATE_API_TOKEN';
     case 'fal': return env.FAL_KEY ? null : 'FAL_KEY';
     case 'comfyui': return env.COMFYUI_URL ? null : 'COMFYUI_URL';
+    case 'runpod': return !env.RUNPOD_API_KEY ? 'RUNPOD_API_KEY' : !env.RUNPOD_IMAGE_OPS_ENDPOINT ? 'RUNPOD_IMAGE_OPS_ENDPOINT' : null;
     default: return null;
   }
 }

@@ -209,7 +209,7 @@ describe('provider calls, recorded by the engine', () => {
     expect(res.body.providers.find((p: { capability: string }) => p.capability === 'video')).toMatchObject({
       provider: 'replicate', calls: 3, failures: 1, errorRate: 1 / 3, p50Ms: 1_250, circuit: 'closed',
     });
-    expect(res.body.providers.map((p: { capability: string }) => p.capability)).toEqual(['text', 'image', 'image', 'video', 'music', 'moderation']);
+    expect(res.body.providers.map((p: { capability: string }) => p.capability)).toEqual(['text', 'image', 'image', 'video', 'music', 'moderation', 'imageOps']);
 
     const calls = await t.call('GET', `/v1/admin/jobs/${firstJob}/calls`, { token: TEST_ADMIN_KEY });
     expect(calls.status).toBe(200);

@@ -543,7 +543,7 @@ export interface components {
         };
         ProviderHealth: {
             /** @enum {string} */
-            capability: "text" | "image" | "video" | "music" | "moderation";
+            capability: "text" | "image" | "video" | "music" | "moderation" | "imageOps";
             provider: string;
             /** @description Its place in the capability's routing list, from 0 (tried first) */
             position: number;

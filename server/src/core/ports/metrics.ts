@@ -19,7 +19,7 @@ export interface Metrics {
   stepRun(run: { pipeline: string; step: string; outcome: StepRunOutcome; seconds: number }): void;
   /**
    * One provider call seen settled: from its submit to the moment it was seen succeeded, failed
-   * or lost, in milliseconds. `capability`: text, image, video, music, moderation...
+   * or lost, in milliseconds. `capability`: text, image, video, music, moderation, imageOps.
    */
   providerCall(call: { provider: string; capability: string; outcome: ProviderCallOutcome; latencyMs: number }): void;
 }

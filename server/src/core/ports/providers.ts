@@ -145,6 +145,21 @@ export interface GeneratedAudio {
 
 export type MusicProvider = PredictionProvider<MusicRequest, GeneratedAudio>;
 
+/**
+ * An operation on one image, run on GPU workers (the rules app: a user's photo with its background
+ * removed, or upscaled). Output: a PNG (with an alpha channel for `remove_background`).
+ */
+export interface ImageOperationRequest {
+  operation: 'remove_background' | 'upscale';
+  /** The image to work on: PNG, JPEG or WebP bytes. */
+  image: Buffer;
+  /** `upscale` only: the factor of each side (default 2). */
+  scale?: 2 | 4;
+  seed?: number;
+}
+
+export type ImageOperationProvider = PredictionProvider<ImageOperationRequest, GeneratedImage>;
+
 export interface ModerationResult {
   flagged: boolean;
   categories: string[];
@@ -162,14 +177,16 @@ export interface Providers {
   video: VideoProvider;
   music: MusicProvider;
   moderation: ModerationProvider;
+  /** Image operations on GPU workers (background removal, upscaling). */
+  imageOps: ImageOperationProvider;
 }
 
 /** Every capability, as calls are recorded and providers listed (`GET /v1/admin/providers`). */
-export const PROVIDER_CAPABILITIES = ['text', 'image', 'video', 'music', 'moderation'] as const;
+export const PROVIDER_CAPABILITIES = ['text', 'image', 'video', 'music', 'moderation', 'imageOps'] as const;
 export type ProviderCapability = (typeof PROVIDER_CAPABILITIES)[number];
 
 /** The capabilities with the prediction shape. */
-export const PREDICTION_CAPABILITIES = ['text', 'image', 'video', 'music'] as const;
+export const PREDICTION_CAPABILITIES = ['text', 'image', 'video', 'music', 'imageOps'] as const;
 export type PredictionCapability = (typeof PREDICTION_CAPABILITIES)[number];
 /** What capability `C` takes and makes, e.g. `PredictionRequest<'image'>` is ImageRequest. */
 export type PredictionRequest<C extends PredictionCapability> = Providers[C] extends PredictionProvider<infer R, any> ? R : never;

@@ -1,4 +1,4 @@
-export const CAPABILITIES = ['text', 'image', 'video', 'music', 'moderation'] as const;
+export const CAPABILITIES = ['text', 'image', 'video', 'music', 'moderation', 'imageOps'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 export type FailWhen = (capability: Capability, prompt: string) => boolean;
 

@@ -17,7 +17,7 @@ const video = (p: Providers, req: VideoRequest) => predictionOutput(p.video, req
 describe('createStubProviders', () => {
   it('gives one named provider a capability', () => {
     const p = createStubProviders({ ffmpeg });
-    expect([p.text.name, p.image.name, p.video.name, p.music.name, p.moderation.name]).toEqual(['stub-text', 'stub-image', 'stub-video', 'stub-music', 'stub-moderation']);
+    expect([p.text.name, p.image.name, p.video.name, p.music.name, p.moderation.name, p.imageOps.name]).toEqual(['stub-text', 'stub-image', 'stub-video', 'stub-music', 'stub-moderation', 'stub-imageOps']);
   });
 
   it('fails injected calls with a non-retryable ProviderError, and only those', async () => {

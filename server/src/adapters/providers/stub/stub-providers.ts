@@ -2,6 +2,7 @@ import type { Providers } from '../../../core/ports/providers';
 import type { FfmpegRunner } from '../../media/ffmpeg-runner';
 import type { FailWhen } from './failure-injection';
 import { StubImageProvider } from './stub-image';
+import { StubImageOpsProvider } from './stub-image-ops';
 import { StubModerationProvider } from './stub-moderation';
 import { StubMusicProvider } from './stub-music';
 import { StubRuntime } from './stub-runtime';
@@ -32,5 +33,6 @@ export function createStubProviders(opts: StubOptions): Providers {
     video: new StubVideoProvider(rt, opts.ffmpeg, predictions),
     music: new StubMusicProvider(rt, predictions),
     moderation: new StubModerationProvider(rt),
+    imageOps: new StubImageOpsProvider(rt, predictions),
   };
 }
