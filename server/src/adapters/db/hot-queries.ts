@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../core/ports/clock';
-import { canTransition, declareTransition, INITIAL_STATUSES } from '../../core/jobs/job-status';
+import { ACTIVE_STATUSES, canTransition, declareTransition, INITIAL_STATUSES } from '../../core/jobs/job-status';
 import type { Job, JobPatch, Repos, User } from '../../core/ports/store';
-import { historyEntries, statusGuard, statusLiteral, statusSet } from './status-guard';
+import { historyEntries, statusGuard, statusIn, statusLiteral, statusSet } from './status-guard';
 
 /** Runs one parameterised statement; `name` lets a driver that supports it prepare it once per connection. */
 export interface SqlRunner {
@@ -43,6 +43,8 @@ function jobFromRow(r: JobRow): Job {
 }
 
 const date = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(v as string));
+
+const COUNT_ACTIVE_OF_USER = `select count(*)::int as n from jobs where user_id = $1 and app = $2 and ${statusIn(ACTIVE_STATUSES)}`;
 
 const INSERT = `insert into jobs (id, user_id, app, pipeline, status, run, input, state, history, entity_key, item_count, created_at, updated_at)
   values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11, $12::timestamptz, $12::timestamptz)
@@ -256,6 +258,12 @@ export class HotQueries {
     await this.sql.query('mf_ledger_take_back', 'delete from ledger_entries where id = $1', [row!.id]);
     const user = await this.getUser(entry.userId);
     return { outcome: 'insufficient', balance: user?.credits ?? 0 };
+  };
+
+  /** Admission's count (services/jobs/admission.ts): a user's active jobs of one app, on the partial index jobs_user_app_active. */
+  countActiveOfUser = async (userId: string, app: string): Promise<number> => {
+    const [row] = await this.sql.query('mf_jobs_count_active_of_user', COUNT_ACTIVE_OF_USER, [userId, app]);
+    return Number(row!.n);
   };
 
   get: JobsRepo['get'] = async (id) => {

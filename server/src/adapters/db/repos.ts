@@ -96,6 +96,7 @@ export function createRepos(db: Db, clock: Clock, hot: HotQueries = new HotQueri
         return rows.map(toJob);
       },
       async countActive(f) {
+        if (f.userId && f.app && !f.entityKey) return hot.countActiveOfUser(f.userId, f.app);
         const conds: SQL[] = [inArray(t.jobs.status, [...ACTIVE_STATUSES])];
         if (f.userId) conds.push(eq(t.jobs.userId, f.userId));
         if (f.app) conds.push(eq(t.jobs.app, f.app));

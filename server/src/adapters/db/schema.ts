@@ -87,6 +87,8 @@ export const jobs = pgTable(
     index('jobs_user_created').on(t.userId, t.createdAt, t.id),
     index('jobs_status').on(t.status),
     index('jobs_entity_active').on(t.entityKey).where(sql`${t.status} in ('queued','running','waiting')`),
+    // Admission counts a user's active jobs of an app on every submit: the active ones only, however many ended.
+    index('jobs_user_app_active').on(t.userId, t.app).where(sql`${t.status} in ('queued','running','waiting')`),
   ],
 );
 

@@ -16,6 +16,14 @@ export function statusGuard(t: DeclaredTransition, when: Partial<Record<JobStatu
   return parts.length === 1 ? parts[0]! : `(${parts.join(' or ')})`;
 }
 
+/**
+ * A read's filter on a set of statuses, rendered from the core's constants (ACTIVE_STATUSES...):
+ * literal, so the planner can match a partial index declared on the same set.
+ */
+export function statusIn(statuses: readonly JobStatus[]): string {
+  return `status in (${statuses.map(statusLiteral).join(', ')})`;
+}
+
 /** The `status = ...` assignment of a statement that makes `t`. */
 export function statusSet(t: DeclaredTransition): string {
   return `status = ${statusLiteral(t.to)}`;

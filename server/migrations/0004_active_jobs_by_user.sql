@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_user_app_active" ON "jobs" USING btree ("user_id","app") WHERE "jobs"."status" in ('queued','running','waiting');
