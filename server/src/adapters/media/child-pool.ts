@@ -92,6 +92,9 @@ export class ChildPool {
       slot.busy = true;
       void this.execute(slot, task);
     }
+    // Once the pool is in use, its other workers start now: a child takes most of a second to
+    // start, which a burst of calls (three clips finishing together) would otherwise wait for.
+    while (this.slots.size > 0 && this.slots.size < this.opts.size && !this.closed) this.spawn();
   }
 
   private spawn(): Slot {

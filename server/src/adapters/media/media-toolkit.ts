@@ -131,9 +131,10 @@ export class SharpFfmpegToolkit implements MediaToolkit {
       await writeFile(bedFile, audio);
       const output = path.join(dir, 'final.mp4');
       const posterFile = path.join(dir, 'poster.jpg');
-      // The poster comes from the same decode as the video: a second output, not a second run.
+      // The poster comes from the same decode as the video: a second output, not a second run; one
+      // frame 0.1 s in goes down that branch (the second trim), the rest is dropped before scaling.
       const posterGraph = posterWidth
-        ? `;[v]split=2[vout][vp];[vp]trim=start=0.1,setpts=PTS-STARTPTS,scale=${even(posterWidth)}:-2[poster]`
+        ? `;[v]split=2[vout][vp];[vp]trim=start=0.1,setpts=PTS-STARTPTS,trim=end_frame=1,scale=${even(posterWidth)}:-2[poster]`
         : '';
       await this.ffmpegOnInput('cannot assemble', [
         '-y', ...inputs, '-stream_loop', '-1', '-i', bedFile,
