@@ -1,12 +1,12 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostedOutputsFixture, type HostedOutputsFixture, type ModelOutputFiles } from './hosted-outputs';
 import { confirmBody, makeDraft } from './clips-flow';
 import { falTestKeys, newWebhookSecret, type ContractControls, type WebhookDelivery } from './contracts/contract-kit';
 import { startComfyUiContract } from './contracts/comfyui-contract';
 import { startFalContract } from './contracts/fal-contract';
 import { startOpenAIContract } from './contracts/openai-contract';
 import { startReplicateContract } from './contracts/replicate-contract';
-import type { ModelOutputFiles } from './hosted-outputs';
-import { TEST_ADMIN_KEY, type TestPlatform } from './test-platform';
+import { TEST_ADMIN_KEY, createTestPlatform, type TestPlatform } from './test-platform';
 
 /**
  * The clips flow on providers named by the environment, each on its contract server
@@ -81,3 +81,47 @@ export async function startHosted(name: Hosted, files: ModelOutputFiles, settleA
   }
 }
 
+/**
+ * The story flow over HTTP with IMAGE_PROVIDERS=VIDEO_PROVIDERS=<name> as an operator sets them,
+ * each on its contract server making real media: one describe per name (the callers split the
+ * providers over files, which run side by side).
+ */
+export function storyFlowOnEach(names: Hosted[]) {
+  let fx: HostedOutputsFixture;
+  beforeAll(async () => {
+    fx = await hostedOutputsFixture();
+  });
+  afterAll(() => fx?.cleanup());
+
+  describe.each<Hosted>(names)('IMAGE_PROVIDERS=VIDEO_PROVIDERS=%s on its contract server', (name) => {
+    let t: TestPlatform;
+    let contract: Awaited<ReturnType<typeof startHosted>>;
+    let webhookStatuses: number[];
+    beforeAll(async () => {
+      contract = await startHosted(name, fx.files, 150);
+      // OpenAI serves every capability it can: scene prompts and moderation too.
+      const more: Record<string, string> = name === 'openai' ? { TEXT_PROVIDERS: 'openai', MODERATION_PROVIDERS: 'openai' } : {};
+      t = await createTestPlatform({
+        env: { PUBLIC_URL, IMAGE_PROVIDERS: name, VIDEO_PROVIDERS: name, ...more, ...providerEnv[name](contract.server.url) },
+        settings: FAST_POLLS,
+      });
+      webhookStatuses = forwardWebhooks(() => t, contract.controls);
+    });
+    afterAll(async () => {
+      await t?.dispose();
+      await contract?.close();
+    });
+
+    it('completes a story with three playable clips, every image and video served by it', async () => {
+      const { token, jobId } = await storyJob(t);
+      await expectThreeClips(t, token, jobId);
+      const calls = (await callsOf(t, jobId)).filter((c) => c.capability === 'image' || c.capability === 'video');
+      expect(calls).toHaveLength(6);
+      for (const c of calls) expect(c).toMatchObject({ provider: name, status: 'succeeded' });
+      if (name === 'openai') expect((await callsOf(t, jobId)).some((c) => c.capability === 'text' && c.provider === 'openai')).toBe(true);
+      // Signed webhooks, where the provider sends them, were accepted (a poll may have come first).
+      if (name !== 'comfyui') expect(contract.controls.sent.length).toBeGreaterThan(0);
+      expect(webhookStatuses.every((s) => s === 200), String(webhookStatuses)).toBe(true);
+    });
+  });
+}
