@@ -2,7 +2,8 @@ import type { GeneratedImage, ImageProvider, ImageRequest } from '../../../core/
 import type { MediaToolkit } from '../../../core/ports/media';
 import type { OutputCopies } from '../http/output-copies';
 import type { ComfyFile, ComfyUiClient } from './comfyui-client';
-import { ComfyUiPredictions, type KeptOutput } from './comfyui-predictions';
+import { IMAGE_OUTPUT } from '../http/kept-outputs';
+import { ComfyUiPredictions } from './comfyui-predictions';
 import type { ComfyWorkflow, WorkflowValues } from './comfy-workflow';
 import { comfySeed, roundSize } from './workflow-values';
 
@@ -27,7 +28,7 @@ export class ComfyUiImageProvider extends ComfyUiPredictions<ImageRequest, Gener
     private readonly media: Pick<MediaToolkit, 'conformImage'>,
     private readonly opts: ComfyUiImageOptions = {},
   ) {
-    super(client, workflow, copies, 'image');
+    super(client, workflow, copies, 'image', IMAGE_OUTPUT);
   }
 
   protected async values(req: ImageRequest): Promise<WorkflowValues> {
@@ -46,12 +47,7 @@ export class ComfyUiImageProvider extends ComfyUiPredictions<ImageRequest, Gener
     return /\.(png|jpe?g|webp)$/i.test(file.filename);
   }
 
-  protected async conform(bytes: Buffer): Promise<KeptOutput> {
-    const { png, width, height } = await this.media.conformImage(bytes);
-    return { bytes: png, facts: { width, height } };
-  }
-
-  protected output(kept: KeptOutput): GeneratedImage {
-    return { png: kept.bytes, width: kept.facts.width!, height: kept.facts.height! };
+  protected conform(bytes: Buffer): Promise<GeneratedImage> {
+    return this.media.conformImage(bytes);
   }
 }

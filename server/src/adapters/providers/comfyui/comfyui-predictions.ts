@@ -1,16 +1,11 @@
 import type { Prediction, PredictionProvider } from '../../../core/ports/providers';
+import { keepOutput, readKept, type OutputKind } from '../http/kept-outputs';
 import type { OutputCopies } from '../http/output-copies';
 import { ProviderError } from '../provider-error';
 import { outputFiles, type ComfyFile, type ComfyUiClient, type HistoryEntry } from './comfyui-client';
 import { fillWorkflow, type ComfyWorkflow, type WorkflowValues } from './comfy-workflow';
 
 const PROVIDER = 'comfyui';
-
-/** An output kept in our storage: the conformed bytes and what the port reports beside them. */
-export interface KeptOutput {
-  bytes: Buffer;
-  facts: Record<string, number>;
-}
 
 /**
  * A capability served by a ComfyUI workflow. `submit` uploads the request's images, fills the
@@ -28,18 +23,18 @@ export abstract class ComfyUiPredictions<Req, Out> implements PredictionProvider
     protected readonly client: ComfyUiClient,
     protected readonly workflow: ComfyWorkflow,
     private readonly copies: OutputCopies,
-    /** `image` or `video`: the kept file's name, and the words of messages. */
+    /** `image` or `video`: the words of messages. */
     private readonly kind: 'image' | 'video',
+    /** How the output is kept and read back (kept-outputs.ts IMAGE_OUTPUT, VIDEO_OUTPUT). */
+    private readonly output: OutputKind<Out>,
   ) {}
 
   /** The values the request sets in the graph (images already uploaded). */
   protected abstract values(req: Req): Promise<WorkflowValues>;
   /** Whether a saved file is the kind this capability takes, by its name. */
   protected abstract wants(file: ComfyFile): boolean;
-  /** The provider's file as the port's output, plus its facts to keep. */
-  protected abstract conform(bytes: Buffer): Promise<KeptOutput>;
-  /** The port's output from kept bytes and facts. */
-  protected abstract output(kept: KeptOutput): Out;
+  /** The provider's file as the port's output. */
+  protected abstract conform(bytes: Buffer): Promise<Out>;
 
   async submit(req: Req): Promise<{ id: string }> {
     const graph = fillWorkflow(this.workflow, await this.values(req));
@@ -47,8 +42,8 @@ export abstract class ComfyUiPredictions<Req, Out> implements PredictionProvider
   }
 
   async get(id: string): Promise<Prediction<Out> | null> {
-    const kept = await this.loadKept(id);
-    if (kept) return { id, status: 'succeeded', output: this.output(kept) };
+    const kept = await readKept(this.copies, PROVIDER, id, this.output);
+    if (kept) return { id, status: 'succeeded', output: kept };
     const at = await this.client.state(id);
     switch (at.state) {
       case 'pending': return { id, status: 'starting' };
@@ -85,7 +80,7 @@ export abstract class ComfyUiPredictions<Req, Out> implements PredictionProvider
         error: { message: `${PROVIDER}: the ${this.kind} workflow ${this.workflow.file} finished without a ${this.kind} file${this.workflow.output ? ` from its mf_output node ${this.workflow.output}` : ' (title its save node mf_output)'}`, retryable: false },
       };
     }
-    let kept: KeptOutput;
+    let kept: Out;
     try {
       kept = await this.keep(id, file);
     } catch (err) {
@@ -96,7 +91,7 @@ export abstract class ComfyUiPredictions<Req, Out> implements PredictionProvider
       if (err instanceof ProviderError) return { id, status: 'failed', error: { message: err.message, retryable: false } };
       return { id, status: 'failed', error: { message: `${PROVIDER}: the ${this.kind} output ${file.filename} cannot be used: ${err instanceof Error ? err.message : String(err)}`, retryable: false } };
     }
-    return { id, status: 'succeeded', output: this.output(kept) };
+    return { id, status: 'succeeded', output: kept };
   }
 
   /** mf_output's file when the workflow names one, else the first node's; saved outputs before previews (`temp`). */
@@ -107,29 +102,11 @@ export abstract class ComfyUiPredictions<Req, Out> implements PredictionProvider
     return ranked.find((f) => this.wants(f)) ?? ranked[0];
   }
 
-  private async keep(id: string, file: ComfyFile): Promise<KeptOutput> {
+  private async keep(id: string, file: ComfyFile): Promise<Out> {
     const { bytes } = await this.client.view(file);
-    const kept = await this.conform(bytes);
-    // The file first and its facts last: facts present means the copy is whole.
-    await this.copies.save(PROVIDER, id, this.fileName, kept.bytes, this.kind === 'image' ? 'image/png' : 'video/mp4');
-    await this.copies.save(PROVIDER, id, this.factsName, Buffer.from(JSON.stringify(kept.facts)), 'application/json');
-    return kept;
-  }
-
-  private async loadKept(id: string): Promise<KeptOutput | null> {
-    const facts = await this.copies.load(PROVIDER, id, this.factsName);
-    if (!facts) return null;
-    const bytes = await this.copies.load(PROVIDER, id, this.fileName);
-    if (!bytes) return null;
-    return { bytes, facts: JSON.parse(facts.toString('utf8')) as Record<string, number> };
-  }
-
-  private get fileName() {
-    return this.kind === 'image' ? 'output.png' : 'output.mp4';
-  }
-
-  private get factsName() {
-    return `output.${this.kind}.json`;
+    const out = await this.conform(bytes);
+    await keepOutput(this.copies, PROVIDER, id, this.output, out);
+    return out;
   }
 }
 

@@ -3,7 +3,8 @@ import type { MediaToolkit } from '../../../core/ports/media';
 import type { OutputCopies } from '../http/output-copies';
 import { animatedWebpToY4m, isAnimatedWebp } from './animated-webp';
 import type { ComfyFile, ComfyUiClient } from './comfyui-client';
-import { ComfyUiPredictions, type KeptOutput } from './comfyui-predictions';
+import { VIDEO_OUTPUT } from '../http/kept-outputs';
+import { ComfyUiPredictions } from './comfyui-predictions';
 import type { ComfyWorkflow, WorkflowValues } from './comfy-workflow';
 import { comfySeed, frameCount, roundSize } from './workflow-values';
 
@@ -33,7 +34,7 @@ export class ComfyUiVideoProvider extends ComfyUiPredictions<VideoRequest, Gener
     private readonly media: Pick<MediaToolkit, 'conformVideo'>,
     private readonly opts: ComfyUiVideoOptions = {},
   ) {
-    super(client, workflow, copies, 'video');
+    super(client, workflow, copies, 'video', VIDEO_OUTPUT);
   }
 
   protected async values(req: VideoRequest): Promise<WorkflowValues> {
@@ -55,15 +56,10 @@ export class ComfyUiVideoProvider extends ComfyUiPredictions<VideoRequest, Gener
     return /\.(mp4|webm|mov|mkv|m4v|avi|gif|webp)$/i.test(file.filename);
   }
 
-  protected async conform(bytes: Buffer): Promise<KeptOutput> {
+  protected async conform(bytes: Buffer): Promise<GeneratedVideo> {
     const source = isAnimatedWebp(bytes)
       ? await animatedWebpToY4m(bytes, { maxPixels: this.opts.maxAnimatedPixels, fallbackFps: this.opts.fps ?? this.workflow.fps })
       : bytes;
-    const { mp4, durationSec, width, height } = await this.media.conformVideo(source);
-    return { bytes: mp4, facts: { durationSec, width, height } };
-  }
-
-  protected output(kept: KeptOutput): GeneratedVideo {
-    return { mp4: kept.bytes, durationSec: kept.facts.durationSec!, width: kept.facts.width!, height: kept.facts.height! };
+    return this.media.conformVideo(source);
   }
 }

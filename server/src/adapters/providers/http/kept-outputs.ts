@@ -44,6 +44,20 @@ export const MUSIC_OUTPUT: OutputKind<GeneratedAudio> = {
   restore: (wav, f) => ({ wav, durationSec: f.durationSec! }),
 };
 
+/** The conformed output kept for a prediction, or null when none was kept yet (or it is not whole). */
+export async function readKept<Out>(copies: OutputCopies, provider: string, id: string, kind: OutputKind<Out>): Promise<Out | null> {
+  const facts = await copies.load(provider, id, `${kind.file}.json`);
+  if (!facts) return null;
+  const bytes = await copies.load(provider, id, kind.file);
+  return bytes ? kind.restore(bytes, JSON.parse(facts.toString('utf8')) as Record<string, number>) : null;
+}
+
+/** Keeps a conformed output and its facts; the facts last: their presence says the file is whole. */
+export async function keepOutput<Out>(copies: OutputCopies, provider: string, id: string, kind: OutputKind<Out>, out: Out): Promise<void> {
+  await copies.save(provider, id, kind.file, kind.bytes(out), kind.contentType);
+  await copies.save(provider, id, `${kind.file}.json`, Buffer.from(JSON.stringify(kind.facts(out))), 'application/json');
+}
+
 /**
  * A hosted prediction's output, kept in our storage: the provider's file as it came (`source`,
  * copied the first time the prediction is seen succeeded, since Replicate deletes it after an hour
@@ -57,11 +71,8 @@ export class KeptOutputs {
   ) {}
 
   /** The conformed output kept for a prediction, or null when none was kept yet. */
-  async read<Out>(provider: string, id: string, kind: OutputKind<Out>): Promise<Out | null> {
-    const facts = await this.copies.load(provider, id, `${kind.file}.json`);
-    if (!facts) return null;
-    const bytes = await this.copies.load(provider, id, kind.file);
-    return bytes ? kind.restore(bytes, JSON.parse(facts.toString('utf8')) as Record<string, number>) : null;
+  read<Out>(provider: string, id: string, kind: OutputKind<Out>): Promise<Out | null> {
+    return readKept(this.copies, provider, id, kind);
   }
 
   /**
@@ -89,9 +100,7 @@ export class KeptOutputs {
       }
       throw err;
     }
-    await this.copies.save(provider, id, kind.file, kind.bytes(out), kind.contentType);
-    // The facts last: their presence says the conformed file is whole.
-    await this.copies.save(provider, id, `${kind.file}.json`, Buffer.from(JSON.stringify(kind.facts(out))), 'application/json');
+    await keepOutput(this.copies, provider, id, kind, out);
     return { id, status: 'succeeded', output: out };
   }
 }

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { IMAGE_LIMITS } from '../../../core/media/image-limits';
 import type { MediaToolkit } from '../../../core/ports/media';
 import type { GeneratedVideo, Prediction, PredictionStatus, VideoProvider, VideoRequest } from '../../../core/ports/providers';
+import { keepOutput, readKept, VIDEO_OUTPUT } from '../http/kept-outputs';
 import type { OutputCopies } from '../http/output-copies';
 import { ProviderError } from '../provider-error';
-import { OPENAI, OpenAIClient, checked, isNotFound, type OpenAIConnectionOptions } from './openai-client';
+import { OPENAI, OpenAIClient, isNotFound, type OpenAIConnectionOptions } from './openai-client';
 
 export interface OpenAIVideoOptions extends OpenAIConnectionOptions {
   /** `sora-2` (default), `sora-2-pro`, or the name a compatible gateway gives its model. */
@@ -18,9 +19,6 @@ export const OPENAI_DEFAULT_VIDEO_MODEL = 'sora-2';
 const VIDEO_TIMEOUT_MS = 60_000;
 /** `seconds` takes these strings only (openai-node `VideoSeconds`: "4" | "8" | "12"). */
 const SECONDS = [4, 8, 12] as const;
-const OUTPUT = 'video.mp4';
-/** Written after the MP4: its presence says the copy is whole. */
-const FACTS = 'video.json';
 
 /** The video object (openai-node `resources/videos.ts` `Video`), the part we read. */
 const Video = z.object({
@@ -28,8 +26,6 @@ const Video = z.object({
   status: z.enum(['queued', 'in_progress', 'completed', 'failed']),
   error: z.object({ code: z.string().nullish(), message: z.string().nullish() }).nullish(),
 });
-
-const Facts = z.object({ durationSec: z.number(), width: z.number().int(), height: z.number().int() });
 
 const STATUS: Record<z.infer<typeof Video>['status'], PredictionStatus> = {
   queued: 'starting',
@@ -87,7 +83,7 @@ export class OpenAIVideoProvider implements VideoProvider {
   }
 
   async get(id: string): Promise<Prediction<GeneratedVideo> | null> {
-    const kept = await this.kept(id);
+    const kept = await readKept(this.copies, OPENAI, id, VIDEO_OUTPUT);
     if (kept) return { id, status: 'succeeded', output: kept };
     let video: z.infer<typeof Video>;
     try {
@@ -100,15 +96,6 @@ export class OpenAIVideoProvider implements VideoProvider {
     if (status === 'failed') return { id, status, error: failure(video.error) };
     if (status !== 'succeeded') return { id, status };
     return this.copyContent(id);
-  }
-
-  /** The copy made earlier, or null. */
-  private async kept(id: string): Promise<GeneratedVideo | null> {
-    const facts = await this.copies.load(OPENAI, id, FACTS);
-    if (!facts) return null;
-    const mp4 = await this.copies.load(OPENAI, id, OUTPUT);
-    if (!mp4) return null;
-    return { mp4, ...checked(Facts, JSON.parse(facts.toString('utf8')), 'our copy of the video facts') };
   }
 
   private async copyContent(id: string): Promise<Prediction<GeneratedVideo>> {
@@ -127,9 +114,7 @@ export class OpenAIVideoProvider implements VideoProvider {
     } catch (err) {
       return { id, status: 'failed', error: { message: `${OPENAI}: video ${id} is not one we can read: ${err instanceof Error ? err.message : String(err)}`, retryable: true } };
     }
-    const facts = { durationSec: video.durationSec, width: video.width, height: video.height };
-    await this.copies.save(OPENAI, id, OUTPUT, video.mp4, 'video/mp4');
-    await this.copies.save(OPENAI, id, FACTS, Buffer.from(JSON.stringify(facts)), 'application/json');
+    await keepOutput(this.copies, OPENAI, id, VIDEO_OUTPUT, video);
     return { id, status: 'succeeded', output: video };
   }
 }
