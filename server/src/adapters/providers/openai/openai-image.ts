@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { MediaToolkit } from '../../../core/ports/media';
 import type { GeneratedImage, ImageProvider, ImageRequest, Prediction } from '../../../core/ports/providers';
+import { IMAGE_OUTPUT, keepOutput, readKept } from '../http/kept-outputs';
 import type { OutputCopies } from '../http/output-copies';
 import { ProviderError } from '../provider-error';
 import { isGptImageModel, nearestSize, sizesFor } from './image-sizes';
@@ -17,7 +18,6 @@ export interface OpenAIImageOptions extends OpenAIConnectionOptions {
 export const OPENAI_DEFAULT_IMAGE_MODEL = 'gpt-image-1';
 /** GPT image generations take up to a couple of minutes at high quality. */
 const IMAGE_TIMEOUT_MS = 180_000;
-const OUTPUT = 'image.png';
 /** `/images/edits` takes at most 16 images for GPT image models (API reference, `image`). */
 const MAX_REFERENCES = 16;
 
@@ -78,15 +78,13 @@ export class OpenAIImageProvider implements ImageProvider {
       throw new ProviderError(`${OPENAI}: the image is not one we can read: ${err instanceof Error ? err.message : String(err)}`, true, OPENAI, { cause: err });
     });
     const id = `imggen_${randomBytes(12).toString('hex')}`;
-    await this.copies.save(OPENAI, id, OUTPUT, conformed.png, 'image/png');
+    await keepOutput(this.copies, OPENAI, id, IMAGE_OUTPUT, conformed);
     return { id };
   }
 
   async get(id: string): Promise<Prediction<GeneratedImage> | null> {
-    const png = await this.copies.load(OPENAI, id, OUTPUT);
-    if (!png) return null;
-    const { width, height } = pngSize(png);
-    return { id, status: 'succeeded', output: { png, width, height } };
+    const output = await readKept(this.copies, OPENAI, id, IMAGE_OUTPUT);
+    return output ? { id, status: 'succeeded', output } : null;
   }
 
   private editForm(prompt: string, size: string, references: Buffer[]): FormData {
@@ -99,9 +97,4 @@ export class OpenAIImageProvider implements ImageProvider {
     references.forEach((png, i) => form.append('image[]', new Blob([new Uint8Array(png)], { type: 'image/png' }), `reference-${i + 1}.png`));
     return form;
   }
-}
-
-/** Width and height from a PNG's IHDR chunk (bytes 16..23, big-endian): our own conformed copy. */
-function pngSize(png: Buffer): { width: number; height: number } {
-  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
