@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { ProviderHttp, parseJsonBody, providerMessage } from '../http/provider-http';
+import { readAnswer } from '../http/provider-answer';
 import { ProviderError } from '../provider-error';
 import type { ComfyGraph } from './comfy-workflow';
 
@@ -109,7 +110,7 @@ export class ComfyUiClient {
       try {
         const res = await this.http.request({ method: 'POST', path: 'prompt', json: body, retry: false, answerStatuses: [400] });
         if (res.status === 400) throw refusal(res.body, what);
-        return check(Queued, parseJsonBody(PROVIDER, res.body, 'POST /prompt'), 'POST /prompt').prompt_id;
+        return readAnswer(PROVIDER, Queued, parseJsonBody(PROVIDER, res.body, 'POST /prompt'), 'POST /prompt').prompt_id;
       } catch (err) {
         if (!(err instanceof ProviderError)) throw err;
         failure = err;
@@ -129,7 +130,7 @@ export class ComfyUiClient {
   async state(promptId: string): Promise<PromptState> {
     const entry = await this.history(promptId);
     if (entry) return { state: 'done', entry };
-    const queue = check(Queue, await this.http.json({ path: 'queue' }), 'GET /queue');
+    const queue = readAnswer(PROVIDER, Queue, await this.http.json({ path: 'queue' }), 'GET /queue');
     const holds = (items: unknown[][]) => items.some((item) => item[1] === promptId);
     if (holds(queue.queue_running)) return { state: 'running' };
     if (holds(queue.queue_pending)) return { state: 'pending' };
@@ -139,7 +140,7 @@ export class ComfyUiClient {
 
   /** The prompt's history entry, or null while it has none (`{}` until it has run). */
   async history(promptId: string): Promise<HistoryEntry | null> {
-    const history = check(History, await this.http.json({ path: `history/${encodeURIComponent(promptId)}` }), 'GET /history/{prompt_id}');
+    const history = readAnswer(PROVIDER, History, await this.http.json({ path: `history/${encodeURIComponent(promptId)}` }), 'GET /history/{prompt_id}');
     return history[promptId] ?? null;
   }
 
@@ -165,7 +166,7 @@ export class ComfyUiClient {
     form.append('image', new Blob([new Uint8Array(png)], { type: 'image/png' }), name);
     form.append('type', 'input');
     form.append('overwrite', 'true');
-    const answer = check(Uploaded, await this.http.json({ method: 'POST', path: 'upload/image', body: form }), 'POST /upload/image');
+    const answer = readAnswer(PROVIDER, Uploaded, await this.http.json({ method: 'POST', path: 'upload/image', body: form }), 'POST /upload/image');
     return answer.subfolder ? `${answer.subfolder}/${answer.name}` : answer.name;
   }
 }
@@ -182,13 +183,6 @@ export function outputFiles(output: Record<string, unknown>): ComfyFile[] {
     }
   }
   return files;
-}
-
-function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const why = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-  throw new ProviderError(`${PROVIDER} answered ${what} with an unexpected shape: ${why}`, true, PROVIDER);
 }
 
 /** ComfyUI's 400: `{error: {type, message, details}, node_errors: {id: {class_type, errors: [{message, details}]}}}`. */

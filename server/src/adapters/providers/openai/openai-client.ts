@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { readAnswer } from '../http/provider-answer';
 import { ProviderHttp, type ProviderRequest, type ProviderResponse } from '../http/provider-http';
 import { ProviderError } from '../provider-error';
 
@@ -25,7 +26,8 @@ export interface OpenAIConnectionOptions {
 
 /**
  * ProviderHttp for an OpenAI-shaped server, and two guarantees on top: every answer read is
- * validated with zod (a wrong shape is a non-retryable ProviderError saying what was wrong), and
+ * validated with zod (readAnswer: a wrong shape is a retryable ProviderError saying what was wrong,
+ * as for every provider, so a router passes the call on), and
  * our API key never appears in an error, even where a server echoes it back in its error text.
  */
 export class OpenAIClient {
@@ -48,7 +50,7 @@ export class OpenAIClient {
   /** The JSON answer to `req`, checked against `schema`. */
   async json<S extends z.ZodType>(schema: S, req: ProviderRequest): Promise<z.infer<S>> {
     const body = await this.guard(() => this.http.json(req));
-    return checked(schema, body, `${req.method ?? 'GET'} ${req.path}`);
+    return readAnswer(OPENAI, schema, body, `${req.method ?? 'GET'} ${req.path}`);
   }
 
   async request(req: ProviderRequest): Promise<ProviderResponse> {
@@ -70,14 +72,6 @@ export class OpenAIClient {
     if (err instanceof ProviderError) return new ProviderError(message, err.retryable, err.provider, { status: err.status, retryAfterMs: err.retryAfterMs });
     return new ProviderError(message, true, OPENAI);
   }
-}
-
-/** `value` parsed by `schema`; a mismatch is a non-retryable ProviderError naming the fields. */
-export function checked<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-  throw new ProviderError(`${OPENAI} answered ${what} with an unexpected shape (${issues})`, false, OPENAI);
 }
 
 /** True for an error thrown when the server does not know the id (404): the caller submits again. */

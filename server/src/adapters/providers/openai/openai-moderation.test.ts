@@ -48,6 +48,6 @@ describe('OpenAIModerationProvider', () => {
     const failing = await setup({ status: 500, body: openAIError('oops') });
     expect(await failing.provider.checkText('x').catch((e: unknown) => e)).toMatchObject({ retryable: true, status: 500 });
     const wrong = await setup({ body: { id: 'modr-1', results: [] } });
-    expect(await wrong.provider.checkText('x').catch((e: unknown) => e)).toMatchObject({ retryable: false, message: expect.stringContaining('results: no result') });
+    expect(await wrong.provider.checkText('x').catch((e: unknown) => e)).toMatchObject({ retryable: true, message: expect.stringContaining('results: no result') });
   });
 });

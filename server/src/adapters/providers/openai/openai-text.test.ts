@@ -85,13 +85,13 @@ describe('OpenAITextProvider', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it('treats malformed JSON as retryable and a wrong shape as a failure that says what was wrong', async () => {
+  it('treats malformed JSON and a wrong shape as retryable failures that say what was wrong', async () => {
     const broken = await setup(() => ({ body: '{"id": "chatcmpl-1", "choices": [' }));
     expect(await broken.provider.submit({ prompt: 'x', seed: 1 }).catch((e: unknown) => e)).toMatchObject({ retryable: true, message: expect.stringContaining('malformed JSON') });
     const wrong = await setup(() => ({ body: { id: 'x', choices: [] } }));
     const err = await wrong.provider.submit({ prompt: 'x', seed: 1 }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ retryable: false });
-    expect((err as Error).message).toMatch(/unexpected shape \(choices: no choices\)/);
+    expect(err).toMatchObject({ retryable: true });
+    expect((err as Error).message).toMatch(/unexpected shape: choices: no choices/);
   });
 
   it('fails a refusal, not retryably', async () => {
