@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type Child } from '../../server/src/testing/child-process';
 import { freePort } from '../../server/src/testing/free-port';
 import { makeImage } from '../../server/src/testing/fixtures';
-import { launchChromium, shot } from './browser';
+import { launchChromium, recordOnFailure, shot } from './browser';
 
 /**
  * The admin page in a real browser against the real server on embedded defaults. A user's job
@@ -46,17 +46,6 @@ afterAll(async () => {
   await server?.kill('SIGTERM');
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-function recordOnFailure(page: Page, name: string): void {
-  const logs: string[] = [];
-  page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
-  onTestFailed(async () => {
-    await page.screenshot({ path: shot(`failed-${name}`), fullPage: true }).catch(() => {});
-    const text = await page.locator('body').innerText().catch(() => '(no page)');
-    console.log(`--- ${name} failed at ${page.url()}\n${text}\n--- console:\n${logs.join('\n')}\n--- server:\n${server.output().slice(-3000)}`);
-  });
-}
 
 async function openConsole(name: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
   const context = await browser.newContext({ viewport });

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type Child } from '../../server/src/testing/child-process';
 import { freePort } from '../../server/src/testing/free-port';
 import { makeImage } from '../../server/src/testing/fixtures';
-import { launchChromium, shot } from './browser';
+import { launchChromium, recordOnFailure, shot } from './browser';
 
 /** The console in a real browser against the real server on embedded defaults. */
 let server: Child;
@@ -32,18 +32,6 @@ afterAll(async () => {
   await server?.kill('SIGTERM');
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** On a failure, the page as it was: a screenshot, its text and its console, for the CI log. */
-function recordOnFailure(page: Page, name: string): void {
-  const logs: string[] = [];
-  page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
-  onTestFailed(async () => {
-    await page.screenshot({ path: shot(`failed-${name}`) }).catch(() => {});
-    const text = await page.locator('body').innerText().catch(() => '(no page)');
-    console.log(`--- ${name} failed at ${page.url()}\n${text}\n--- console:\n${logs.join('\n')}`);
-  });
-}
 
 async function openConsole(name: string): Promise<{ page: Page; usableMs: number }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
