@@ -42,17 +42,20 @@ export async function renderPicture(spec: PictureSpec): Promise<Buffer> {
   const ref = spec.references?.[0];
   if (!ref) return background.png({ compressionLevel: 6 }).toBuffer();
   const side = Math.max(1, Math.floor(Math.min(w, h) * 0.6));
+  // The inset goes over as raw pixels and the SVG is composited as rendered: one PNG encode in all.
   const inset = await sharp(ref, { limitInputPixels: MAX_REFERENCE_PIXELS, failOn: 'error' })
     .timeout({ seconds: 20 })
     .autoOrient()
     .resize(side, side, { fit: 'cover' })
-    .png()
-    .toBuffer()
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true })
     .catch((err: unknown) => {
       throw new UnreadableReferenceError(err instanceof Error ? err.message : String(err), { cause: err });
     });
-  return sharp(await background.png().toBuffer())
-    .composite([{ input: inset, left: Math.floor((w - side) / 2), top: Math.floor((h - side) / 2) }])
+  const { width, height, channels } = inset.info;
+  return background
+    .composite([{ input: inset.data, raw: { width, height, channels }, left: Math.floor((w - side) / 2), top: Math.floor((h - side) / 2) }])
     .png({ compressionLevel: 6 })
     .toBuffer();
 }

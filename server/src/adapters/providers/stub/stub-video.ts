@@ -13,6 +13,10 @@ import { checkInt, checkSeconds, invalidRequest, type StubRuntime } from './stub
 const FPS = 15;
 const MAX_SIDE = 1920;
 const MAX_SECONDS = 60;
+const MAX_FRAME_PIXELS = 40_000_000;
+// The tone's pitch: a note of the A minor pentatonic scale, A3 to D5 (Hz).
+const TONES_HZ = [220, 262, 294, 330, 392, 440, 523, 587];
+const MAX_TONE_TRACKS = 64;
 // No timestamps or encoder strings in the file: the same request gives the same bytes.
 const BITEXACT = ['-map_metadata', '-1', '-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact'];
 
@@ -25,6 +29,8 @@ const BITEXACT = ['-map_metadata', '-1', '-fflags', '+bitexact', '-flags:v', '+b
  */
 export class StubVideoProvider extends StubPredictions<VideoRequest, GeneratedVideo> implements VideoProvider {
   readonly name = 'stub-video';
+  /** Encoded tone tracks by `hz:seconds`, oldest first. */
+  private readonly tones = new Map<string, Promise<Buffer>>();
 
   constructor(rt: StubRuntime, private readonly ffmpeg: FfmpegRunner, opts: StubPredictionOptions = {}) {
     super(rt, 'video', 'stubvid', opts);
@@ -46,37 +52,95 @@ export class StubVideoProvider extends StubPredictions<VideoRequest, GeneratedVi
     const h = even(req.height);
     const frames = Math.max(1, Math.round(req.durationSec * FPS));
     const rand = seededRandom(hashString(req.prompt, req.seed));
-    const tone = 220 + Math.floor(rand() * 440);
+    const tone = TONES_HZ[Math.floor(rand() * TONES_HZ.length)]!;
     const zoom = (0.1 + rand() * 0.2).toFixed(3);
     const [x0, x1, y0, y1] = [rand(), rand(), rand(), rand()].map((v) => v.toFixed(3));
-    // The source is twice the output size, so the zoom stays sharp.
-    const frame = await this.firstFrame(req, 2 * w, 2 * h);
+    const source = await this.firstFrame(req, w, h);
+    const audio = await this.toneTrack(tone, frames / FPS);
     return withTempDir(async (dir) => {
-      const input = path.join(dir, 'frame.png');
+      const input = path.join(dir, 'frame');
+      const sound = path.join(dir, 'tone.m4a');
       const output = path.join(dir, 'clip.mp4');
-      await writeFile(input, frame);
-      const motion =
-        `zoompan=z='1+${zoom}*on/${frames}':d=${frames}:s=${w}x${h}:fps=${FPS}` +
-        `:x='(iw-iw/zoom)*(${x0}+(${x1}-${x0})*on/${frames})':y='(ih-ih/zoom)*(${y0}+(${y1}-${y0})*on/${frames})'`;
-      await this.ffmpeg.run([
-        '-y', '-loop', '1', '-framerate', String(FPS), '-i', input,
-        '-f', 'lavfi', '-i', `sine=frequency=${tone}:sample_rate=44100:duration=${frames / FPS}`,
-        '-vf', `${motion},format=yuv420p`, '-frames:v', String(frames),
-        '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
-        '-c:a', 'aac', '-b:a', '96k', '-shortest', '-movflags', '+faststart', ...BITEXACT, output,
-      ]);
+      await writeFile(sound, audio);
+      const encode = async (frame: FirstFrame) => {
+        await writeFile(input, frame.bytes);
+        const motion =
+          `zoompan=z='1+${zoom}*on/${frames}':d=${frames}:s=${w}x${h}:fps=${FPS}` +
+          `:x='(iw-iw/zoom)*(${x0}+(${x1}-${x0})*on/${frames})':y='(ih-ih/zoom)*(${y0}+(${y1}-${y0})*on/${frames})'`;
+        // ffmpeg decodes the one frame once; zoompan makes every frame of the clip from it.
+        await this.ffmpeg.run([
+          '-y', '-i', input, '-i', sound,
+          '-vf', `${frame.fit ? `${coverFit(w, h)},` : ''}${motion},format=yuv420p`, '-frames:v', String(frames),
+          // One thread: the stub's encodes run side by side, and x264's threads cost more CPU than they
+          // save. CRF 30: a stub's clip needs no finer picture, and x264's time follows its bits.
+          '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '30', '-pix_fmt', 'yuv420p', '-threads', '1', '-filter_threads', '1',
+          '-c:a', 'copy', '-shortest', '-movflags', '+faststart', ...BITEXACT, output,
+        ]);
+      };
+      try {
+        await encode(source);
+      } catch (err) {
+        // A frame whose header read well but whose body does not: sharp's full decode says why (not retryable).
+        if (!source.fit) throw err;
+        await encode(await this.normalizedFrame(req.image!, w, h));
+      }
       return { mp4: await readFile(output), durationSec: frames / FPS, width: w, height: h };
     });
   }
 
-  private async firstFrame(req: VideoRequest, w: number, h: number): Promise<Buffer> {
-    if (!req.image) return renderPicture({ prompt: req.prompt, width: w, height: h, seed: req.seed });
+  /**
+   * The clip's sound: an AAC sine tone (M4A bytes) of `seconds`, encoded once per tone and length
+   * and copied into each clip after that (an AAC encode costs a third of a clip's).
+   */
+  private toneTrack(hz: number, seconds: number): Promise<Buffer> {
+    const key = `${hz}:${seconds}`;
+    let track = this.tones.get(key);
+    if (!track) {
+      track = withTempDir(async (dir) => {
+        const file = path.join(dir, 'tone.m4a');
+        await this.ffmpeg.run(['-y', '-f', 'lavfi', '-i', `sine=frequency=${hz}:sample_rate=44100:duration=${seconds}`, '-c:a', 'aac', '-b:a', '96k', ...BITEXACT, file]);
+        return readFile(file);
+      });
+      // A failed encode is not kept: the next clip tries again.
+      track.catch(() => this.tones.delete(key));
+      if (this.tones.size >= MAX_TONE_TRACKS) this.tones.delete(this.tones.keys().next().value!);
+      this.tones.set(key, track);
+    }
+    return track;
+  }
+
+  /**
+   * The clip's first frame, decoded once by ffmpeg: a PNG, JPEG or WebP with no EXIF rotation goes
+   * as it is (ffmpeg scales and crops it to cover the clip: no re-encode here); any other image is
+   * first oriented and fitted by sharp. Without an image, a seeded picture of the clip's size.
+   */
+  private async firstFrame(req: VideoRequest, w: number, h: number): Promise<FirstFrame> {
+    if (!req.image) return { bytes: await renderPicture({ prompt: req.prompt, width: w, height: h, seed: req.seed }), fit: false };
+    const meta = await sharp(req.image, { limitInputPixels: MAX_FRAME_PIXELS }).metadata().catch((err: unknown) => {
+      throw unreadable(err);
+    });
+    const direct = ['png', 'jpeg', 'webp'].includes(meta.format ?? '') && (meta.orientation ?? 1) === 1 && (meta.width ?? 0) * (meta.height ?? 0) <= MAX_FRAME_PIXELS;
+    return direct ? { bytes: req.image, fit: true } : this.normalizedFrame(req.image, w, h);
+  }
+
+  private async normalizedFrame(image: Buffer, w: number, h: number): Promise<FirstFrame> {
     try {
-      return await sharp(req.image, { limitInputPixels: 40_000_000, failOn: 'error' }).timeout({ seconds: 20 }).autoOrient().resize(w, h, { fit: 'cover' }).png().toBuffer();
+      return { bytes: await sharp(image, { limitInputPixels: MAX_FRAME_PIXELS, failOn: 'error' }).timeout({ seconds: 20 }).autoOrient().resize(w, h, { fit: 'cover' }).png().toBuffer(), fit: false };
     } catch (err) {
-      throw invalidRequest('video', `unreadable first frame: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw unreadable(err);
     }
   }
 }
+
+interface FirstFrame {
+  bytes: Buffer;
+  /** The frame still needs scaling and cropping to the clip's size. */
+  fit: boolean;
+}
+
+const unreadable = (err: unknown) => invalidRequest('video', `unreadable first frame: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+
+/** ffmpeg's filter for sharp's `fit: 'cover'`: scale to cover w x h, then crop the middle. */
+const coverFit = (w: number, h: number) => `scale=${w}:${h}:force_original_aspect_ratio=increase,crop=${w}:${h}`;
 
 const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
