@@ -281,7 +281,7 @@ async function benchOnePath(mode: string, env: Record<string, string>, kind: 'st
  * (about 0.3 s each on a 2-core machine), which a real provider does on its own machines.
  */
 const MANY_LATENCY_MS = 20_000;
-const MANY_JOBS = 200;
+const MANY_JOBS = Number(process.env.BENCH_MANY_JOBS ?? 200);
 
 async function benchManyWaiting(mode: string, env: Record<string, string>) {
   const lifted = { runningJobs: 1_000_000, quickPerDay: 1 };
@@ -312,25 +312,41 @@ async function benchManyWaiting(mode: string, env: Record<string, string>) {
       drafts.push(d.body.draftJobId);
     }
     const cap = 4 * w;
-    const manyStart = performance.now();
+    // Observed through the jobs' events, as a client would: polling 200 rows a second would cost the
+    // machine as much as the work it measures. Events may come out of order: the highest seq wins.
+    const ids = new Set(drafts);
+    const last = new Map<string, { seq: number; status: string }>();
+    const finishedAt: number[] = [];
+    let waitingNow = 0;
+    let maxWaiting = 0;
+    let manyStart = 0;
+    let allFinished: () => void = () => undefined;
+    const everyoneFinished = new Promise<void>((resolve) => (allFinished = resolve));
+    const unsubscribe = await t.deps.events.subscribePrefix('job:', (_channel, e) => {
+      if (!ids.has(e.jobId)) return;
+      const before = last.get(e.jobId);
+      if (before && before.seq >= e.seq) return;
+      if (before?.status === 'completed' || before?.status === 'failed') return;
+      last.set(e.jobId, { seq: e.seq, status: e.status });
+      waitingNow += (e.status === 'waiting' ? 1 : 0) - (before?.status === 'waiting' ? 1 : 0);
+      maxWaiting = Math.max(maxWaiting, waitingNow);
+      if (e.status === 'completed' || e.status === 'failed') {
+        finishedAt.push(performance.now() - manyStart);
+        if (finishedAt.length === drafts.length) allFinished();
+      }
+    });
+    manyStart = performance.now();
     await Promise.all(drafts.map(confirm));
     const confirmedIn = performance.now() - manyStart;
-    const finished = new Map<string, string>();
-    const finishedAt: number[] = [];
-    let maxWaiting = 0;
-    while (finished.size < drafts.length && performance.now() - manyStart < cap) {
-      await new Promise((r) => setTimeout(r, 1_000));
-      const jobs = await t.deps.store.read((r) => Promise.all(drafts.filter((id) => !finished.has(id)).map((id) => r.jobs.get(id))));
-      const at = performance.now() - manyStart;
-      for (const j of jobs) {
-        if (j && (j.status === 'completed' || j.status === 'failed')) {
-          finished.set(j.id, j.status);
-          finishedAt.push(at);
-        }
-      }
-      maxWaiting = Math.max(maxWaiting, jobs.filter((j) => j?.status === 'waiting').length);
-    }
-    const wall = performance.now() - manyStart;
+    let capTimer: NodeJS.Timeout | undefined;
+    await Promise.race([everyoneFinished, new Promise((r) => (capTimer = setTimeout(r, Math.max(0, cap - (performance.now() - manyStart)))))]);
+    clearTimeout(capTimer);
+    await unsubscribe();
+    // The rows have the last word: an event lost on the bus does not count a job as unfinished.
+    const rowsNow = await t.deps.store.read((r) => Promise.all(drafts.map((id) => r.jobs.get(id))));
+    const finished = new Map(rowsNow.flatMap((j) => (j && (j.status === 'completed' || j.status === 'failed') ? [[j.id, j.status] as const] : [])));
+    // The last job's finish as its event told it, when every one finished in time.
+    const wall = finished.size === drafts.length && finishedAt.length === drafts.length ? Math.max(...finishedAt) : performance.now() - manyStart;
     const completed = [...finished.values()].filter((s) => s === 'completed').length;
     const all = finished.size === drafts.length && completed === drafts.length && single.status === 'completed';
     row(verdict(all && wall < 2 * w), mode, `(f) ${MANY_JOBS} story jobs at once, STUB_LATENCY_MS=${MANY_LATENCY_MS}, WORKER_CONCURRENCY=2`,
