@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { LeaseLostError } from '../core/jobs/step-errors';
 import type { JobSnapshot, QueueMessage } from '../core/ports/queue';
-import type { Asset, Job, JobStep, Json, Repos } from '../core/ports/store';
+import type { Asset, Job, JobEventFacts, JobStep, Json, JsonObject, Repos, TraceEntry } from '../core/ports/store';
 import { refundItem } from '../services/credits/ledger';
 import type { Deps } from '../services/deps';
 import { failJob, type JobFailure } from '../services/jobs/fail-job';
@@ -187,6 +187,13 @@ export class PipelineRunner {
     });
   }
 
+  /** A step's progress, state or trace write, in one statement under this worker's lease (jobs.writeOwned). */
+  private async writeOwned(jobId: string, write: { progress?: number; state?: JsonObject; trace?: TraceEntry[] }): Promise<JobEventFacts> {
+    const written = await this.deps.store.relaxed((repos) => repos.jobs.writeOwned({ jobId, workerId: this.workerId, ...write }));
+    if (!written) throw new LeaseLostError('lease lost');
+    return written;
+  }
+
   private context(
     job: Job,
     step: StepDef,
@@ -214,20 +221,17 @@ export class PipelineRunner {
         // Progress is advisory: at most a few writes a second per job.
         if (nowMs - lastProgressAt < 200 && fraction < 1) return;
         lastProgressAt = nowMs;
-        // Steps run side by side: a late write never takes the job's progress back.
-        const updated = await this.owned(job.id, (repos, current) => repos.jobs.update(job.id, { progress: Math.max(current.progress, overall(fraction)) }));
-        if (updated) await publishJob(deps, updated, { step: step.name, ...(message ? { message } : {}) });
+        // Steps run side by side: a late write never takes the job's progress back (writeOwned).
+        const updated = await this.writeOwned(job.id, { progress: overall(fraction) });
+        await publishJob(deps, updated, { step: step.name, ...(message ? { message } : {}) });
       },
       trace: async (message) => {
-        await this.owned(job.id, (repos, current) =>
-          repos.jobs.update(job.id, { trace: [...current.trace, { at: deps.clock.now().toISOString(), step: step.name, message }] }),
-        );
+        await this.writeOwned(job.id, { trace: [{ at: deps.clock.now().toISOString(), step: step.name, message }] });
       },
       saveAsset: async (input: AssetInput) => {
-        // Nothing is written for a job that is no longer this worker's (cancelled, failed, taken over).
+        // Nothing is written for a job that is no longer this worker's (cancelled, failed, taken over):
+        // the signal says so once the lease is lost, and the row's write below refuses it in any case.
         if (signal.aborted) throw new LeaseLostError('lease lost');
-        const current = await deps.store.read((r) => r.jobs.get(job.id));
-        if (!current || current.status !== 'running' || current.leaseOwner !== this.workerId) throw new LeaseLostError('lease lost');
         // A key of its own per write: a worker that lost the job between its object and its row
         // deletes only its own object, never the one a new owner wrote for the same slot.
         const storageKey = `jobs/${job.id}/${input.slot}.${randomBytes(4).toString('hex')}.${input.ext}`;
@@ -254,7 +258,7 @@ export class PipelineRunner {
         return saved.asset;
       },
       setState: async (patch) => {
-        await this.owned(job.id, (repos, current) => repos.jobs.update(job.id, { state: { ...current.state, ...patch } }));
+        await this.writeOwned(job.id, { state: patch });
       },
       items: () => deps.store.read((r) => r.items.list(job.id)),
       settleItem: async (idx, result) => {
@@ -272,12 +276,9 @@ export class PipelineRunner {
         calls: callRecorder(deps, { jobId: job.id, step: step.name }),
         // Fresh, not `job.state`: a step resumed within a run sees its own earlier submissions.
         readState: async () => (await deps.store.read((r) => r.jobs.get(job.id)))?.state ?? job.state,
-        setState: (patch, trace) => trace === undefined ? ctx.setState(patch) : this.owned(job.id, async (repos, current) => {
-          await repos.jobs.update(job.id, {
-            state: { ...current.state, ...patch },
-            trace: [...current.trace, { at: deps.clock.now().toISOString(), step: step.name, message: trace }],
-          });
-        }),
+        setState: async (patch, trace) => {
+          await this.writeOwned(job.id, { state: patch, ...(trace === undefined ? {} : { trace: [{ at: deps.clock.now().toISOString(), step: step.name, message: trace }] }) });
+        },
         webhook: (event) => ctx.webhook(event),
         pollIntervalMs: deps.settings.predictionPollMs,
       }),

@@ -70,6 +70,8 @@ export const HOT_TRANSITIONS = {
   claimAhead: declareTransition({ from: ['queued'], to: 'running' }),
   claimAheadComplete: declareTransition({ from: ['queued'], via: ['running'], to: 'completed' }),
   renewLease: declareTransition({ from: ['running'], to: 'running' }),
+  /** A running step's progress, state or trace, written under its owner. */
+  writeOwned: declareTransition({ from: ['running'], to: 'running' }),
 } as const;
 const T = HOT_TRANSITIONS;
 
@@ -140,6 +142,15 @@ const CLAIM_AHEAD_COMPLETE = claimAhead(true);
 const RENEW_LEASE = `update jobs set ${BUMP}, lease_until = $3::timestamptz, updated_at = $4::timestamptz
   where id = $1 and ${statusGuard(T.renewLease)} and lease_owner = $2
   returning id`;
+
+// Progress never goes back (steps side by side report their own fractions), the state patch merges
+// at the top level, the trace entries are appended: no read first, so no row lock to take.
+const WRITE_OWNED = `update jobs set ${BUMP}, updated_at = $2::timestamptz,
+    progress = greatest(progress, coalesce($3::real, progress)),
+    state = state || coalesce($4::jsonb, '{}'::jsonb),
+    trace = trace || coalesce($5::jsonb, '[]'::jsonb)
+  where id = $1 and ${statusGuard(T.writeOwned)} and lease_owner = $6
+  returning id, status, progress, event_seq, updated_at`;
 
 type JobsRepo = Repos['jobs'];
 
@@ -296,6 +307,16 @@ export class HotQueries {
   renewLease: JobsRepo['renewLease'] = async (jobId, workerId, until, now) => {
     const rows = await this.sql.query('mf_jobs_renew_lease', RENEW_LEASE, [jobId, workerId, until.toISOString(), now.toISOString()]);
     return rows.length > 0;
+  };
+
+  writeOwned: JobsRepo['writeOwned'] = async ({ jobId, workerId, progress, state, trace }) => {
+    const [row] = await this.sql.query('mf_jobs_write_owned', WRITE_OWNED, [
+      jobId, this.clock.now().toISOString(), progress ?? null, state ? JSON.stringify(state) : null,
+      trace && trace.length > 0 ? JSON.stringify(trace) : null, workerId,
+    ]);
+    return row
+      ? { id: row.id as string, status: row.status as Job['status'], progress: Number(row.progress), eventSeq: Number(row.event_seq), updatedAt: date(row.updated_at)! }
+      : null;
   };
 
   private patchValues(id: string, keys: (keyof JobPatch)[], patch: JobPatch, at: Date): unknown[] {

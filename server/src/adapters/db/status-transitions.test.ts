@@ -81,6 +81,7 @@ const RUN: Record<keyof typeof HOT_TRANSITIONS, (r: Repos, job: Job) => Promise<
       steps: [doneStep(job.id, 'a')], trace: [], progress: 1, complete: { result: { ok: true } },
     })) !== null,
   renewLease: (r, job) => r.jobs.renewLease(job.id, OWNER, lease(), clock.now()),
+  writeOwned: async (r, job) => (await r.jobs.writeOwned({ jobId: job.id, workerId: OWNER, progress: 0.5 })) !== null,
 };
 
 const read = (id: string) => t.deps.store.read(async (r) => (await r.jobs.get(id))!);
@@ -163,6 +164,27 @@ describe('the transition table is the only way a status changes (issue 8 §2)', 
       expect(source, file).not.toMatch(/status\s*(=|<>|!=)\s*'/i);
       expect(source, file).not.toMatch(/\bstatus\s+in\s*\(/i);
     }
+  });
+});
+
+describe('a running step\'s own writes (writeOwned)', () => {
+  it('raise progress but never lower it, merge state at the top level, append to the trace; another worker writes nothing', async () => {
+    const job = await t.deps.store.tx(async (r) => {
+      const j = await r.jobs.insert({ id: `job_walk_${serial++}`, userId, app: 'test', pipeline: 'p', status: 'queued', run: 1, input: {}, entityKey: null, state: { a: 1, b: { x: 1 } } });
+      return (await r.jobs.claim(j.id, 1, OWNER, lease(), clock.now()))!;
+    });
+    const write = (workerId: string, w: { progress?: number; state?: Record<string, number | Record<string, number>>; trace?: { at: string; message: string }[] }) =>
+      t.deps.store.relaxed((r) => r.jobs.writeOwned({ jobId: job.id, workerId, ...w }));
+    clock.advance(100);
+    const first = await write(OWNER, { progress: 0.6, state: { b: { y: 2 } }, trace: [{ at: clock.now().toISOString(), message: 'one' }] });
+    expect(first).toEqual({ id: job.id, status: 'running', progress: expect.closeTo(0.6, 5), eventSeq: job.eventSeq + 1, updatedAt: clock.now() });
+    await write(OWNER, { progress: 0.3, trace: [{ at: clock.now().toISOString(), message: 'two' }] });
+    const after = await read(job.id);
+    expect(after.progress).toBeCloseTo(0.6, 5);
+    expect(after.state).toEqual({ a: 1, b: { y: 2 } });
+    expect(after.trace.map((e) => e.message)).toEqual(['one', 'two']);
+    expect(await write('w-other', { progress: 0.9, state: { a: 2 } })).toBeNull();
+    expect(await read(job.id)).toEqual(after);
   });
 });
 

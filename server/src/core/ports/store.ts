@@ -78,6 +78,9 @@ export interface Job {
   eventSeq: number;
 }
 
+/** What a job's event is made of (services/jobs/job-events.ts): a write that returns no whole row returns these. */
+export type JobEventFacts = Pick<Job, 'id' | 'status' | 'progress' | 'eventSeq' | 'updatedAt'>;
+
 export type StepStatus = 'running' | 'waiting' | 'done' | 'failed';
 
 /** What one waiting step waits for; the job's own wait is the earliest of its steps' (core/jobs/step-waits). */
@@ -318,6 +321,12 @@ export interface Repos {
      * did, false when the job is no longer running under this worker (then nothing is written).
      */
     renewLease(jobId: string, workerId: string, until: Date, now: Date): Promise<boolean>;
+    /**
+     * A running step's write in one statement, only while `workerId` owns the running job: progress
+     * rises to `progress` (never falls), `state` merges into the state at its top level, `trace` is
+     * appended. The job's event facts after it, or null when not owned (then nothing is written).
+     */
+    writeOwned(input: { jobId: string; workerId: string; progress?: number; state?: JsonObject; trace?: TraceEntry[] }): Promise<JobEventFacts | null>;
     list(query: JobListQuery): Promise<Job[]>;
     countActive(filter: { userId?: string; app?: string; entityKey?: string }): Promise<number>;
     /** Jobs the reconciler must look at: queued or running with an expired lease, expired waits, due polls. */
