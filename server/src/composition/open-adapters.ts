@@ -10,6 +10,7 @@ import { MemoryEventBus } from '../adapters/events/memory-event-bus';
 import { RedisEventBus } from '../adapters/events/redis-event-bus';
 import { FfmpegRunner, defaultFfmpegPath } from '../adapters/media/ffmpeg-runner';
 import { IsolatedMediaToolkit } from '../adapters/media/isolated-toolkit';
+import { ProcessLauncher } from '../adapters/media/process-launcher';
 import { SharpFfmpegToolkit } from '../adapters/media/media-toolkit';
 import { BullmqQueue } from '../adapters/queue/bullmq-queue';
 import { MemoryQueue } from '../adapters/queue/memory-queue';
@@ -39,7 +40,9 @@ export async function openAdapters(
   opts: Partial<Omit<Adapters, 'mounts' | 'close' | 'routes'>> & { queueName?: string; clock?: Clock },
 ): Promise<Adapters> {
   const { env } = config;
-  const ffmpeg = new FfmpegRunner(await defaultFfmpegPath(), undefined, env.MEDIA_MEMORY_MB * 1024 * 1024);
+  // ffmpeg is started from a small helper process: a fork of this one would block its event loop.
+  const launcher = new ProcessLauncher();
+  const ffmpeg = new FfmpegRunner(await defaultFfmpegPath(), undefined, env.MEDIA_MEMORY_MB * 1024 * 1024, launcher.run);
   // Untrusted images are decoded in child processes with a memory cap and a time limit.
   const isolated = opts.media ? null : new IsolatedMediaToolkit({
     video: new SharpFfmpegToolkit({ ffmpeg }),
@@ -78,6 +81,7 @@ export async function openAdapters(
       await queue.close();
       await events.close();
       await isolated?.close();
+      await launcher.close();
     },
   };
 }

@@ -5,8 +5,8 @@ import type { ChildReply } from './child-serve';
 import { processMemory } from './process-memory';
 
 // Children run TypeScript like the CLI does: through tsx, registered by this small JS entry.
-const RUN_TS = fileURLToPath(new URL('../../../../bin/run-ts.js', import.meta.url));
-const START_TIMEOUT_MS = 30_000;
+export const RUN_TS = fileURLToPath(new URL('../../../../bin/run-ts.js', import.meta.url));
+export const START_TIMEOUT_MS = 30_000;
 
 export interface ChildPoolOptions {
   /** Absolute path of the child's module; it calls `serveChild(handlers)`. */

@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { processMemory } from './process-memory';
+import { runProcess, type Launch } from './run-process';
 
 export interface FfmpegResult {
   code: number;
@@ -21,59 +20,31 @@ export class FfmpegError extends Error {
   }
 }
 
-// Enough of ffmpeg's log to explain a failure, bounded however chatty a long input makes it.
-const STDERR_TAIL = 64 * 1024;
-
 /**
  * Runs the ffmpeg binary with a time limit and, where /proc exists, a resident-memory cap (bytes,
- * default none); the process is killed when it runs over either.
+ * default none); the process is killed when it runs over either. `launch` starts it: in this
+ * process by default, or through a ProcessLauncher (process-launcher.ts), whose small helper forks
+ * in a fraction of the time a large server process takes, and off this event loop.
  */
 export class FfmpegRunner {
-  constructor(readonly binary: string, private readonly timeoutMs = 60_000, private readonly memoryCapBytes = Infinity) {}
+  constructor(
+    readonly binary: string,
+    private readonly timeoutMs = 60_000,
+    private readonly memoryCapBytes = Infinity,
+    private readonly launch: Launch = runProcess,
+  ) {}
 
-  run(args: string[], opts: FfmpegRunOptions = {}): Promise<FfmpegResult> {
+  /** Rejects with FfmpegError on a non-zero exit (unless allowed), a limit, or a binary that cannot start. */
+  async run(args: string[], opts: FfmpegRunOptions = {}): Promise<FfmpegResult> {
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
-    return new Promise((resolve, reject) => {
-      const child = spawn(this.binary, ['-hide_banner', '-nostdin', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      let timedOut = false;
-      child.stderr.setEncoding('utf8');
-      child.stderr.on('data', (d: string) => {
-        stderr = (stderr + d).slice(-STDERR_TAIL);
-      });
-      let overMemory = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        child.kill('SIGKILL');
-      }, timeoutMs);
-      const poll = Number.isFinite(this.memoryCapBytes)
-        ? setInterval(() => {
-            void processMemory(child.pid ?? -1).then((mem) => {
-              if (!mem || mem.rss <= this.memoryCapBytes || child.exitCode !== null) return;
-              overMemory = true;
-              child.kill('SIGKILL');
-            });
-          }, 50)
-        : undefined;
-      child.on('error', (err) => {
-        clearTimeout(timer);
-        clearInterval(poll);
-        reject(new FfmpegError(`cannot run ffmpeg (${this.binary}): ${err.message}`, stderr, false));
-      });
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        clearInterval(poll);
-        if (timedOut) return reject(new FfmpegError(`ffmpeg killed after ${timeoutMs} ms (time limit)`, stderr, true));
-        if (overMemory) {
-          return reject(new FfmpegError(`ffmpeg killed above ${Math.round(this.memoryCapBytes / 1024 ** 2)} MB (memory limit)`, stderr, false, true));
-        }
-        if (signal) return reject(new FfmpegError(`ffmpeg killed by ${signal}`, stderr, false));
-        if (code !== 0 && !opts.allowFailure) {
-          return reject(new FfmpegError(`ffmpeg exited ${code}: ${lastLines(stderr, 3)}`, stderr, false));
-        }
-        resolve({ code: code ?? -1, stderr });
-      });
-    });
+    const out = await this.launch(this.binary, ['-hide_banner', '-nostdin', ...args], { timeoutMs, memoryCapBytes: this.memoryCapBytes });
+    if ('spawnError' in out) throw new FfmpegError(`cannot run ffmpeg (${this.binary}): ${out.spawnError}`, '', false);
+    const { code, signal, stderr } = out;
+    if (out.timedOut) throw new FfmpegError(`ffmpeg killed after ${timeoutMs} ms (time limit)`, stderr, true);
+    if (out.overMemory) throw new FfmpegError(`ffmpeg killed above ${Math.round(this.memoryCapBytes / 1024 ** 2)} MB (memory limit)`, stderr, false, true);
+    if (signal) throw new FfmpegError(`ffmpeg killed by ${signal}`, stderr, false);
+    if (code !== 0 && !opts.allowFailure) throw new FfmpegError(`ffmpeg exited ${code}: ${lastLines(stderr, 3)}`, stderr, false);
+    return { code: code ?? -1, stderr };
   }
 }
 
