@@ -149,6 +149,17 @@ describe('conforming a provider output', () => {
   });
 });
 
+describe('the frame rate of an assembly', () => {
+  it('is the first clip\'s (no frames made up), or the default when the first clip\'s is unknown', async () => {
+    const slow = await make('mp4', ['-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=15:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p']);
+    const fpsOf = async (mp4: Buffer) => (await media.probeVideo(mp4)).fps;
+    expect(await fpsOf(slow)).toBe(15);
+    expect(await fpsOf((await media.assemble([{ mp4: slow }, { mp4: clips[0]! }], bed)).mp4)).toBe(15);
+    const told = { durationSec: 1, width: 160, height: 90, hasAudio: false };
+    expect(await fpsOf((await media.assemble([{ mp4: slow, facts: told }], bed)).mp4)).toBe(25);
+  });
+});
+
 describe('assembling with known facts and a poster in the same pass', () => {
   it('takes the caller\'s facts instead of probing, and makes the poster at the asked width', async () => {
     const known = clips.map((mp4, i) => ({ mp4, facts: { durationSec: [1, 1.5, 1][i]!, width: i === 2 ? 240 : 320, height: i === 2 ? 240 : 180, hasAudio: i !== 1 } }));

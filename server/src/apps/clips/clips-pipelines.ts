@@ -99,6 +99,7 @@ const clipStep = (n: number, opts: { slot: string; thumb: boolean; size: (ctx: C
     output: z.object({
       assetId: z.string(), key: z.string(), thumbId: z.string().nullable(),
       durationSec: z.number().positive().optional(), width: z.number().int().positive().optional(), height: z.number().int().positive().optional(),
+      fps: z.number().positive().optional(),
     }),
     async run(ctx) {
       const size = opts.size(ctx);
@@ -124,7 +125,7 @@ const clipStep = (n: number, opts: { slot: string; thumb: boolean; size: (ctx: C
       const thumb = await ctx.saveAsset({ slot: `thumb_${n}`, kind: 'thumb', body: poster.jpeg, mime: 'image/jpeg', ext: 'jpg', width: poster.width, height: poster.height });
       thumbId = thumb.id;
     }
-    return { output: { assetId: clip.id, key: clip.storageKey, thumbId, durationSec: video.durationSec, width: video.width, height: video.height } };
+    return { output: { assetId: clip.id, key: clip.storageKey, thumbId, durationSec: video.durationSec, width: video.width, height: video.height, ...(video.fps ? { fps: video.fps } : {}) } };
   }
 };
 
@@ -153,10 +154,10 @@ const assemble = step({
     const scenes = sceneSteps.map((s) => ctx.output(s));
     const [audio, ...stored] = await Promise.all([ctx.output(musicBed).key, ...scenes.map((s) => s.key)].map((k) => ctx.storage.get(k, 200 * 1024 * 1024)));
     if (!audio || stored.some((c) => c === null)) throw new FatalStepError('A scene or the music bed is missing', 'ASSET_MISSING');
-    const clips = scenes.map(({ durationSec, width, height }, i) => ({
+    const clips = scenes.map(({ durationSec, width, height, fps }, i) => ({
       mp4: stored[i]!,
       // A GeneratedVideo always has a sound track (core/ports/providers.ts).
-      ...(durationSec && width && height ? { facts: { durationSec, width, height, hasAudio: true } } : {}),
+      ...(durationSec && width && height ? { facts: { durationSec, width, height, hasAudio: true, ...(fps ? { fps } : {}) } } : {}),
     }));
     const final = await ctx.media.assemble(clips, audio, { posterWidth: 360 });
     const poster = final.poster ?? (await ctx.media.posterFrame(final.mp4, 360));

@@ -13,12 +13,14 @@ export interface VideoInfo {
   height: number;
   videoCodec: string | null;
   audioCodec: string | null;
+  /** Frames per second of the video stream, when the container says. */
+  fps?: number;
 }
 
 /** A clip to assemble. Facts the caller already has (a provider's GeneratedVideo) spare probing it. */
 export interface AssembleClip {
   mp4: Buffer;
-  facts?: { durationSec: number; width: number; height: number; hasAudio: boolean };
+  facts?: { durationSec: number; width: number; height: number; hasAudio: boolean; fps?: number };
 }
 
 export interface AssembleOptions {

@@ -58,6 +58,8 @@ export interface GeneratedVideo {
   durationSec: number;
   width: number;
   height: number;
+  /** Frames per second, when known: assembly keeps the first clip's rate. */
+  fps?: number;
 }
 
 /** A prediction's life, as Replicate, fal and Runpod report it. */

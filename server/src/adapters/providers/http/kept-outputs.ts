@@ -32,8 +32,8 @@ export const VIDEO_OUTPUT: OutputKind<GeneratedVideo> = {
   file: 'output.mp4', contentType: 'video/mp4', what: 'a video',
   conform: (media, source) => media.conformVideo(source),
   bytes: (out) => out.mp4,
-  facts: (out) => ({ width: out.width, height: out.height, durationSec: out.durationSec }),
-  restore: (mp4, f) => ({ mp4, width: f.width!, height: f.height!, durationSec: f.durationSec! }),
+  facts: (out) => ({ width: out.width, height: out.height, durationSec: out.durationSec, ...(out.fps ? { fps: out.fps } : {}) }),
+  restore: (mp4, f) => ({ mp4, width: f.width!, height: f.height!, durationSec: f.durationSec!, ...(f.fps ? { fps: f.fps } : {}) }),
 };
 
 export const MUSIC_OUTPUT: OutputKind<GeneratedAudio> = {

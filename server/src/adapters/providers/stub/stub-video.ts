@@ -84,7 +84,7 @@ export class StubVideoProvider extends StubPredictions<VideoRequest, GeneratedVi
         if (!source.fit) throw err;
         await encode(await this.normalizedFrame(req.image!, w, h));
       }
-      return { mp4: await readFile(output), durationSec: frames / FPS, width: w, height: h };
+      return { mp4: await readFile(output), durationSec: frames / FPS, width: w, height: h, fps: FPS };
     });
   }
 
