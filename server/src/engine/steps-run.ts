@@ -134,7 +134,10 @@ export class StepsRun {
         jobId: run.job.id, name: step.name, status: 'waiting', attempts: attempt, output: null, error: null,
         startedAt: now, finishedAt: null, wait: stepWaitOf(result.wait, now),
       };
-      await this.host.owned(run.job.id, (repos) => repos.steps.upsert(waiting));
+      const recorded = await this.host.deps.store.relaxed((r) =>
+        r.jobs.waitStep({ jobId: run.job.id, workerId: this.host.workerId, step: step.name, attempts: attempt, wait: waiting.wait!, at: now }),
+      );
+      if (!recorded) throw new LeaseLostError('lease lost');
       run.records.set(step.name, waiting);
       run.phases.set(step.name, 'waiting');
       return;

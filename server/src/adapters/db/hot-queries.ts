@@ -72,6 +72,8 @@ export const HOT_TRANSITIONS = {
   renewLease: declareTransition({ from: ['running'], to: 'running' }),
   /** A running step's progress, state or trace, written under its owner. */
   writeOwned: declareTransition({ from: ['running'], to: 'running' }),
+  /** A step's wait recorded under the owner of the running job. */
+  waitStep: declareTransition({ from: ['running'], to: 'running' }),
 } as const;
 const T = HOT_TRANSITIONS;
 
@@ -151,6 +153,18 @@ const WRITE_OWNED = `update jobs set ${BUMP}, updated_at = $2::timestamptz,
     trace = trace || coalesce($5::jsonb, '[]'::jsonb)
   where id = $1 and ${statusGuard(T.writeOwned)} and lease_owner = $6
   returning id, status, progress, event_seq, updated_at`;
+
+// The step row is written only when the job row's guarded write took: a lost lease writes neither.
+const WAIT_STEP = `with updated as (
+    update jobs set ${BUMP}, updated_at = $5::timestamptz
+    where id = $1 and ${statusGuard(T.waitStep)} and lease_owner = $2
+    returning id
+  )
+  insert into job_steps (job_id, name, status, attempts, output, error, started_at, finished_at, wait)
+  select id, $3, 'waiting', $4::int, null, null, $5::timestamptz, null, $6::jsonb from updated
+  on conflict (job_id, name) do update set status = excluded.status, attempts = excluded.attempts, output = null,
+    error = null, started_at = excluded.started_at, finished_at = null, wait = excluded.wait
+  returning job_id`;
 
 type JobsRepo = Repos['jobs'];
 
@@ -317,6 +331,11 @@ export class HotQueries {
     return row
       ? { id: row.id as string, status: row.status as Job['status'], progress: Number(row.progress), eventSeq: Number(row.event_seq), updatedAt: date(row.updated_at)! }
       : null;
+  };
+
+  waitStep: JobsRepo['waitStep'] = async ({ jobId, workerId, step, attempts, wait, at }) => {
+    const rows = await this.sql.query('mf_jobs_wait_step', WAIT_STEP, [jobId, workerId, step, attempts, at.toISOString(), JSON.stringify(wait)]);
+    return rows.length > 0;
   };
 
   private patchValues(id: string, keys: (keyof JobPatch)[], patch: JobPatch, at: Date): unknown[] {

@@ -75,6 +75,7 @@ export function createRepos(db: Db, clock: Clock, hot: HotQueries = new HotQueri
       transition: (id, change, patch, now) => hot.transition(id, change, patch, now),
       renewLease: (jobId, workerId, until, now) => hot.renewLease(jobId, workerId, until, now),
       writeOwned: (input) => hot.writeOwned(input),
+      waitStep: (input) => hot.waitStep(input),
       async list(q) {
         const conds: SQL[] = [];
         if (q.userId) conds.push(eq(t.jobs.userId, q.userId));

@@ -82,6 +82,7 @@ const RUN: Record<keyof typeof HOT_TRANSITIONS, (r: Repos, job: Job) => Promise<
     })) !== null,
   renewLease: (r, job) => r.jobs.renewLease(job.id, OWNER, lease(), clock.now()),
   writeOwned: async (r, job) => (await r.jobs.writeOwned({ jobId: job.id, workerId: OWNER, progress: 0.5 })) !== null,
+  waitStep: (r, job) => r.jobs.waitStep({ jobId: job.id, workerId: OWNER, step: 'a', attempts: 1, at: clock.now(), wait: { reason: 'r', token: 't', deadline: clock.now().toISOString() } }),
 };
 
 const read = (id: string) => t.deps.store.read(async (r) => (await r.jobs.get(id))!);

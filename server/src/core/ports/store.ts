@@ -327,6 +327,12 @@ export interface Repos {
      * appended. The job's event facts after it, or null when not owned (then nothing is written).
      */
     writeOwned(input: { jobId: string; workerId: string; progress?: number; state?: JsonObject; trace?: TraceEntry[] }): Promise<JobEventFacts | null>;
+    /**
+     * Records that a step of the running job waits (`wait`), in its `attempts`th attempt since
+     * `at`, in one statement, only while `workerId` owns the job: false when not owned (then
+     * nothing is written).
+     */
+    waitStep(input: { jobId: string; workerId: string; step: string; attempts: number; wait: StepWait; at: Date }): Promise<boolean>;
     list(query: JobListQuery): Promise<Job[]>;
     countActive(filter: { userId?: string; app?: string; entityKey?: string }): Promise<number>;
     /** Jobs the reconciler must look at: queued or running with an expired lease, expired waits, due polls. */
