@@ -8,8 +8,9 @@ import type { Logger } from '../services/deps';
 export async function closeWithin(what: string, ms: number, closing: () => Promise<unknown>, log: Logger): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
+    // Referenced: a close that never settles must reach the warning and the next resource, not end
+    // the process silently when nothing else is pending. Cleared as soon as the close settles.
     timer = setTimeout(() => resolve('timeout'), ms);
-    timer.unref();
   });
   try {
     const outcome = await Promise.race([closing().then(() => 'closed' as const), timeout]);

@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidMediaError, MediaLimitError } from '../../core/ports/media';
-import { ChildPool } from './child-pool';
+import { ChildPool, RUN_TS } from './child-pool';
 
 const RUNAWAY = fileURLToPath(new URL('../../testing/runaway-child.ts', import.meta.url));
+const CLOSE_ALONE = fileURLToPath(new URL('../../testing/close-with-nothing-pending.ts', import.meta.url));
 const MB = 1024 * 1024;
 const pools: ChildPool[] = [];
 afterAll(async () => {
@@ -75,4 +78,12 @@ describe('ChildPool', () => {
     expect((err as Error).message).toMatch(/^test worker (pool is closed|could not start)/);
     await expect(p.run('echo', [1])).rejects.toThrow('test worker pool is closed');
   });
+
+  it('closes (and so do the process launcher and closeWithin) when nothing else keeps the process alive', async () => {
+    // The exit it awaited was unreferenced: such a process ended silently mid-close, about half the time.
+    for (let i = 0; i < 4; i++) {
+      const { stdout } = await promisify(execFile)(process.execPath, [RUN_TS, CLOSE_ALONE], { timeout: 30_000 });
+      expect(stdout).toBe('pool closed\nlauncher closed\ngave up on the rest\n');
+    }
+  }, 60_000);
 });

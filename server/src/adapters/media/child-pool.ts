@@ -224,6 +224,9 @@ export class ChildPool {
     if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
       proc.once('exit', () => resolve());
+      // Unreferenced, its exit would not keep the loop alive: a close awaited with nothing else
+      // pending would end the process silently instead of resolving.
+      proc.ref();
       proc.kill('SIGKILL');
     });
   }

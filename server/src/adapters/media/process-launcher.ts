@@ -60,6 +60,8 @@ export class ProcessLauncher {
     await new Promise<void>((resolve) => {
       if (helper.proc.exitCode !== null || helper.proc.signalCode !== null) return resolve();
       helper.proc.once('exit', () => resolve());
+      // Referenced again so that the exit is awaited (see ChildPool.kill).
+      helper.proc.ref();
       helper.proc.kill('SIGKILL');
     });
   }
