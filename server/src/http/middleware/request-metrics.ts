@@ -5,7 +5,7 @@ import type { MetricsEndpoint } from '../../core/ports/metrics';
 /**
  * Times every request and reports it by method, the pattern of the route that answered
  * (`/v1/jobs/:id`, never the path with its ids: one series per route, not per job) and status.
- * A request no route answered (a 404 from a middleware's wildcard, or no match at all) is `unmatched`.
+ * A request no route answered (a 404 after a wildcard middleware, or no match at all) is `unmatched`.
  * First in the chain, so that everything after it (body checks, auth, errors) is in the time.
  */
 export const requestMetrics = (metrics: Pick<MetricsEndpoint, 'requestServed'>): MiddlewareHandler => async (c, next) => {
@@ -14,6 +14,7 @@ export const requestMetrics = (metrics: Pick<MetricsEndpoint, 'requestServed'>):
   // After next(), the route index is the last handler the request reached: the one that answered.
   const route = matchedRoutes(c)[c.req.routeIndex];
   const status = c.res.status;
-  const pattern = !route || (status === 404 && route.method === 'ALL') ? 'unmatched' : route.path;
+  // A 404 answered by a middleware (a wildcard, for any or for the body methods) matched no route.
+  const pattern = !route || (status === 404 && route.path.endsWith('*')) ? 'unmatched' : route.path;
   metrics.requestServed({ method: c.req.method, route: pattern, status, seconds: (performance.now() - started) / 1000 });
 };
