@@ -17,15 +17,20 @@ import { predictionsKey } from './predict';
 function held<Req, Out>(name: string) {
   const predictions = new Map<string, { req: Req; webhook?: SubmitOptions['webhook']; settled: Prediction<Out> | null }>();
   const submitted: string[] = [];
+  /** How many times each prediction was read. */
+  const gets = new Map<string, number>();
+  let made = 0;
   const provider: PredictionProvider<Req, Out> = {
     name,
     async submit(req, opts = {}) {
-      const id = `${name}_${submitted.length + 1}`;
+      // Unique across the file's tests (they empty `submitted`): provider calls are recorded by id.
+      const id = `${name}_${++made}`;
       submitted.push(id);
       predictions.set(id, { req, webhook: opts.webhook, settled: null });
       return { id };
     },
     async get(id) {
+      gets.set(id, (gets.get(id) ?? 0) + 1);
       const p = predictions.get(id);
       return p ? (p.settled ?? { id, status: 'processing' }) : null;
     },
@@ -33,6 +38,7 @@ function held<Req, Out>(name: string) {
   return {
     provider,
     submitted,
+    gets,
     settle(id: string, outcome: { output: Out } | { error: { message: string; retryable: boolean } }) {
       const p = predictions.get(id)!;
       p.settled = 'output' in outcome ? { id, status: 'succeeded', output: outcome.output } : { id, status: 'failed', error: outcome.error };
@@ -125,10 +131,34 @@ describe('ctx.predict', () => {
     expect([image.submitted.length, video.submitted.length]).toEqual([1, 1]);
     const steps = await t.deps.store.read((r) => r.steps.list(id));
     expect(steps.find((s) => s.name === 'frame_and_clip')).toMatchObject({ status: 'done', attempts: 1, output: { frame: 'frame 1', clip: 'clip of frame 1' } });
+    // The keyframe was marked succeeded when the video's submission was written.
     expect(done.state[predictionsKey('frame_and_clip')]).toEqual({
-      keyframe: { capability: 'image', id: image.submitted[0], submits: 1 },
+      keyframe: { capability: 'image', id: image.submitted[0], submits: 1, succeeded: true },
       video: { capability: 'video', id: video.submitted[0], submits: 1 },
     });
+  });
+
+  it('polls only the predictions still pending: a succeeded one is not asked about again', async () => {
+    image.submitted.length = 0;
+    video.submitted.length = 0;
+    // Polled at every reconciler tick (the test platform's: 200 ms).
+    const { id } = await submitJob(t.deps, { userId, app: 'test', pipeline: 't.pair', input: { seed: 5, pollMs: 50 } });
+    await waitingWith(id, image.submitted, 1);
+    image.settle(image.submitted[0]!, { output: frameOf(5) });
+    await waitingWith(id, video.submitted, 1);
+    const keyframe = image.submitted[0]!;
+    const clip = video.submitted[0]!;
+    const keyframeReads = image.gets.get(keyframe);
+    const clipReads = video.gets.get(clip) ?? 0;
+    // Three polls of the video while it works.
+    while ((video.gets.get(clip) ?? 0) < clipReads + 3) await t.reconciler.tick();
+    expect(image.gets.get(keyframe)).toBe(keyframeReads);
+    video.settle(clip, { output: clipOf({ prompt: 'p', image: frameOf(5).png, durationSec: 1, width: 8, height: 8, seed: 5 }) });
+    expect((await t.waitForJob(id, ['completed', 'failed'])).status).toBe('completed');
+    // The step's last run read the keyframe once more, for its output; its call was settled once.
+    expect(image.gets.get(keyframe)).toBe(keyframeReads! + 1);
+    const calls = await t.deps.store.read((r) => r.providerCalls.listForJob(id));
+    expect(calls.map((c) => [c.capability, c.status]).sort()).toEqual([['image', 'succeeded'], ['video', 'succeeded']]);
   });
 
   it('submits again a prediction the provider lost, found by the poll', async () => {

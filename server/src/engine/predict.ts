@@ -32,8 +32,12 @@ export interface PredictOptions {
 
 const DEFAULTS = { timeoutMs: 20 * 60_000, pollIntervalMs: 5_000, maxSubmits: 3 };
 
-/** One prediction a step made, as the job's state keeps it. */
-const PredictionRecord = z.object({ capability: z.enum(PREDICTION_CAPABILITIES), id: z.string(), submits: z.number().int().min(1) });
+/**
+ * One prediction a step made, as the job's state keeps it. `succeeded`: seen succeeded and recorded
+ * so (kept from the step's next state write on): its call is not settled again, and the engine's
+ * polls of the step skip it.
+ */
+const PredictionRecord = z.object({ capability: z.enum(PREDICTION_CAPABILITIES), id: z.string(), submits: z.number().int().min(1), succeeded: z.literal(true).optional() });
 type PredictionRecord = z.infer<typeof PredictionRecord>;
 const StepPredictions = z.record(z.string(), PredictionRecord);
 type StepPredictions = z.infer<typeof StepPredictions>;
@@ -102,8 +106,12 @@ export function predictor(io: PredictIo): Predict {
     const prior = mine[key]?.capability === capability ? mine[key] : undefined;
     if (prior) {
       const p = await provider.get(prior.id);
+      if (p?.status === 'succeeded') {
+        if (!prior.succeeded) await io.calls.seen(prior.id, p);
+        mine[key] = { ...prior, succeeded: true };
+        return p.output!;
+      }
       await io.calls.seen(prior.id, p);
-      if (p?.status === 'succeeded') return p.output!;
       if (p && p.status !== 'failed') throw suspend();
       if (p?.status === 'failed' && !p.error?.retryable) throw new FatalStepError(failureMessage(provider, p));
       if (prior.submits >= maxSubmits) {
@@ -132,7 +140,10 @@ export function predictor(io: PredictIo): Predict {
     // A provider that settles at once (the stub without a latency) finishes the step in this run.
     const early = await provider.get(id);
     await io.calls.seen(id, early);
-    if (early?.status === 'succeeded') return early.output!;
+    if (early?.status === 'succeeded') {
+      mine[key] = { ...record, succeeded: true };
+      return early.output!;
+    }
     if (early?.status === 'failed') {
       const message = failureMessage(provider, early);
       // Retried as a step (with backoff): the run after submits again while submits are left.
@@ -151,6 +162,7 @@ export async function pollPredictions(state: JsonObject, step: string, providers
   const records = Object.entries(recordsIn(state, step));
   if (records.length === 0) return null;
   const seen = await Promise.all(records.map(async ([key, r]) => {
+    if (r.succeeded) return { key, id: r.id, status: 'succeeded' as const };
     const p = await providers[r.capability].get(r.id);
     await calls?.seen(r.id, p);
     return { key, id: r.id, status: p?.status ?? 'lost' };

@@ -275,7 +275,7 @@ export class PipelineRunner {
         step: step.name, providers: deps.providers, clock: deps.clock,
         calls: callRecorder(deps, { jobId: job.id, step: step.name }),
         // Fresh, not `job.state`: a step resumed within a run sees its own earlier submissions.
-        readState: async () => (await deps.store.read((r) => r.jobs.get(job.id)))?.state ?? job.state,
+        readState: async () => (await deps.store.read((r) => r.jobs.stateOf(job.id))) ?? job.state,
         setState: async (patch, trace) => {
           await this.writeOwned(job.id, { state: patch, ...(trace === undefined ? {} : { trace: [{ at: deps.clock.now().toISOString(), step: step.name, message: trace }] }) });
         },

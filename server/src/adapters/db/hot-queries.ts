@@ -296,6 +296,11 @@ export class HotQueries {
     return row ? jobFromRow(row) : null;
   };
 
+  stateOf: JobsRepo['stateOf'] = async (id) => {
+    const [row] = await this.sql.query('mf_jobs_state_of', 'select state from jobs where id = $1', [id]);
+    return row ? (row.state as Job['state']) : null;
+  };
+
   getForUpdate: JobsRepo['getForUpdate'] = async (id) => {
     const [row] = await this.sql.query('mf_jobs_get_for_update', 'select * from jobs where id = $1 for update', [id]);
     return row ? jobFromRow(row) : null;

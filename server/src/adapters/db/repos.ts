@@ -67,6 +67,7 @@ export function createRepos(db: Db, clock: Clock, hot: HotQueries = new HotQueri
     jobs: {
       insert: (job) => hot.insert(job),
       get: (id) => hot.get(id),
+      stateOf: (id) => hot.stateOf(id),
       getForUpdate: (id) => hot.getForUpdate(id),
       claim: (...args) => hot.claim(...args),
       finishStep: (input) => hot.finishStep(input),

@@ -272,6 +272,8 @@ export interface Repos {
     /** A job enters the state machine as a draft or queued (core/jobs/job-status INITIAL_STATUSES); `createdAt` is the store clock's. */
     insert(job: Pick<Job, 'id' | 'userId' | 'app' | 'pipeline' | 'input' | 'entityKey'> & { status: InitialStatus } & Partial<Omit<Job, 'status'>>): Promise<Job>;
     get(id: string): Promise<Job | null>;
+    /** The job's `state` alone (null: no such job): what a step reads again between its predictions, without the history and trace. */
+    stateOf(id: string): Promise<Job['state'] | null>;
     getForUpdate(id: string): Promise<Job | null>;
     /**
      * Takes a job for a worker in one statement: when it is queued in this run, or running with an
