@@ -21,9 +21,10 @@ export interface PredictOptions {
   /** The wait fails the job (WAIT_TIMEOUT, refunded) when the prediction has not settled in time. Default 20 min. */
   timeoutMs?: number;
   /**
-   * How often the reconciler polls the prediction (its tick bounds it: 2 s by default). The webhook
-   * usually resumes the step first; the poll is for a webhook that never comes. Default
-   * PredictIo.pollIntervalMs (Settings.predictionPollMs: 5 s).
+   * How long after the wait starts the reconciler first polls the prediction (its tick bounds it: 2 s
+   * by default); each later poll comes twice as long after the one before, up to 30 s
+   * (core/jobs/step-waits pollDelayAfter). The webhook usually resumes the step first; the poll is
+   * for a webhook that never comes. Default PredictIo.pollIntervalMs (Settings.predictionPollMs: 5 s).
    */
   pollIntervalMs?: number;
   /** Submissions (the first, then one per lost or retryably failed prediction) before the step fails. Default 3. */

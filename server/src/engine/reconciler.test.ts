@@ -16,12 +16,25 @@ const LEASE_MS = 30_000;
 const STALE_QUEUED_MS = 60_000;
 const WAIT_MS = 600_000;
 const gates = new Map<string, () => void>();
+const polled = new Map<string, number>();
 
 const pipelines: PipelineDef[] = [
   { id: 'c.noop', app: 'test', input: z.looseObject({}), steps: [{ name: 'noop', weight: 1, output: z.json(), run: async () => ({ output: { ok: true } }) }], result: ({ outputs }) => outputs.noop ?? null },
   {
     id: 'c.review', app: 'test', input: z.looseObject({}),
     steps: [{ name: 'review', weight: 1, output: z.json(), run: async (ctx) => (ctx.event === undefined ? { wait: { reason: 'human review', timeoutMs: WAIT_MS } } : { output: ctx.event }) }],
+  },
+  {
+    // Waits for something outside that never calls back: only the engine's polls look, counted here.
+    id: 'c.polled', app: 'test', input: z.looseObject({}),
+    steps: [{
+      name: 'outside', weight: 1, output: z.json(),
+      run: async () => ({ wait: { reason: 'outside', timeoutMs: WAIT_MS, pollIntervalMs: 5_000 } }),
+      poll: async (ctx) => {
+        polled.set(ctx.job.id, (polled.get(ctx.job.id) ?? 0) + 1);
+        return { done: false };
+      },
+    }],
   },
   {
     // Saves an asset, then blocks until the test opens the gate of its run.
@@ -114,6 +127,22 @@ describe('reconciler on a controlled clock', () => {
     expect(failed.error).toMatchObject({ code: 'WAIT_TIMEOUT', step: 'review', refunded: 1 });
     expect(failed.finishedAt).toEqual(clock.now());
     expect(await balance()).toBe(before);
+  });
+
+  it('polls a waiting step first after its interval, then twice as long after each poll, up to 30 s apart', async () => {
+    const job = await submit('c.polled');
+    await t.waitForJob(job.id, ['waiting']);
+    const polls = () => polled.get(job.id) ?? 0;
+    // Polls due 5, 15, 35, 65 and 95 s after the wait began: just before each, nothing; at it, one more.
+    for (const [gap, expected] of [[5_000, 1], [10_000, 2], [20_000, 3], [30_000, 4], [30_000, 5]] as const) {
+      clock.advance(gap - 1);
+      await t.reconciler.tick();
+      expect(polls(), `${gap - 1} ms after the poll before`).toBe(expected - 1);
+      clock.advance(1);
+      await t.reconciler.tick();
+      expect(polls(), `${gap} ms after the poll before`).toBe(expected);
+    }
+    expect((await read(job.id)).status).toBe('waiting');
   });
 
   it('takes back a job whose worker died when the clock passes its lease, without a second charge or duplicate assets', async () => {

@@ -1,4 +1,4 @@
-import { isWaiting, jobWaitOf } from '../core/jobs/step-waits';
+import { isWaiting, jobWaitOf, pollDelayAfter } from '../core/jobs/step-waits';
 import type { Job } from '../core/ports/store';
 import type { Deps } from '../services/deps';
 import { enqueueJob } from '../services/jobs/enqueue';
@@ -124,8 +124,8 @@ export class Reconciler {
   /**
    * Polls each of the job's waiting steps whose next poll is due: with the step's `poll`, or when it
    * has none, on its pending predictions (engine/predict.ts pollPredictions). A step reported done is resumed
-   * (resumeWait: the first of its webhook and its poll wins); any other gets its next poll, and the
-   * job's next poll becomes the earliest of its steps'.
+   * (resumeWait: the first of its webhook and its poll wins); any other gets its next poll, later
+   * at each poll (pollDelayAfter), and the job's next poll becomes the earliest of its steps'.
    */
   private async poll(job: Job, now: Date): Promise<void> {
     const pipeline = this.pipelines.get(job.pipeline);
@@ -147,12 +147,13 @@ export class Reconciler {
         await resumeWait(this.deps, job.id, { step: record.name, token: record.wait.token }, result.event ?? null);
         continue;
       }
-      const next = new Date(now.getTime() + (record.wait.pollIntervalMs ?? 5000)).toISOString();
+      const polls = (record.wait.polls ?? 0) + 1;
+      const next = new Date(now.getTime() + pollDelayAfter(record.wait.pollIntervalMs ?? 5000, polls)).toISOString();
       await this.deps.store.tx(async (repos) => {
         const current = await repos.jobs.getForUpdate(job.id);
         const fresh = (await repos.steps.list(job.id)).find((s) => s.name === record.name);
         if (!current || !fresh || !isWaiting(fresh) || fresh.wait.token !== record.wait.token) return;
-        await repos.steps.upsert({ ...fresh, wait: { ...fresh.wait, nextPollAt: next } });
+        await repos.steps.upsert({ ...fresh, wait: { ...fresh.wait, nextPollAt: next, polls } });
         const nextPollAt = current.status === 'waiting' ? jobWaitOf((await repos.steps.list(job.id)))?.nextPollAt : undefined;
         if (nextPollAt) await repos.jobs.update(job.id, { nextPollAt }, ['waiting']);
       });

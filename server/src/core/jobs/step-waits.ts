@@ -25,3 +25,16 @@ export function jobWaitOf(steps: JobStep[]): { wait: JobWait; waitDeadline: Date
     nextPollAt: polls.length ? new Date(Math.min(...polls)) : null,
   };
 }
+
+/** The longest a polled step goes between two polls once its backoff has grown (unless its own interval is longer). */
+export const MAX_POLL_BACKOFF_MS = 30_000;
+
+/**
+ * How long after its `polls`-th poll (1, 2, ...) a waiting step is polled again, in ms: its interval
+ * doubled at each poll, up to MAX_POLL_BACKOFF_MS (an interval already longer stays as it is). The
+ * webhook is what usually resumes a step; polls find the one that never comes, and a prediction
+ * that has run for minutes is found a little later at far less cost than every 5 s.
+ */
+export function pollDelayAfter(pollIntervalMs: number, polls: number): number {
+  return Math.max(pollIntervalMs, Math.min(MAX_POLL_BACKOFF_MS, pollIntervalMs * 2 ** Math.min(polls, 20)));
+}

@@ -90,9 +90,12 @@ export interface StepWait {
   token: string;
   /** ISO time past which the wait fails the job (WAIT_TIMEOUT). */
   deadline: string;
+  /** How long after the wait starts the step is first polled; later polls back off (core/jobs/step-waits pollDelayAfter). */
   pollIntervalMs?: number;
   /** ISO time of the step's next poll; absent for a step that is not polled. */
   nextPollAt?: string;
+  /** How many times the step was polled in this wait (absent: none yet). */
+  polls?: number;
 }
 
 export interface JobStep {
