@@ -242,7 +242,8 @@ async function benchStory(mode: string, env: Record<string, string>) {
  * the path is the provider calls on its longest chain of steps (clips-pipelines.ts), each 1 s:
  * story: prompts (text) -> a clip (image, then video) = 3 calls; identity_pack, beside prompts,
  * calls none. Trailer: prompts (text) -> a scene (image, video) -> assemble (none) = 3 calls; the
- * music bed (one call) runs beside the scenes. Bar: wall at most 1.3x the path.
+ * music bed (one call) runs beside the scenes. Bar: wall at most 1.3x the path. The measured job
+ * is the platform's second of its kind: the first warms the code and the stub's caches.
  */
 const LATENCY_MS = 1000;
 const CRITICAL_CALLS = { story: 3, trailer: 3 } as const;
@@ -259,6 +260,14 @@ async function benchOnePath(mode: string, env: Record<string, string>, kind: 'st
   try {
     const { token, userId } = await t.signUp();
     await t.call('POST', '/v1/admin/credits', { token: t.env.ADMIN_API_KEY, body: { userId, amount: 100, reason: 'bench' } });
+    // One job of the kind first, not measured: the measured one runs on warm code and warm stub
+    // caches (a tone track per length), as every job after a server's first does.
+    {
+      const warmup = await makeDraft(t, token);
+      const res = await t.call('POST', '/api/jobs/confirm', { token, body: confirmBody(warmup, kind) });
+      if (res.status !== 200) throw new Error(`bench: ${kind} warm-up confirm answered ${res.status} ${JSON.stringify(res.body)}`);
+      await t.waitForJob(warmup, ['completed', 'failed'], 120_000);
+    }
     {
       const draftJobId = await makeDraft(t, token);
       const start = performance.now();
