@@ -59,7 +59,10 @@ export function createApp(platform: Platform) {
     log.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error');
     return errorResponse(c, new AppError('internal', 'INTERNAL_ERROR', 'Internal error', { requestId: c.get('requestId') }, undefined, { cause: err }));
   });
-  app.notFound((c) => errorResponse(c, new AppError('not_found', 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) => {
+    c.set('unmatched', true);
+    return errorResponse(c, new AppError('not_found', 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`));
+  });
 
   app.route('/', healthRoutes(platform));
   app.route('/', metricsRoutes(platform));

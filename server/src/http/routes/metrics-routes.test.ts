@@ -100,6 +100,9 @@ describe('GET /metrics', () => {
     expect((await t.call('GET', `/v1/jobs/${done.id}`, { token: a.token })).status).toBe(200);
     expect((await t.call('GET', '/v1/jobs/job_nosuchjob', { token: a.token })).status).toBe(404);
     expect((await t.call('GET', `/v1/no/such/route/${done.id}`)).status).toBe(404);
+    // Past the body checks of POST /v1/*, still no route; and a route of its own that answers 404.
+    expect((await t.call('POST', '/v1/no/such/route', { body: {} })).status).toBe(404);
+    expect((await t.call('GET', '/files/')).status).toBe(404);
   }, 60_000);
 
   it('answers the Prometheus text format with prom-client\'s content type, and every line parses', async () => {
@@ -150,6 +153,8 @@ describe('GET /metrics', () => {
     expect(valueOf(first, http, { method: 'GET', route: '/v1/jobs/:id', status: '404' })).toBe(1);
     expect(valueOf(first, http, { method: 'POST', route: '/v1/jobs/:id/cancel', status: '200' })).toBe(1);
     expect(valueOf(first, http, { method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
+    expect(valueOf(first, http, { method: 'POST', route: 'unmatched', status: '404' })).toBe(1);
+    expect(valueOf(first, http, { method: 'GET', route: '/files/*', status: '404' })).toBe(1);
     const labelValues = first.filter((s) => s.name.startsWith('mediaforge_http_')).flatMap((s) => Object.values(s.labels));
     expect(labelValues.filter((v) => v.includes('job_'))).toEqual([]);
     // The series move: the scrapes before this one were requests too.
