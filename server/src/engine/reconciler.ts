@@ -11,7 +11,8 @@ import { pollPredictions } from './predict';
 import { callRecorder } from '../services/providers/provider-calls';
 import type { PipelineRunner } from './runner';
 
-const WORKER_LOST = 'worker lost; requeued';
+/** The history note of a running job the reconciler requeued after its worker stopped renewing the lease. */
+export const WORKER_LOST = 'worker lost; requeued';
 /** How many times a job may lose its worker before it is failed instead of requeued. */
 export const MAX_WORKER_LOSSES = 3;
 
@@ -147,12 +148,13 @@ export class Reconciler {
         await resumeWait(this.deps, job.id, { step: record.name, token: record.wait.token }, result.event ?? null);
         continue;
       }
-      const polls = (record.wait.polls ?? 0) + 1;
-      const next = new Date(now.getTime() + pollDelayAfter(record.wait.pollIntervalMs ?? 5000, polls)).toISOString();
       await this.deps.store.tx(async (repos) => {
         const current = await repos.jobs.getForUpdate(job.id);
         const fresh = (await repos.steps.list(job.id)).find((s) => s.name === record.name);
         if (!current || !fresh || !isWaiting(fresh) || fresh.wait.token !== record.wait.token) return;
+        // From the step's row read under the job's lock, as the rest of this write.
+        const polls = (fresh.wait.polls ?? 0) + 1;
+        const next = new Date(now.getTime() + pollDelayAfter(fresh.wait.pollIntervalMs ?? 5000, polls)).toISOString();
         await repos.steps.upsert({ ...fresh, wait: { ...fresh.wait, nextPollAt: next, polls } });
         const nextPollAt = current.status === 'waiting' ? jobWaitOf((await repos.steps.list(job.id)))?.nextPollAt : undefined;
         if (nextPollAt) await repos.jobs.update(job.id, { nextPollAt }, ['waiting']);

@@ -11,6 +11,8 @@ import { createTestDatabase } from '../testing/test-database';
 import { freePort } from '../testing/free-port';
 import { dropQueue } from '../testing/test-redis';
 import { serverMode } from '../testing/test-platform';
+import { RESUMED_AFTER_LEASE_EXPIRY } from '../adapters/db/hot-queries';
+import { WORKER_LOST } from '../engine/reconciler';
 
 /**
  * A worker process SIGKILLed in the middle of a job: the job resumes elsewhere, finishes, charges
@@ -60,7 +62,7 @@ const underWay = (base: string, token: string, jobId: string, step: string) => a
  * How a dead worker's job is taken over: the reconciler requeues it once its lease expired, or the
  * queue hands its delivery to another worker first, which claims the job over the expired lease.
  */
-const TAKEN_OVER = ['worker lost; requeued', 'resumed after lease expiry'];
+const TAKEN_OVER = [WORKER_LOST, RESUMED_AFTER_LEASE_EXPIRY];
 
 /**
  * The job finished once. `heldAtKill`: whether the killed worker held the job (running) when it

@@ -77,10 +77,13 @@ export const HOT_TRANSITIONS = {
 } as const;
 const T = HOT_TRANSITIONS;
 
+/** The history note of a claim that takes a running job over its expired lease (another worker's delivery came first). */
+export const RESUMED_AFTER_LEASE_EXPIRY = 'resumed after lease expiry';
+
 const CLAIM = `update jobs set ${BUMP}, ${statusSet(T.claim)}, lease_owner = $3, lease_until = $4::timestamptz,
     started_at = coalesce(started_at, $5::timestamptz), updated_at = $5::timestamptz,
     history = history || jsonb_build_array(case when status = ${statusLiteral(T.claim.to)}
-      then jsonb_build_object('status', ${statusLiteral(T.claim.to)}, 'at', $6::text, 'note', 'resumed after lease expiry')
+      then jsonb_build_object('status', ${statusLiteral(T.claim.to)}, 'at', $6::text, 'note', '${RESUMED_AFTER_LEASE_EXPIRY}')
       else jsonb_build_object('status', ${statusLiteral(T.claim.to)}, 'at', $6::text) end)
   where id = $1 and run = $2::int
     and ${statusGuard(T.claim, { running: '(lease_until is null or lease_until < $5::timestamptz)' })}

@@ -36,5 +36,5 @@ export const MAX_POLL_BACKOFF_MS = 30_000;
  * that has run for minutes is found a little later at far less cost than every 5 s.
  */
 export function pollDelayAfter(pollIntervalMs: number, polls: number): number {
-  return Math.max(pollIntervalMs, Math.min(MAX_POLL_BACKOFF_MS, pollIntervalMs * 2 ** Math.min(polls, 20)));
+  return Math.max(pollIntervalMs, Math.min(MAX_POLL_BACKOFF_MS, pollIntervalMs * 2 ** polls));
 }
