@@ -1,5 +1,6 @@
 import { clipsApp } from '../apps/clips';
+import { studioApp } from '../apps/studio';
 import type { AppModule } from '../http/app-module';
 
 /** The apps this build mounts: adding an app is its folder under `apps/` and a line here. */
-export const APPS: readonly AppModule[] = [clipsApp];
+export const APPS: readonly AppModule[] = [clipsApp, studioApp];

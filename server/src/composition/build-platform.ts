@@ -30,6 +30,7 @@ import { readOperatingSnapshot } from '../services/metrics/operating-snapshot';
 import { listProviders } from './provider-lists';
 import { providerWebhooks } from './provider-webhooks';
 import { recordedModeration } from '../services/providers/provider-calls';
+import { pricesOf } from '../services/credits/prices';
 
 export interface BuildOptions {
   role: 'start' | 'api' | 'worker' | 'migrate' | 'test';
@@ -89,6 +90,8 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     uploadPendingGraceSec: 600,
     uploadUnusedTtlSec: 24 * 3600,
     planLimits: planLimitsOf(APPS),
+    prices: pricesOf(APPS, config.env.PRICES),
+    syncJobDeadlineMs: config.env.SYNC_JOB_DEADLINE_SEC * 1000,
     ...opts.settings,
   };
   // One registry per platform: its histograms are this process's, its gauges read at each scrape.

@@ -62,6 +62,16 @@ const envSchema = z
     SIGNUP_RATE_LIMIT: optional(int(0, 1_000_000)).default(10),
     UPLOADS_PER_HOUR: optional(int(1, 1_000_000)).default(60),
     UPLOAD_MB_PER_HOUR: optional(int(10, 2000)).default(200),
+    /**
+     * Credits of priced actions, over each app's defaults: `studio.image=2,studio.video=8`
+     * (names are `<app>.<action>`; an unknown name stops the start).
+     */
+    PRICES: optional(
+      z.string().regex(/^\s*[a-z][a-z0-9-]*\.[a-zA-Z][a-zA-Z0-9-]*\s*=\s*\d{1,6}\s*(,\s*[a-z][a-z0-9-]*\.[a-zA-Z][a-zA-Z0-9-]*\s*=\s*\d{1,6}\s*)*$/, 'must be comma-separated app.action=credits pairs, e.g. studio.image=2,studio.video=8')
+        .transform((text) => Object.fromEntries(text.split(',').map((pair) => pair.split('=').map((x) => x.trim())).map(([k, v]) => [k!, Number(v)]))),
+    ),
+    /** How long an endpoint that answers with a job's result (studio's image) waits for it before a 504 and a refund. */
+    SYNC_JOB_DEADLINE_SEC: optional(int(1, 3600)).default(120),
     STUB_LATENCY_MS: optional(int(0, 600_000)).default(0),
     STUB_FAIL: optional(z.string()),
     WORKER_CONCURRENCY: optional(int(1, 64)).default(2),

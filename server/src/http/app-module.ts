@@ -23,4 +23,6 @@ export interface AppModule {
   pipelines: readonly PipelineDef[];
   /** What each plan allows in this app: the engine's admission enforces `runningJobs`, the app its own counts. */
   planLimits: Record<Plan, AppPlanLimits>;
+  /** Credits of its priced actions by action name (`image`), the defaults the PRICES setting may change. */
+  prices?: Record<string, number>;
 }

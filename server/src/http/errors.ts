@@ -13,6 +13,8 @@ const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
   too_large: 413,
   unsupported_media: 415,
   unavailable: 503,
+  upstream_failed: 502,
+  timeout: 504,
   internal: 500,
 };
 

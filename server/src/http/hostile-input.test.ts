@@ -8,6 +8,8 @@ import { createTestPlatform, TEST_ADMIN_KEY, type TestPlatform } from '../testin
 let t: TestPlatform;
 beforeAll(async () => {
   t = await createTestPlatform({
+    // The worker stops below: an endpoint that waits for its job (studio's image) gives up quickly.
+    settings: { syncJobDeadlineMs: 100 },
     pipelines: (r) => r.register({ id: 't.noop', app: 'test', input: z.looseObject({}), steps: [{ name: 'noop', weight: 1, output: z.json(), run: async () => ({ output: 1 }) }] }),
   });
 }, 120_000);
@@ -80,7 +82,9 @@ describe('hostile input on every route of the OpenAPI document', () => {
           expect((await t.call('POST', `/v1/jobs/${who.draft()}/cancel`, { token: who.token })).status).toBe(200);
           await who.renewDraft();
         }
-        if (res.status >= 500) serverErrors.push(`${res.status} ${r.label} ${JSON.stringify(res.body).slice(0, 200)}`);
+        // With no worker, a job that the request waits for is stopped at its deadline: the answer of a stopped worker, not of the input.
+        const stoppedWorker = res.status === 504 && /_TIMEOUT$/.test((res.body as { code?: string })?.code ?? '');
+        if (res.status >= 500 && !stoppedWorker) serverErrors.push(`${res.status} ${r.label} ${JSON.stringify(res.body).slice(0, 200)}`);
         else if (res.status >= 400 && !hasMountShape(r.url, res.body)) misshapen.push(`${res.status} ${r.label} ${JSON.stringify(res.body).slice(0, 200)}`);
       }
     }

@@ -6,6 +6,7 @@ import type { JobQueue } from '../core/ports/queue';
 import type { ObjectStorage } from '../core/ports/storage';
 import type { Clock } from '../core/ports/clock';
 import type { Store } from '../core/ports/store';
+import type { PriceTable } from './credits/prices';
 import type { PlanLimitsTable } from './identity/plan-limits';
 
 export interface Logger {
@@ -42,6 +43,10 @@ export interface Settings {
   uploadUnusedTtlSec: number;
   /** Each plan's enforced limits, per app (services/identity/plan-limits.ts PLAN_LIMITS). */
   planLimits: PlanLimitsTable;
+  /** Credits of priced actions by `<app>.<action>` (services/credits/prices.ts). */
+  prices: PriceTable;
+  /** How long an endpoint answering with a job's result waits for the job before it gives up (504, refunded). */
+  syncJobDeadlineMs: number;
 }
 
 /** Everything a service or step may use, wired once by the composition. */

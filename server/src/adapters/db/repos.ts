@@ -81,6 +81,7 @@ export function createRepos(db: Db, clock: Clock, hot: HotQueries = new HotQueri
         const conds: SQL[] = [];
         if (q.userId) conds.push(eq(t.jobs.userId, q.userId));
         if (q.app) conds.push(eq(t.jobs.app, q.app));
+        if (q.pipelines) conds.push(inArray(t.jobs.pipeline, [...q.pipelines]));
         if (q.status) conds.push(eq(t.jobs.status, q.status));
         if (q.after) {
           conds.push(

@@ -10,6 +10,10 @@ export type ErrorKind =
   | 'too_large'
   | 'unsupported_media'
   | 'unavailable'
+  /** A provider answered with a failure the request cannot fix: 502. */
+  | 'upstream_failed'
+  /** The work did not finish within the request's deadline: 504. */
+  | 'timeout'
   /** A failure of ours, not the request's: answered 500 without details. */
   | 'internal';
 

@@ -213,6 +213,8 @@ export interface ProviderCallStats {
 export interface JobListQuery {
   userId?: string;
   app?: string;
+  /** Only jobs of these pipelines (e.g. one kind of an app's work). */
+  pipelines?: readonly string[];
   status?: JobStatus;
   limit: number;
   /** Exclusive (createdAt, id) position to continue after, newest first. */

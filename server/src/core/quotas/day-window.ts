@@ -23,3 +23,13 @@ export function hourWindow(at: Date): string {
 export function secondsUntilNextHour(at: Date): number {
   return 3600 - Math.floor((at.getTime() % 3_600_000) / 1000);
 }
+
+/** The minute window (UTC) of `at`, as YYYY-MM-DDTHH:MM: the window of per-minute rate limits. */
+export function minuteWindow(at: Date): string {
+  return at.toISOString().slice(0, 16);
+}
+
+/** Seconds until the minute window of `at` ends (for Retry-After of per-minute limits), 1 to 60. */
+export function secondsUntilNextMinute(at: Date): number {
+  return 60 - Math.floor((at.getTime() % 60_000) / 1000);
+}

@@ -22,7 +22,7 @@ describe('console routes', () => {
   });
 
   it('serves no page that neither the platform nor an app declares', async () => {
-    expect((await app.request('/studio')).status).toBe(404);
+    expect((await app.request('/gallery')).status).toBe(404);
   });
 
   it('serves hashed assets as immutable, and nothing outside them', async () => {

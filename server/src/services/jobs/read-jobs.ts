@@ -52,7 +52,7 @@ const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 export async function listJobs(
   deps: Deps,
-  query: { userId?: string; app?: string; status?: JobStatus; limit: number; after?: { createdAt: Date; id: string } },
+  query: { userId?: string; app?: string; pipelines?: readonly string[]; status?: JobStatus; limit: number; after?: { createdAt: Date; id: string } },
 ): Promise<{ jobs: Job[]; nextCursor: string | null }> {
   const rows = await deps.store.read((r) => r.jobs.list({ ...query, limit: query.limit + 1 }));
   const jobs = rows.slice(0, query.limit);
