@@ -418,6 +418,165 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/studio/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The vocabularies of the idea form and what each action costs, in credits */
+        get: operations["getStudioOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prompts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Expand an idea and its choices into one image prompt (free)
+         * @description The text provider writes one English prompt keeping the user's own words (a Korean idea is kept as written beside its English) and every choice. Moderated first.
+         */
+        post: operations["createStudioPrompt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate an image (1 credit by default), answered once it is in our storage
+         * @description A job inside: charged on admission, refunded if it fails or passes the deadline (504 IMAGE_TIMEOUT, the job cancelled).
+         */
+        post: operations["createStudioImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images/{imageId}/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The same inputs as one of my images, a new seed, charged again */
+        post: operations["regenerateStudioImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a video (5 credits by default), optionally from one of my images; answers at once */
+        post: operations["createStudioVideo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videos/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A video job: status, progress 0..100, and its URLs once completed */
+        get: operations["getStudioVideo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videos/{jobId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a video not yet ended; its credits come back */
+        post: operations["cancelStudioVideo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videos/{jobId}/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The same inputs as one of my videos, a new seed, charged again; answers at once */
+        post: operations["regenerateStudioVideo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My prompts, images and videos, newest first */
+        get: operations["getStudioHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -676,6 +835,116 @@ export interface components {
                 status: string;
             };
             error?: unknown;
+        };
+        StudioOptions: {
+            styles: string[];
+            moods: string[];
+            cameras: string[];
+            ratios: string[];
+            videoSizes: string[];
+            videoSeconds: number[];
+            prices: {
+                prompt: number;
+                image: number;
+                video: number;
+            };
+        };
+        StudioPrompt: {
+            prompt: string;
+            jobId: string;
+        };
+        StudioPromptRequest: {
+            /** @example 비 오는 밤 네온 골목을 걷는 고양이 */
+            idea: string;
+            style: components["schemas"]["StudioStyle"];
+            mood: components["schemas"]["StudioMood"];
+            camera: components["schemas"]["StudioCamera"];
+            ratio: components["schemas"]["StudioRatio"];
+            extra?: string;
+        };
+        /** @enum {string} */
+        StudioStyle: "photorealistic" | "cinematic" | "anime" | "watercolor" | "oil-painting" | "3d-render" | "pixel-art" | "illustration";
+        /** @enum {string} */
+        StudioMood: "warm" | "calm" | "dramatic" | "mysterious" | "joyful" | "melancholic" | "dreamy" | "tense";
+        /** @enum {string} */
+        StudioCamera: "wide-shot" | "close-up" | "medium-shot" | "aerial" | "low-angle" | "over-the-shoulder" | "macro" | "tracking";
+        /** @enum {string} */
+        StudioRatio: "1:1" | "3:4" | "4:3" | "9:16" | "16:9";
+        StudioImage: {
+            imageId: string;
+            /** @description A signed URL of ours, valid for an hour; GET the history again for a fresh one */
+            imageUrl: string;
+            thumbnailUrl: string | null;
+            jobId: string;
+            width: number;
+            height: number;
+        };
+        StudioImageRequest: {
+            prompt: string;
+            ratio?: components["schemas"]["StudioRatio"];
+            style?: components["schemas"]["StudioStyle"];
+            /** @description The same prompt, ratio and seed give the same image on the same provider; omitted, a random one */
+            seed?: number;
+            negativePrompt?: string;
+        };
+        StudioVideoRequest: {
+            prompt: string;
+            /** @description One of your images: the first frame (image-to-video) */
+            imageId?: string;
+            /** @default 4 */
+            seconds: 4 | 8 | 12;
+            /**
+             * @description Default: the image's orientation, else 1280x720
+             * @enum {string}
+             */
+            size?: "1280x720" | "720x1280" | "1792x1024" | "1024x1792";
+            seed?: number;
+        };
+        StudioVideo: {
+            jobId: string;
+            /** @enum {string} */
+            status: "queued" | "in_progress" | "completed" | "failed" | "cancelled";
+            progress: number;
+            /** @description What the job is doing, in the words the console shows (대기열에 등록되었습니다 while queued) */
+            message?: string;
+            prompt: string;
+            imageId: string | null;
+            seconds: number;
+            size: string;
+            videoUrl?: string;
+            thumbnailUrl?: string;
+            error?: {
+                code: string;
+                message: string;
+            };
+            createdAt: string;
+        };
+        StudioHistory: {
+            items: components["schemas"]["StudioHistoryItem"][];
+            nextCursor: string | null;
+        };
+        StudioHistoryItem: {
+            /** @enum {string} */
+            type: "prompt" | "image" | "video";
+            jobId: string;
+            /** @description The job's status (videos in the shape of GET /api/videos/{jobId}) */
+            status: string;
+            createdAt: string;
+            /** @description What was asked: the fields of the request */
+            input: {
+                [key: string]: unknown;
+            };
+            /** @description The expanded prompt (prompt), or the prompt used (image, video) */
+            prompt?: string;
+            imageId?: string;
+            imageUrl?: string;
+            videoUrl?: string;
+            thumbnailUrl?: string;
+            progress?: number;
+            error?: {
+                code: string;
+                message: string;
+            };
         };
     };
     responses: never;
@@ -2075,6 +2344,603 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+        };
+    };
+    getStudioOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Choices and prices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudioOptions"];
+                };
+            };
+            /** @description No token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+        };
+    };
+    createStudioPrompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StudioPromptRequest"];
+            };
+        };
+        responses: {
+            /** @description The prompt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudioPrompt"];
+                };
+            };
+            /** @description A field is missing or not in its vocabulary; PROMPT_REFUSED: refused by the content policy */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description No token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description RATE_LIMITED: past your requests a minute to this endpoint (Retry-After says when); CONCURRENCY_LIMIT: your jobs at once are all in use */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description GENERATION_FAILED: the text provider failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description MODERATION_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description PROMPT_TIMEOUT: not done within the deadline */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+        };
+    };
+    createStudioImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StudioImageRequest"];
+            };
+        };
+        responses: {
+            /** @description The stored image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudioImage"];
+                };
+            };
+            /** @description Bad field; PROMPT_REFUSED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description No token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description INSUFFICIENT_CREDITS: `needed` and `balance` */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description RATE_LIMITED: past your requests a minute to this endpoint (Retry-After says when); CONCURRENCY_LIMIT: your jobs at once are all in use */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description GENERATION_FAILED: the image provider failed; refunded */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description MODERATION_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description IMAGE_TIMEOUT: refunded */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+        };
+    };
+    regenerateStudioImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                imageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudioImage"];
+                };
+            };
+            /** @description No token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description INSUFFICIENT_CREDITS */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description Not your image */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description IMAGE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description RATE_LIMITED: past your requests a minute to this endpoint (Retry-After says when); CONCURRENCY_LIMIT: your jobs at once are all in use */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description GENERATION_FAILED */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description IMAGE_TIMEOUT */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+        };
+    };
+    createStudioVideo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StudioVideoRequest"];
+            };
+        };
+        responses: {
+            /** @description Queued: poll GET /api/videos/{jobId} or follow /v1/jobs/{jobId}/events */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        jobId: string;
+                        /** @enum {string} */
+                        status: "queued";
+                        message: string;
+                    };
+                };
+            };
+            /** @description Bad field; PROMPT_REFUSED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description No token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description INSUFFICIENT_CREDITS */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description The image is not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description IMAGE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description RATE_LIMITED: past your requests a minute to this endpoint (Retry-After says when); CONCURRENCY_LIMIT: your jobs at once are all in use */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description MODERATION_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+        };
+    };
+    getStudioVideo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The video job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudioVideo"];
+                };
+            };
+            /** @description No token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description VIDEO_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+        };
+    };
+    cancelStudioVideo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        jobId: string;
+                        /** @enum {string} */
+                        status: "cancelled";
+                        refunded: number;
+                    };
+                };
+            };
+            /** @description No token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description VIDEO_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description JOB_WRONG_STATE: it has ended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+        };
+    };
+    regenerateStudioVideo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        jobId: string;
+                        /** @enum {string} */
+                        status: "queued";
+                        message: string;
+                    };
+                };
+            };
+            /** @description No token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description INSUFFICIENT_CREDITS */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description Not yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description VIDEO_NOT_FOUND, or IMAGE_NOT_FOUND when its image is gone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description RATE_LIMITED: past your requests a minute to this endpoint (Retry-After says when); CONCURRENCY_LIMIT: your jobs at once are all in use */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+        };
+    };
+    getStudioHistory: {
+        parameters: {
+            query?: {
+                type?: "prompt" | "image" | "video";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of history */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudioHistory"];
+                };
+            };
+            /** @description Bad type or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
+            /** @description No token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
