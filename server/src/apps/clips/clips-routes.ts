@@ -65,8 +65,9 @@ export function clipsRoutes(platform: Platform) {
   const { deps } = platform;
   const r = newRouter();
   const auth = requireUser(platform);
-  // Errors here are flat by the mount registry (mounts.ts), not by a middleware.
-  r.use('/api/*', auth);
+  // Errors here are flat by the mount registry (mounts.ts), not by a middleware. Only its own
+  // paths: other apps share the /api mount and authenticate theirs.
+  for (const path of ['/api/upload/*', '/api/jobs/*']) r.use(path, auth);
 
   r.openapi(presign, async (c) => {
     const body = c.req.valid('json');
