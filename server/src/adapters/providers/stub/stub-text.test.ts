@@ -20,6 +20,13 @@ describe('StubTextProvider', () => {
     expect(out).toMatch(/lighthouse|등대|storm/);
   });
 
+  it('answers a brief of `Label: value` lines with its values, in order', async () => {
+    const out = await predictionOutput(text, { prompt: 'Idea: 골목의 고양이\nStyle: anime illustration\nMood: calm, serene.', seed: 1 });
+    expect(out).toBe('골목의 고양이, anime illustration, calm, serene.');
+    // One labelled line is not a form.
+    expect(await predictionOutput(text, { prompt: 'Idea: a cat', seed: 1 })).not.toBe('a cat.');
+  });
+
   it('returns exactly the number of lines asked for, else one paragraph', async () => {
     const lines = await predictionOutput(text, { system: 'Return exactly 4 lines, one prompt per line.', prompt: 'a drama', seed: 1 });
     expect(lines.split('\n')).toHaveLength(4);

@@ -17,8 +17,9 @@ const MAX_LINES = 12;
 
 /**
  * Deterministic prose from prompt and seed: shot descriptions picked by a seeded PRNG, each
- * carrying a word of the prompt. `exactly N lines` (or `N줄`) in the request gives N lines;
- * otherwise one paragraph of 3 to 5 sentences. With `json`, the JSON text of a value satisfying
+ * carrying a word of the prompt. `exactly N lines` (or `N줄`) in the request gives N lines; a
+ * brief of `Label: value` lines gives its values in one sentence (formValues); otherwise one
+ * paragraph of 3 to 5 sentences. With `json`, the JSON text of a value satisfying
  * the schema (see sampleFromSchema), deterministic too, its strings such sentences, so a caller
  * asking for JSON gets JSON offline. A prediction (see StubPredictions).
  */
@@ -45,11 +46,26 @@ export class StubTextProvider extends StubPredictions<TextRequest, string> imple
     // Structured output: a value of the schema, its strings stub prose; never cut (a cut breaks JSON).
     if (req.json) return JSON.stringify(sampleFromSchema(req.json.schema, { pick: rand, text: sentence }));
     const lines = wantedLines(req.system ?? '') ?? wantedLines(req.prompt);
-    const text = lines
+    const fields = lines ? null : formValues(req.prompt);
+    const text = fields
+      ? `${fields.join(', ')}.`
+      : lines
       ? Array.from({ length: lines }, sentence).join('\n')
       : Array.from({ length: 3 + Math.floor(rand() * 3) }, sentence).join(' ');
     return req.maxChars !== undefined ? clip(text, req.maxChars) : text;
   }
+}
+
+/**
+ * The values of a brief written as a form, `Label: value` on each of at least two lines (studio's
+ * idea, style, mood...), or null. Such a brief is answered with its values in order, so the
+ * offline answer is built from what the user filled in rather than stock shots.
+ */
+function formValues(prompt: string): string[] | null {
+  const lines = prompt.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (lines.length < 2) return null;
+  const values = lines.map((l) => /^[A-Z][A-Za-z ]{0,30}:\s*(\S.*)$/.exec(l)?.[1]?.replace(/[.\s]+$/, ''));
+  return values.every((v): v is string => !!v) ? values : null;
 }
 
 function wantedLines(instructions: string): number | null {
