@@ -6,6 +6,7 @@ import { failJob } from '../services/jobs/fail-job';
 import { afterCommit, moveJob } from '../services/jobs/move-job';
 import { resumeWait } from '../services/jobs/waits';
 import { sweepUnusedUploads } from '../services/uploads/upload-sweeper';
+import { sweepEndedCounters } from '../services/identity/counter-sweeper';
 import type { PipelineRegistry, PollResult } from './pipeline';
 import { pollPredictions } from './predict';
 import { callRecorder } from '../services/providers/provider-calls';
@@ -20,7 +21,7 @@ export interface ReconcilerOptions {
   /** A queued job untouched this long is enqueued again (the crash between commit and enqueue). */
   staleQueuedMs: number;
   batch?: number;
-  /** How often a tick also deletes unused uploads (services/uploads/upload-sweeper). */
+  /** How often a tick also deletes unused uploads and ended rate-limit counters (upload-sweeper, counter-sweeper). */
   sweepUploadsEveryMs?: number;
 }
 
@@ -74,6 +75,7 @@ export class Reconciler {
     if (now.getTime() - this.lastSweepAt >= (this.opts.sweepUploadsEveryMs ?? 60_000)) {
       this.lastSweepAt = now.getTime();
       await sweepUnusedUploads(this.deps, now, batch);
+      await sweepEndedCounters(this.deps, now);
     }
   }
 

@@ -217,6 +217,16 @@ export function createRepos(db: Db, clock: Clock, hot: HotQueries = new HotQueri
           .where(and(eq(t.counters.scope, key.scope), eq(t.counters.subject, key.subject), eq(t.counters.window, key.window)));
         return row?.count ?? 0;
       },
+      async pruneBefore(w) {
+        // A window's kind is its length; ISO prefixes of one length order as their times do.
+        const win = t.counters.window;
+        const rows = await db.delete(t.counters).where(or(
+          and(sql`length(${win}) = 16`, lt(win, w.minute)),
+          and(sql`length(${win}) = 13`, lt(win, w.hour)),
+          and(sql`length(${win}) = 10`, lt(win, w.day)),
+        )).returning({ scope: t.counters.scope });
+        return rows.length;
+      },
     },
 
     uploads: {

@@ -372,6 +372,12 @@ export interface Repos {
     /** Gives back what incrementIfBelow took (a refunded daily quota). */
     decrement(key: { scope: string; subject: string; window: string }, by: number): Promise<void>;
     get(key: { scope: string; subject: string; window: string }): Promise<number>;
+    /**
+     * Deletes counters of windows that have ended: minute windows (YYYY-MM-DDTHH:MM) before
+     * `minute`, hour windows (YYYY-MM-DDTHH) before `hour`, day windows (YYYY-MM-DD) before `day`.
+     * Returns how many rows went.
+     */
+    pruneBefore(windows: { minute: string; hour: string; day: string }): Promise<number>;
   };
   uploads: {
     /** `createdAt` from the service's clock, which the sweeper's cut-offs are measured against. */
