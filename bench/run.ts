@@ -15,6 +15,7 @@ import { confirmBody, makeDraft } from '../server/src/testing/clips-flow';
 import { submitJob } from '../server/src/services/jobs/submit-job';
 import { httpLoad, type HttpLoadResult } from './http-load';
 import { median, percentile } from './percentile';
+import { predictionOutput } from '../server/src/testing/prediction-output';
 
 /** A row's verdict against its bar: `ok`, `BELOW BAR` (counted and flagged), or '' when it has none. */
 type Verdict = 'ok' | 'BELOW BAR' | '';
@@ -393,8 +394,43 @@ async function serverModeEnv(): Promise<Record<string, string> | null> {
   return { DATABASE_URL: db, REDIS_URL: redis };
 }
 
+/**
+ * (g) Studio's synchronous image (POST /api/images, seed 001): the round trip of a request that
+ * queues a job, waits for it and answers with the stored image, next to the stub image provider
+ * alone making the same 1024x576 picture (what an endpoint calling the provider inline would take).
+ * 20 requests one after another, after 3 to warm up. Bar: our median at most the reference's + 200 ms
+ * (admission, queue, the PNG and its thumbnail stored, the job's end event).
+ */
+const STUDIO_IMAGES = 20;
+async function benchStudioImage(mode: string, env: Record<string, string>) {
+  const open = { runningJobs: 10, promptsPerMinute: 1_000_000, imagesPerMinute: 1_000_000, videosPerMinute: 1_000_000 };
+  const t = await platformFor(mode, { env: { ...env, STUB_LATENCY_MS: '0' }, settings: { planLimits: { free: { studio: open }, pro: { studio: open } } } });
+  try {
+    const { token, userId } = await t.signUp();
+    await t.call('POST', '/v1/admin/credits', { token: t.env.ADMIN_API_KEY, body: { userId, amount: 1000, reason: 'bench' } });
+    const ours: number[] = [];
+    const bare: number[] = [];
+    for (let i = 0; i < STUDIO_IMAGES + 3; i++) {
+      const prompt = `a lighthouse on a cliff at dusk, take ${i}`;
+      let start = performance.now();
+      const res = await t.call('POST', '/api/images', { token, body: { prompt, ratio: '16:9', seed: i } });
+      if (res.status !== 200) throw new Error(`bench (g): ${res.status} ${JSON.stringify(res.body)}`);
+      if (i >= 3) ours.push(performance.now() - start);
+      start = performance.now();
+      await predictionOutput(t.deps.providers.image, { prompt: `${prompt}, again`, width: 1024, height: 576, seed: i });
+      if (i >= 3) bare.push(performance.now() - start);
+    }
+    const [p50, ref] = [median(ours), median(bare)];
+    const sorted = [...ours].sort((a, b) => a - b);
+    row(verdict(p50 <= ref + 200), mode, '(g) POST /api/images (studio), stub, one at a time', `p50 ${fmt(p50)} ms`, `p90 ${fmt(percentile(sorted, 90))} ms over ${STUDIO_IMAGES}`,
+      `stub image alone p50 ${fmt(ref)} ms; bar: at most +200 ms (+${fmt(p50 - ref)})`);
+  } finally {
+    await t.dispose();
+  }
+}
+
 /** `npm run bench -- bc` runs only measures b and c; `npm run bench -- e embedded` only measure e, embedded. */
-const only = process.argv[2] ?? 'abcdef';
+const only = process.argv[2] ?? 'abcdefg';
 const modes = process.argv[3] ?? 'embedded,server';
 
 async function main() {
@@ -409,6 +445,7 @@ async function main() {
     if (only.includes('d')) await benchStory('embedded', {});
     if (only.includes('e')) await benchCriticalPath('embedded', {});
     if (only.includes('f')) await benchManyWaiting('embedded', {});
+    if (only.includes('g')) await benchStudioImage('embedded', {});
   }
   if (server && modes.includes('server')) {
     process.env.DATABASE_URL = server.DATABASE_URL;
@@ -418,6 +455,7 @@ async function main() {
     if (only.includes('d')) await benchStory('server', {});
     if (only.includes('e')) await benchCriticalPath('server', {});
     if (only.includes('f')) await benchManyWaiting('server', {});
+    if (only.includes('g')) await benchStudioImage('server', {});
   } else if (modes.includes('server')) {
     row('', 'server', 'skipped', 'PostgreSQL or Redis did not answer', '', '');
   }

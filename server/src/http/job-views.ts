@@ -4,6 +4,7 @@ import type { JobDetail } from '../services/jobs/read-jobs';
 export const jobSummary = (job: Job) => ({
   id: job.id,
   app: job.app,
+  pipeline: job.pipeline,
   status: job.status,
   progress: job.progress,
   createdAt: job.createdAt.toISOString(),
@@ -22,7 +23,6 @@ export function jobDetailView(d: JobDetail, urls: Map<string, string>) {
   const { quotaHold: _hold, ...state } = job.state as Record<string, unknown>;
   return {
     ...jobSummary(job),
-    pipeline: job.pipeline,
     input: job.input,
     state,
     stateHistory: job.history,

@@ -59,6 +59,7 @@ export const JobSummarySchema = z
   .object({
     id: z.string(),
     app: z.string(),
+    pipeline: z.string().openapi({ description: "The kind of work within the app (studio's `studio.image`)" }),
     status: JobStatusSchema,
     progress: z.number(),
     createdAt: z.string(),
@@ -68,7 +69,6 @@ export const JobSummarySchema = z
   .openapi('JobSummary');
 
 export const JobDetailSchema = JobSummarySchema.extend({
-  pipeline: z.string(),
   input: z.record(z.string(), z.unknown()),
   state: z.record(z.string(), z.unknown()),
   stateHistory: z.array(z.object({ status: JobStatusSchema, at: z.string(), note: z.string().optional() })),

@@ -605,6 +605,8 @@ export interface components {
         JobSummary: {
             id: string;
             app: string;
+            /** @description The kind of work within the app (studio's `studio.image`) */
+            pipeline: string;
             status: components["schemas"]["JobStatus"];
             progress: number;
             createdAt: string;
@@ -614,7 +616,6 @@ export interface components {
         /** @enum {string} */
         JobStatus: "draft" | "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled";
         JobDetail: components["schemas"]["JobSummary"] & {
-            pipeline: string;
             input: {
                 [key: string]: unknown;
             };

@@ -10,7 +10,7 @@ afterAll(async () => t?.dispose());
 
 describe('seed 001 end to end over HTTP on the stubs', () => {
   it('idea -> prompt -> image -> video from the image, charged 1 + 5, with history', async () => {
-    const { token } = await t.signUp();
+    const { token, userId } = await t.signUp();
     const prompt = await t.call('POST', '/api/prompts', { token, body: ideaBody() });
     expect(prompt.status, JSON.stringify(prompt.body)).toBe(200);
     // The user's own words are kept, and every choice is in the prompt.
@@ -49,6 +49,10 @@ describe('seed 001 end to end over HTTP on the stubs', () => {
     expect(videos.body.items[0]).toMatchObject({ jobId: video.body.jobId, status: 'completed', imageId: image.body.imageId });
 
     // Seed 001 section 4: the admin sees the studio's jobs with their provider calls.
+    const listed = await t.call('GET', `/v1/admin/jobs?app=studio&userId=${userId}`, { token: TEST_ADMIN_KEY });
+    expect(listed.body.jobs.map((j: { pipeline: string; status: string }) => [j.pipeline, j.status])).toEqual([
+      ['studio.video', 'completed'], ['studio.image', 'completed'], ['studio.prompt', 'completed'], ['studio.prompt', 'completed'],
+    ]);
     const calls = await t.call('GET', `/v1/admin/jobs/${video.body.jobId}/calls`, { token: TEST_ADMIN_KEY });
     expect(calls.body.calls.map((c: { capability: string }) => c.capability)).toEqual(['video']);
   });
