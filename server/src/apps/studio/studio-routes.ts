@@ -112,15 +112,16 @@ export function studioRoutes(platform: Platform) {
   const auth = requireUser(platform);
   for (const path of ['/api/studio/*', '/api/prompts', '/api/images', '/api/images/*', '/api/videos', '/api/videos/*', '/api/history']) r.use(path, auth);
 
+  // Read from the store, not the detail cache: the job has just ended and its cached detail may predate that.
   const imageAnswer = async (jobId: string, imageId: string) => {
-    const detail = await getJobDetail(platform.jobDetails, { userId: '', isAdmin: true }, jobId);
-    const asset = detail.assets.find((a) => a.id === imageId);
-    const thumb = detail.assets.find((a) => a.slot === 'thumb');
+    const assets = await deps.store.read((r) => r.assets.listForJob(jobId));
+    const image = assets.find((a) => a.id === imageId);
+    if (!image) throw new Error(`studio: image ${imageId} of job ${jobId} is not stored`);
+    const thumb = assets.find((a) => a.slot === 'thumb');
+    const sign = (key: string) => deps.storage.signedGetUrl(key, deps.settings.mediaUrlTtlSec);
     return {
-      imageId, jobId,
-      imageUrl: detail.urls.get(imageId) ?? (await deps.storage.signedGetUrl(asset!.storageKey, deps.settings.mediaUrlTtlSec)),
-      thumbnailUrl: thumb ? detail.urls.get(thumb.id) ?? null : null,
-      width: asset?.width ?? 0, height: asset?.height ?? 0,
+      imageId, jobId, imageUrl: await sign(image.storageKey), thumbnailUrl: thumb ? await sign(thumb.storageKey) : null,
+      width: image.width ?? 0, height: image.height ?? 0,
     };
   };
   const queued = (jobId: string) => ({ jobId, status: 'queued' as const, message: '대기열에 등록되었습니다' });
