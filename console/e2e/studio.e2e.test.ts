@@ -99,6 +99,7 @@ describe('the studio in a browser', () => {
     await page.getByRole('progressbar', { name: '영상 진행률' }).waitFor();
     await page.getByRole('button', { name: '취소 (크레딧 환불)' }).waitFor();
     await page.getByTestId('credits').getByText('4').waitFor();
+    await page.getByTestId('video-panel').scrollIntoViewIfNeeded();
     await page.screenshot({ path: shot('studio-3-video-queued') });
 
     const video = page.locator('video');

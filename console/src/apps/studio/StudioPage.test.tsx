@@ -1,9 +1,10 @@
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StudioPage } from './StudioPage';
-import { fakeServer, OPTIONS, renderWith } from './test-kit';
+import { fakeServer, OPTIONS } from './fake-server';
+import { renderWith } from './test-kit';
 
-vi.mock('../../platform/api/client', async (importOriginal) => ({ ...(await importOriginal<object>()), api: (await import('./test-kit')).fakeApi }));
+vi.mock('../../platform/api/client', async (importOriginal) => ({ ...(await importOriginal<object>()), api: (await import('./fake-server')).fakeApi }));
 // The job's stream: held open until the test lets it send one event and end.
 const stream = vi.hoisted(() => ({ release: () => {} }));
 vi.mock('../../platform/api/job-events', async (importOriginal) => ({
@@ -50,7 +51,7 @@ describe('StudioPage', () => {
     let finishImage: (r: { body: unknown }) => void = () => {};
     fakeServer.routes.set('POST /api/images', () => new Promise((resolve) => (finishImage = resolve)));
     fakeServer.routes.set('POST /api/videos', () => ({ status: 202, body: { jobId: 'job_vid', status: 'queued', message: '대기열에 등록되었습니다' } }));
-    fakeServer.routes.set('GET /api/videos/{jobId}', () => ({ body: video }));
+    fakeServer.routes.set('GET /api/videos/{jobId}', () => ({ body: { ...video } }));
     renderWith(<StudioPage />);
 
     fireEvent.change(await screen.findByLabelText('아이디어'), { target: { value: '  비 오는 밤 네온 골목을 걷는 고양이 ' } });
