@@ -1,9 +1,7 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../platform/api/client';
-import { followJob } from '../../platform/api/job-events';
-
-const ENDED = ['completed', 'failed', 'cancelled'];
+import { ENDED_STATUSES } from '../../platform/api/job-events';
+import { useLiveJob } from '../../platform/hooks/use-live-job';
 
 type ClipsJob = Awaited<ReturnType<typeof fetchJob>>;
 const fetchJob = async (jobId: string) => unwrap(await api.GET('/api/jobs/{jobId}', { params: { path: { jobId } } }));
@@ -11,43 +9,15 @@ const fetchJob = async (jobId: string) => unwrap(await api.GET('/api/jobs/{jobId
 /** A clips job, live: Server-Sent Events refresh it; when the stream fails, it is polled every 2 s. */
 export function useClipsJob(jobId: string) {
   const client = useQueryClient();
-  const [streaming, setStreaming] = useState(true);
-  const query = useQuery({
-    queryKey: ['clips-job', jobId],
-    queryFn: () => fetchJob(jobId),
-    refetchInterval: (q) => (streaming || ENDED.includes(q.state.data?.status ?? '') ? false : 2000),
+  const queryKey = ['clips-job', jobId];
+  return useLiveJob({
+    jobId, queryKey, read: () => fetchJob(jobId), pollMs: 2000,
+    // Progress comes in the event itself; the job is read again only for its result.
+    onEvent: (e, refresh) => {
+      client.setQueryData(queryKey, (old: ClipsJob | undefined) => (old ? { ...old, status: e.status, progress: e.progress } : old));
+      if (ENDED_STATUSES.includes(e.status)) refresh();
+    },
+    // An ended job may have refunded credits: read the balance again.
+    onEnded: () => void client.invalidateQueries({ queryKey: ['me'] }),
   });
-  const status = query.data?.status;
-  // Follow the stream while the job runs; reconnecting on every progress event would be wasteful.
-  const live = status !== undefined && !ENDED.includes(status);
-
-  // An ended job may have refunded credits: read the balance again, also when the job had already
-  // ended by the page's first read (then no event ever arrives).
-  const ended = status !== undefined && ENDED.includes(status);
-  useEffect(() => {
-    if (ended) void client.invalidateQueries({ queryKey: ['me'] });
-  }, [ended, client]);
-
-  useEffect(() => {
-    if (!live) return;
-    const abort = new AbortController();
-    const refresh = () => void client.invalidateQueries({ queryKey: ['clips-job', jobId] });
-    followJob(jobId, (e) => {
-      client.setQueryData(['clips-job', jobId], (old: ClipsJob | undefined) => (old ? { ...old, status: e.status, progress: e.progress } : old));
-      if (ENDED.includes(e.status)) refresh();
-    }, abort.signal)
-      // The server ends the stream when the job ends; read the job once more in case the last event was missed.
-      .then(() => {
-        if (!abort.signal.aborted) {
-          refresh();
-          setStreaming(false);
-        }
-      })
-      .catch(() => {
-        if (!abort.signal.aborted) setStreaming(false);
-      });
-    return () => abort.abort();
-  }, [jobId, live, client]);
-
-  return query;
 }

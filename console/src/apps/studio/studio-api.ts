@@ -1,4 +1,4 @@
-import { ApiError, api } from '../../platform/api/client';
+import { api, unwrap } from '../../platform/api/client';
 import type { components } from '../../platform/api/schema';
 
 type Schemas = components['schemas'];
@@ -12,13 +12,6 @@ export type VideoSeconds = Schemas['StudioVideoRequest']['seconds'];
 
 /** A history page's length: enough to fill the panel, small enough to answer fast. */
 export const HISTORY_PAGE = 10;
-
-/** The platform's unwrap, keeping a 429's Retry-After in the error's body: the words say when to try again. */
-function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
-  if (result.error === undefined && result.response.ok) return result.data as T;
-  const retryAfterSec = Number(result.response.headers.get('retry-after'));
-  throw new ApiError(result.response.status, retryAfterSec > 0 ? { ...(result.error as object), retryAfterSec } : result.error);
-}
 
 /** The studio's endpoints (`/api/...`, flat `{error, code}` errors), typed from the server's OpenAPI document. */
 export const studioApi = {

@@ -7,12 +7,13 @@ import { messages } from './test-kit';
 const translate = (lang: 'ko' | 'en') => (key: MessageKey, vars?: Record<string, string | number>) =>
   Object.entries(vars ?? {}).reduce<string>((s, [k, v]) => s.replaceAll(`{${k}}`, String(v)), messages[lang][key]);
 const ko = translate('ko');
-const flat = (status: number, code: string, extra: Record<string, unknown> = {}) => new ApiError(status, { error: `server words for ${code}`, code, ...extra });
+const flat = (status: number, code: string, extra: Record<string, unknown> = {}, retryAfterSec?: number) =>
+  new ApiError(status, { error: `server words for ${code}`, code, ...extra }, retryAfterSec);
 
 describe('the studio’s errors in words', () => {
   it('says what each error code means, whether it was charged and what to do, never the code', () => {
     expect(explain(flat(402, 'INSUFFICIENT_CREDITS', { needed: 5, balance: 3 }), ko)).toBe('크레딧이 부족합니다: 5 크레딧이 필요하고 3 크레딧이 남아 있습니다.');
-    expect(explain(flat(429, 'RATE_LIMITED', { retryAfterSec: 17 }), ko)).toBe('요청이 너무 많습니다. 17초 뒤에 다시 시도해 주세요.');
+    expect(explain(flat(429, 'RATE_LIMITED', {}, 17), ko)).toBe('요청이 너무 많습니다. 17초 뒤에 다시 시도해 주세요.');
     expect(explain(flat(429, 'CONCURRENCY_LIMIT'), ko)).toBe(messages.ko['studio.error.concurrency']);
     expect(explain(flat(504, 'IMAGE_TIMEOUT'), ko)).toBe('시간 안에 끝나지 않아 중단했습니다. 크레딧은 차감되지 않았습니다. 다시 시도해 주세요.');
     expect(explain(flat(504, 'PROMPT_TIMEOUT'), ko)).toBe(messages.ko['studio.error.timeout']);

@@ -8,13 +8,13 @@ type Translate = ReturnType<typeof useI18n>['t'];
 /** The studio's errors in words (what happened, whether it was charged, what to do), never a bare code. */
 export function explain(err: unknown, t: Translate): string {
   if (err instanceof ApiError) {
-    const body = (err.body ?? {}) as { needed?: number; balance?: number; categories?: string[]; retryAfterSec?: number };
+    const body = (err.body ?? {}) as { needed?: number; balance?: number; categories?: string[] };
     switch (err.code) {
       case 'INSUFFICIENT_CREDITS':
         return t('studio.error.credits', { needed: body.needed ?? '?', balance: body.balance ?? '?' });
       case 'RATE_LIMITED':
         // The per-minute limits always send Retry-After; a minute is their longest wait.
-        return t('studio.error.rateLimited', { seconds: body.retryAfterSec ?? 60 });
+        return t('studio.error.rateLimited', { seconds: err.retryAfterSec ?? 60 });
       case 'CONCURRENCY_LIMIT':
         return t('studio.error.concurrency');
       case 'PROMPT_REFUSED':

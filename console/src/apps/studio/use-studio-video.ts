@@ -1,6 +1,5 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
-import { ENDED_STATUSES, followJob } from '../../platform/api/job-events';
+import { useQueryClient } from '@tanstack/react-query';
+import { useLiveJob } from '../../platform/hooks/use-live-job';
 import { studioApi } from './studio-api';
 
 export const videoKey = (jobId: string) => ['studio-video', jobId];
@@ -12,41 +11,12 @@ export const videoKey = (jobId: string) => ['studio-video', jobId];
  */
 export function useStudioVideo(jobId: string) {
   const client = useQueryClient();
-  const [streaming, setStreaming] = useState(true);
-  const query = useQuery({
-    queryKey: videoKey(jobId),
-    queryFn: () => studioApi.getVideo(jobId),
-    refetchInterval: (q) => (streaming || ENDED_STATUSES.includes(q.state.data?.status ?? '') ? false : 1000),
+  return useLiveJob({
+    jobId, queryKey: videoKey(jobId), read: () => studioApi.getVideo(jobId), pollMs: 1000,
+    // An ended video may have refunded its credits, and the history shows it: read both again.
+    onEnded: () => {
+      void client.invalidateQueries({ queryKey: ['me'] });
+      void client.invalidateQueries({ queryKey: ['studio-history'] });
+    },
   });
-  const status = query.data?.status;
-  // Follow the stream while the job runs; reconnecting on every progress change would be wasteful.
-  const live = status !== undefined && !ENDED_STATUSES.includes(status);
-
-  // An ended video may have refunded its credits, and the history shows it: read both again.
-  const ended = status !== undefined && ENDED_STATUSES.includes(status);
-  useEffect(() => {
-    if (!ended) return;
-    void client.invalidateQueries({ queryKey: ['me'] });
-    void client.invalidateQueries({ queryKey: ['studio-history'] });
-  }, [ended, client]);
-
-  useEffect(() => {
-    if (!live) return;
-    const abort = new AbortController();
-    const refresh = () => void client.invalidateQueries({ queryKey: videoKey(jobId) });
-    followJob(jobId, refresh, abort.signal)
-      // The server ends the stream when the job ends; read the video once more in case the last event was missed.
-      .then(() => {
-        if (!abort.signal.aborted) {
-          refresh();
-          setStreaming(false);
-        }
-      })
-      .catch(() => {
-        if (!abort.signal.aborted) setStreaming(false);
-      });
-    return () => abort.abort();
-  }, [jobId, live, client]);
-
-  return query;
 }

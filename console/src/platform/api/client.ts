@@ -41,7 +41,8 @@ api.use(auth);
 
 /** A non-2xx answer, with the server's error body (platform or flat shape). */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly body: unknown) {
+  /** `retryAfterSec`: a 429's or 503's Retry-After, in seconds, so the words can say when to try again. */
+  constructor(readonly status: number, readonly body: unknown, readonly retryAfterSec?: number) {
     super(errorMessage(body) ?? `HTTP ${status}`);
   }
   get code(): string | undefined {
@@ -58,6 +59,7 @@ function errorMessage(body: unknown): string | undefined {
 
 /** Unwraps an openapi-fetch result, throwing ApiError for an error response. */
 export function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
-  if (result.error !== undefined || !result.response.ok) throw new ApiError(result.response.status, result.error);
-  return result.data as T;
+  if (result.error === undefined && result.response.ok) return result.data as T;
+  const retryAfter = Number(result.response.headers.get('retry-after'));
+  throw new ApiError(result.response.status, result.error, retryAfter > 0 ? retryAfter : undefined);
 }
