@@ -1,6 +1,7 @@
 import { clipsApp } from '../apps/clips';
+import { rulesApp } from '../apps/rules';
 import { studioApp } from '../apps/studio';
 import type { AppModule } from '../http/app-module';
 
 /** The apps this build mounts: adding an app is its folder under `apps/` and a line here. */
-export const APPS: readonly AppModule[] = [clipsApp, studioApp];
+export const APPS: readonly AppModule[] = [clipsApp, studioApp, rulesApp];

@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../core/errors/app-error';
 import { newRouter } from './app-env';
 import { errorResponse } from './errors';
-import { errorStyleFor, PLATFORM_MOUNTS } from './mounts';
+import { mountFor, PLATFORM_MOUNTS } from './mounts';
 import type { Platform } from './platform';
 import { docsRoutes } from './routes/docs-routes';
 import { healthRoutes } from './routes/health-routes';
@@ -31,7 +31,7 @@ export function createApp(platform: Platform) {
   app.use('*', requestMetrics(platform.metrics));
   // Not async: it has nothing to do after the route, and every request passes through it.
   app.use('*', (c, next) => {
-    c.set('errorStyle', errorStyleFor(mounts, c.req.path));
+    c.set('mount', mountFor(mounts, c.req.path));
     const id = c.req.header('x-request-id')?.slice(0, 100) ?? `${processTag}-${(++requests).toString(36)}`;
     c.set('requestId', id);
     // Onto Node's response when there is one: a header set through Hono makes every response build a Headers object.

@@ -45,9 +45,10 @@ async function identity(admin: boolean) {
   return { token: me.token, known, draft: () => draft, renewed: () => renewed, renewDraft: async () => void ((draft = await newDraft()), renewed++) };
 }
 
-/** Whether an error body has its mount's shape: flat under /api, nested elsewhere. */
+/** Whether an error body has its mount's shape: flat under /api, seed 003's envelope under /s3, nested elsewhere. */
 function hasMountShape(url: string, body: any): boolean {
   if (url.startsWith('/api/')) return typeof body?.error === 'string' && typeof body?.code === 'string';
+  if (url.startsWith('/s3/')) return body?.success === false && body?.data === null && typeof body?.error?.code === 'string' && typeof body?.meta?.request_id === 'string';
   return typeof body?.error?.code === 'string' && typeof body?.error?.message === 'string';
 }
 

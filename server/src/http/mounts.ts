@@ -1,3 +1,4 @@
+import type { AppError } from '../core/errors/app-error';
 import type { ErrorStyle } from './errors';
 
 /**
@@ -8,13 +9,20 @@ import type { ErrorStyle } from './errors';
 export interface Mount {
   prefix: string;
   errorStyle: ErrorStyle;
+  /**
+   * The mount's own vocabulary of errors, when its seed fixes one (seed 003's ten codes): every
+   * error answered under the prefix passes through it, the platform's included.
+   */
+  mapError?: (err: AppError) => AppError;
 }
 
 /** The platform's own API; each app adds its mounts in its module (http/app-module.ts). */
 export const PLATFORM_MOUNTS: readonly Mount[] = [{ prefix: '/v1/', errorStyle: 'platform' }];
 
-/** The error style of the mount `path` falls under (`/api` itself counts as `/api/`). */
-export function errorStyleFor(mounts: readonly Mount[], path: string): ErrorStyle {
-  for (const m of mounts) if (path.startsWith(m.prefix) || path === m.prefix.slice(0, -1)) return m.errorStyle;
-  return 'platform';
+const PLATFORM_DEFAULT: Mount = { prefix: '/', errorStyle: 'platform' };
+
+/** The mount `path` falls under (`/api` itself counts as `/api/`); the platform's outside every mount. */
+export function mountFor(mounts: readonly Mount[], path: string): Mount {
+  for (const m of mounts) if (path.startsWith(m.prefix) || path === m.prefix.slice(0, -1)) return m;
+  return PLATFORM_DEFAULT;
 }

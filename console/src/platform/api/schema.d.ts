@@ -577,6 +577,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/s3/auth/anon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An anonymous user and its HS256 JWT (the same users as the rest of the platform) */
+        post: operations["s3SignUpAnonymously"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/s3/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Credits, plan, rule slots used and allowed, running jobs */
+        get: operations["s3GetMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/s3/presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The domain presets, each a rule template */
+        get: operations["s3ListPresets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/s3/presets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One preset */
+        get: operations["s3GetPreset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -945,6 +1013,172 @@ export interface components {
             error?: {
                 code: string;
                 message: string;
+            };
+        };
+        S3Anon: {
+            /** @enum {boolean} */
+            success: true;
+            data: {
+                token: string;
+                user_id: string;
+                /** @enum {string} */
+                plan: "free" | "pro";
+                credits: number;
+            };
+            error: null;
+            meta: {
+                request_id: string;
+                timestamp: string;
+            };
+        };
+        S3Error: {
+            /** @enum {boolean} */
+            success: false;
+            data: null;
+            error: {
+                code: string;
+                message: string;
+            } & {
+                [key: string]: unknown;
+            };
+            meta: {
+                request_id: string;
+                timestamp: string;
+            };
+        };
+        S3Me: {
+            /** @enum {boolean} */
+            success: true;
+            data: {
+                user_id: string;
+                /** @enum {string} */
+                plan: "free" | "pro";
+                credits: number;
+                rule_slots: {
+                    used: number;
+                    limit: number;
+                };
+                running_jobs: {
+                    count: number;
+                    limit: number;
+                };
+                max_images_per_job: number;
+            };
+            error: null;
+            meta: {
+                request_id: string;
+                timestamp: string;
+            };
+        };
+        S3Presets: {
+            /** @enum {boolean} */
+            success: true;
+            data: {
+                id: string;
+                name: string;
+                name_en: string;
+                description: string;
+                operations: components["schemas"]["RuleOperation"][];
+            }[];
+            error: null;
+            meta: {
+                request_id: string;
+                timestamp: string;
+            };
+        };
+        RuleOperation: {
+            /** @enum {string} */
+            op: "auto_orient";
+        } | {
+            /** @enum {string} */
+            op: "resize";
+            width?: number;
+            height?: number;
+            /**
+             * @default inside
+             * @enum {string}
+             */
+            fit: "cover" | "contain" | "fill" | "inside" | "outside";
+        } | {
+            /** @enum {string} */
+            op: "crop_ratio";
+            ratio: string;
+            /**
+             * @default center
+             * @enum {string}
+             */
+            gravity: "center" | "attention" | "entropy";
+        } | {
+            /** @enum {string} */
+            op: "brightness";
+            value: number;
+        } | {
+            /** @enum {string} */
+            op: "contrast";
+            value: number;
+        } | {
+            /** @enum {string} */
+            op: "saturation";
+            value: number;
+        } | {
+            /** @enum {string} */
+            op: "sharpen";
+            /** @default 1 */
+            sigma: number;
+        } | {
+            /** @enum {string} */
+            op: "background_fill";
+            /** @default #ffffff */
+            color: string;
+        } | {
+            /** @enum {string} */
+            op: "watermark_text";
+            text: string;
+            /**
+             * @default bottom-right
+             * @enum {string}
+             */
+            position: "top-left" | "top-right" | "bottom-left" | "bottom-right" | "center";
+            /** @default 0.5 */
+            opacity: number;
+            /** @default 32 */
+            size: number;
+        } | {
+            /** @enum {string} */
+            op: "strip_metadata";
+        } | {
+            /** @enum {string} */
+            op: "output";
+            /**
+             * @default jpeg
+             * @enum {string}
+             */
+            format: "jpeg" | "png" | "webp" | "avif";
+            /** @default 85 */
+            quality: number;
+        } | {
+            /** @enum {string} */
+            op: "remove_background";
+        } | {
+            /** @enum {string} */
+            op: "upscale";
+            /** @default 2 */
+            scale: 2 | 4;
+        };
+        S3Preset: {
+            /** @enum {boolean} */
+            success: true;
+            data: {
+                id: string;
+                name: string;
+                name_en: string;
+                description: string;
+                operations: components["schemas"]["RuleOperation"][];
+            };
+            error: null;
+            meta: {
+                request_id: string;
+                timestamp: string;
             };
         };
     };
@@ -2947,6 +3181,133 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FlatError"];
+                };
+            };
+        };
+    };
+    s3SignUpAnonymously: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Anon"];
+                };
+            };
+            /** @description CONCURRENCY_LIMIT: too many sign-ups from this address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+        };
+    };
+    s3GetMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Me"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+        };
+    };
+    s3ListPresets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The presets */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Presets"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+        };
+    };
+    s3GetPreset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preset */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Preset"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
                 };
             };
         };

@@ -1,0 +1,19 @@
+import type { AppModule } from '../../http/app-module';
+import { toSeedError } from './rules-errors';
+import { RULES_APP } from './rules-app-name';
+import { RULES_PLAN_LIMITS, RULES_PRICES } from './rules-options';
+import { rulesRoutes } from './rules-routes';
+
+/**
+ * Seed 003 ("S3 API Contracts", a product's name, not Amazon S3): presets, saved rules and batch
+ * photo jobs under `/s3`, every answer in its envelope with its ten error codes.
+ */
+export const rulesApp: AppModule = {
+  name: RULES_APP,
+  mounts: [{ prefix: '/s3/', errorStyle: 'envelope', mapError: toSeedError }],
+  routes: rulesRoutes,
+  consolePaths: [],
+  pipelines: [],
+  planLimits: RULES_PLAN_LIMITS,
+  prices: RULES_PRICES,
+};
