@@ -645,6 +645,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/s3/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My rules, oldest first */
+        get: operations["s3ListRules"];
+        put?: never;
+        /** Save a rule: a name and its ordered operations */
+        post: operations["s3CreateRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/s3/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a rule's name, operations or both */
+        put: operations["s3UpdateRule"];
+        post?: never;
+        /** Delete a rule; its slot is free again */
+        delete: operations["s3DeleteRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1174,6 +1210,76 @@ export interface components {
                 name_en: string;
                 description: string;
                 operations: components["schemas"]["RuleOperation"][];
+            };
+            error: null;
+            meta: {
+                request_id: string;
+                timestamp: string;
+            };
+        };
+        S3Rule: {
+            /** @enum {boolean} */
+            success: true;
+            data: {
+                id: string;
+                name: string;
+                operations: components["schemas"]["RuleOperation"][];
+                created_at: string;
+                updated_at: string;
+            };
+            error: null;
+            meta: {
+                request_id: string;
+                timestamp: string;
+            };
+        };
+        S3RuleRequest: {
+            name: string;
+            operations: components["schemas"]["RuleOperation"][];
+        };
+        S3Rules: {
+            /** @enum {boolean} */
+            success: true;
+            data: {
+                id: string;
+                name: string;
+                operations: components["schemas"]["RuleOperation"][];
+                created_at: string;
+                updated_at: string;
+            }[];
+            error: null;
+            meta: {
+                request_id: string;
+                timestamp: string;
+            };
+        };
+        S3RuleChanged: {
+            /** @enum {boolean} */
+            success: true;
+            data: {
+                id: string;
+                name: string;
+                operations: components["schemas"]["RuleOperation"][];
+                created_at: string;
+                updated_at: string;
+            };
+            error: null;
+            meta: {
+                request_id: string;
+                timestamp: string;
+            };
+        };
+        S3RulePatch: {
+            name?: string;
+            operations?: components["schemas"]["RuleOperation"][];
+        };
+        S3RuleDeleted: {
+            /** @enum {boolean} */
+            success: true;
+            data: {
+                id: string;
+                /** @enum {boolean} */
+                deleted: true;
             };
             error: null;
             meta: {
@@ -3302,6 +3408,179 @@ export interface operations {
                 };
             };
             /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+        };
+    };
+    s3ListRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description My rules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Rules"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+        };
+    };
+    s3CreateRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["S3RuleRequest"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Rule"];
+                };
+            };
+            /** @description INVALID_REQUEST: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description RULE_SLOT_FULL: the plan's rule slots are all used (free 2, pro 20) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+        };
+    };
+    s3UpdateRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["S3RulePatch"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3RuleChanged"];
+                };
+            };
+            /** @description INVALID_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description NOT_FOUND: no such rule of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+        };
+    };
+    s3DeleteRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3RuleDeleted"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description NOT_FOUND: no such rule of yours */
             404: {
                 headers: {
                     [name: string]: unknown;

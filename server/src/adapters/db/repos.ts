@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, isNotNull, lt, lte, or, sql, type SQL } fr
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { ACTIVE_STATUSES, type JobStatus } from '../../core/jobs/job-status';
 import type { Clock } from '../../core/ports/clock';
-import type { Asset, Job, JobItem, JobStep, LedgerEntry, Repos, Upload, User } from '../../core/ports/store';
+import type { AppRecord, Asset, Job, JobItem, JobStep, LedgerEntry, Repos, Upload, User } from '../../core/ports/store';
 import { HotQueries, type SqlRunner } from './hot-queries';
 import { providerCallsRepo } from './provider-calls-repo';
 import * as t from './schema';
@@ -12,6 +12,9 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof t>;
 
 const toUser = (r: typeof t.users.$inferSelect): User => r as User;
 const toJob = (r: typeof t.jobs.$inferSelect): Job => r as unknown as Job;
+const toRecord = (r: typeof t.appRecords.$inferSelect): AppRecord => r as AppRecord;
+const ownedBy = (o: { userId: string; app: string; kind: string }) =>
+  and(eq(t.appRecords.userId, o.userId), eq(t.appRecords.app, o.app), eq(t.appRecords.kind, o.kind));
 const toEntry = (r: typeof t.ledgerEntries.$inferSelect): LedgerEntry => r as LedgerEntry;
 const toAsset = (r: typeof t.assets.$inferSelect): Asset => r as unknown as Asset;
 
@@ -226,6 +229,33 @@ export function createRepos(db: Db, clock: Clock, hot: HotQueries = new HotQueri
           and(sql`length(${win}) = 10`, lt(win, w.day)),
         )).returning({ scope: t.counters.scope });
         return rows.length;
+      },
+    },
+
+    records: {
+      async insert(record) {
+        const [row] = await db.insert(t.appRecords).values(record).returning();
+        return toRecord(row!);
+      },
+      async get(id) {
+        const [row] = await db.select().from(t.appRecords).where(eq(t.appRecords.id, id));
+        return row ? toRecord(row) : null;
+      },
+      async list(o) {
+        const rows = await db.select().from(t.appRecords).where(ownedBy(o)).orderBy(asc(t.appRecords.createdAt), asc(t.appRecords.id));
+        return rows.map(toRecord);
+      },
+      async count(o) {
+        const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(t.appRecords).where(ownedBy(o));
+        return row?.n ?? 0;
+      },
+      async update(id, patch) {
+        const [row] = await db.update(t.appRecords).set(patch).where(eq(t.appRecords.id, id)).returning();
+        return row ? toRecord(row) : null;
+      },
+      async delete(id) {
+        const rows = await db.delete(t.appRecords).where(eq(t.appRecords.id, id)).returning({ id: t.appRecords.id });
+        return rows.length > 0;
       },
     },
 

@@ -242,3 +242,23 @@ export const providerCalls = pgTable(
     index('provider_calls_recent').on(t.submittedAt),
   ],
 );
+
+/**
+ * What an app keeps for a user besides jobs and assets (seed 003's saved rules): a kind, a name and
+ * a JSON body, owned by one user. An app counts them against its plan's slots under the user's row
+ * lock (services/records/records-service.ts).
+ */
+export const appRecords = pgTable(
+  'app_records',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull().references(() => users.id),
+    app: text('app').notNull(),
+    kind: text('kind').notNull(),
+    name: text('name').notNull(),
+    body: jsonb('body').notNull(),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [index('app_records_owner').on(t.userId, t.app, t.kind, t.createdAt)],
+);

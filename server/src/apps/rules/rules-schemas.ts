@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { RuleOperation } from './rule-operations';
+import { RuleOperation, RuleOperations } from './rule-operations';
 
 const Meta = z.object({ request_id: z.string(), timestamp: z.string() });
 export const SeedError = z.object({ code: z.string(), message: z.string() }).passthrough();
@@ -23,4 +23,17 @@ export const MeData = z.object({
 
 export const PresetData = z.object({
   id: z.string(), name: z.string(), name_en: z.string(), description: z.string(), operations: z.array(RuleOperation),
+});
+
+const RuleName = z.string({ error: 'name is required' }).trim().min(1, 'name is required').max(80, 'name must be at most 80 characters');
+
+export const RuleBody = z.object({ name: RuleName, operations: RuleOperations }).strict().openapi('S3RuleRequest');
+export const RulePatch = z
+  .object({ name: RuleName.optional(), operations: RuleOperations.optional() })
+  .strict()
+  .refine((p) => p.name !== undefined || p.operations !== undefined, 'send name, operations or both')
+  .openapi('S3RulePatch');
+
+export const RuleData = z.object({
+  id: z.string(), name: z.string(), operations: z.array(RuleOperation), created_at: z.string(), updated_at: z.string(),
 });

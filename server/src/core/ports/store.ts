@@ -123,6 +123,18 @@ export interface JobItem {
   error: JsonObject | null;
 }
 
+/** Something an app keeps for a user besides jobs and assets (seed 003's saved rules). */
+export interface AppRecord {
+  id: string;
+  userId: string;
+  app: string;
+  kind: string;
+  name: string;
+  body: JsonObject;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export interface Upload {
   key: string;
   userId: string;
@@ -378,6 +390,16 @@ export interface Repos {
      * Returns how many rows went.
      */
     pruneBefore(windows: { minute: string; hour: string; day: string }): Promise<number>;
+  };
+  records: {
+    insert(record: AppRecord): Promise<AppRecord>;
+    get(id: string): Promise<AppRecord | null>;
+    /** A user's records of one app and kind, oldest first. */
+    list(owner: { userId: string; app: string; kind: string }): Promise<AppRecord[]>;
+    count(owner: { userId: string; app: string; kind: string }): Promise<number>;
+    update(id: string, patch: Partial<Pick<AppRecord, 'name' | 'body'>> & { updatedAt: Date }): Promise<AppRecord | null>;
+    /** True when it existed. */
+    delete(id: string): Promise<boolean>;
   };
   uploads: {
     /** `createdAt` from the service's clock, which the sweeper's cut-offs are measured against. */
