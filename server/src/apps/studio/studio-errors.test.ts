@@ -29,6 +29,21 @@ describe('studio requests that cannot be served', () => {
     expect(badSeconds.status).toBe(400);
     expect(badSeconds.body.error).toContain('seconds must be one of 4, 8, 12');
     expect((await t.call('POST', '/api/images', { body: { prompt: 'a cat' } })).status).toBe(401);
+    // A wrong type is named as such, not as missing.
+    expect((await t.call('POST', '/api/images', { token, body: { prompt: 1 } })).body.error).toContain('prompt must be a string');
+    expect((await t.call('POST', '/api/prompts', { token, body: ideaBody({ idea: null }) })).body.error).toContain('idea must be a string');
+    // Only invisible marks are not an idea.
+    expect((await t.call('POST', '/api/prompts', { token, body: ideaBody({ idea: '\u202e\u200b\u200b' }) })).body.error).toContain('idea must contain letters or digits');
+  });
+
+  it('refuses a misspelled field instead of charging for a request it did not read', async () => {
+    const { token } = await t.signUp();
+    const res = await t.call('POST', '/api/images', { token, body: { prompt: 'x', negative_prompt: 'blurry' } });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(res.body.error).toContain('negative_prompt');
+    expect((await t.call('POST', '/api/videos', { token, body: { prompt: 'x', duration: 8 } })).status).toBe(400);
+    expect(await balanceOf(t, token)).toBe(10);
   });
 
   it('a prompt the moderation port flags is refused before anything is charged or queued', async () => {

@@ -19,6 +19,7 @@ const err = (description: string) => ({ description, content: { 'application/jso
 const json = <T extends z.ZodTypeAny>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 const ok = <T extends z.ZodTypeAny>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
 const limited = err('RATE_LIMITED: past your requests a minute to this endpoint (Retry-After says when); CONCURRENCY_LIMIT: your jobs at once are all in use');
+const badId = err('INVALID_REQUEST: the id is malformed (over 100 characters)');
 const JobIdParam = z.object({ jobId: z.string().min(1).max(100) });
 const ImageIdParam = z.object({ imageId: z.string().min(1).max(100) });
 
@@ -55,7 +56,7 @@ const regenerateImageRoute = createRoute({
   summary: 'The same inputs as one of my images, a new seed, charged again',
   request: { params: ImageIdParam },
   responses: {
-    200: ok('The new image', ImageResponse), 401: err('No token'), 402: err('INSUFFICIENT_CREDITS'), 403: err('Not your image'), 404: err('IMAGE_NOT_FOUND'),
+    200: ok('The new image', ImageResponse), 400: badId, 401: err('No token'), 402: err('INSUFFICIENT_CREDITS'), 403: err('Not your image'), 404: err('IMAGE_NOT_FOUND'),
     429: limited, 502: err('GENERATION_FAILED'), 504: err('IMAGE_TIMEOUT'),
   },
 });
@@ -75,7 +76,7 @@ const getVideo = createRoute({
   method: 'get', path: '/api/videos/{jobId}', operationId: 'getStudioVideo', tags: TAG, security: bearerSecurity,
   summary: 'A video job: status, progress 0..100, and its URLs once completed',
   request: { params: JobIdParam },
-  responses: { 200: ok('The video job', VideoResponse), 401: err('No token'), 403: err('Not yours'), 404: err('VIDEO_NOT_FOUND') },
+  responses: { 200: ok('The video job', VideoResponse), 400: badId, 401: err('No token'), 403: err('Not yours'), 404: err('VIDEO_NOT_FOUND') },
 });
 
 const cancelVideoRoute = createRoute({
@@ -84,7 +85,7 @@ const cancelVideoRoute = createRoute({
   request: { params: JobIdParam },
   responses: {
     200: ok('Cancelled', z.object({ jobId: z.string(), status: z.literal('cancelled'), refunded: z.number().int() })),
-    401: err('No token'), 403: err('Not yours'), 404: err('VIDEO_NOT_FOUND'), 409: err('JOB_WRONG_STATE: it has ended'),
+    400: badId, 401: err('No token'), 403: err('Not yours'), 404: err('VIDEO_NOT_FOUND'), 409: err('JOB_WRONG_STATE: it has ended'),
   },
 });
 
@@ -94,7 +95,7 @@ const regenerateVideoRoute = createRoute({
   request: { params: JobIdParam },
   responses: {
     202: ok('Queued', z.object({ jobId: z.string(), status: z.literal('queued'), message: z.string() })),
-    401: err('No token'), 402: err('INSUFFICIENT_CREDITS'), 403: err('Not yours'), 404: err('VIDEO_NOT_FOUND, or IMAGE_NOT_FOUND when its image is gone'), 429: limited,
+    400: badId, 401: err('No token'), 402: err('INSUFFICIENT_CREDITS'), 403: err('Not yours'), 404: err('VIDEO_NOT_FOUND, or IMAGE_NOT_FOUND when its image is gone'), 429: limited,
   },
 });
 
