@@ -2908,6 +2908,15 @@ export interface operations {
                     "application/json": components["schemas"]["StudioImage"];
                 };
             };
+            /** @description INVALID_REQUEST: the id is malformed (over 100 characters) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
             /** @description No token */
             401: {
                 headers: {
@@ -3085,6 +3094,15 @@ export interface operations {
                     "application/json": components["schemas"]["StudioVideo"];
                 };
             };
+            /** @description INVALID_REQUEST: the id is malformed (over 100 characters) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
+                };
+            };
             /** @description No token */
             401: {
                 headers: {
@@ -3137,6 +3155,15 @@ export interface operations {
                         status: "cancelled";
                         refunded: number;
                     };
+                };
+            };
+            /** @description INVALID_REQUEST: the id is malformed (over 100 characters) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
                 };
             };
             /** @description No token */
@@ -3200,6 +3227,15 @@ export interface operations {
                         status: "queued";
                         message: string;
                     };
+                };
+            };
+            /** @description INVALID_REQUEST: the id is malformed (over 100 characters) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlatError"];
                 };
             };
             /** @description No token */
