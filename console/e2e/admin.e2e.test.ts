@@ -1,11 +1,8 @@
-import { execSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type Child } from '../../server/src/testing/child-process';
-import { freePort } from '../../server/src/testing/free-port';
+import { ConsoleServer } from './console-server';
 import { makeImage } from '../../server/src/testing/fixtures';
 import { launchChromium, recordOnFailure, shot } from './browser';
 
@@ -14,37 +11,25 @@ import { launchChromium, recordOnFailure, shot } from './browser';
  * fails while the stub text provider is told to fail (STUB_FAIL); the server is then started
  * again on the same data without it (the provider recovered), and an admin retries the job.
  */
-let server: Child;
+let server: ConsoleServer;
 let browser: Browser;
 let base: string;
-let port: number;
 let photo: string;
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mf-e2e-admin-'));
 const ADMIN_API_KEY = 'e2e-admin-key-0123456789';
-const env = () => ({
-  PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: base, STUB_LATENCY_MS: '0',
-  ADMIN_API_KEY, JWT_SECRET: 'e2e-jwt-secret-0123456789abcdef0123456789',
-});
-
-async function start(extra: Record<string, string> = {}): Promise<void> {
-  server = runCli('start', { ...env(), ...extra }, { embedded: true });
-  await server.waitForOutput('worker started', 30_000);
-}
+// Kept across the restart: the same admin key, and tokens that stay valid.
+const KEYS = { ADMIN_API_KEY, JWT_SECRET: 'e2e-jwt-secret-0123456789abcdef0123456789' };
 
 beforeAll(async () => {
-  execSync('node console/build-if-stale.mjs', { cwd: path.resolve(import.meta.dirname, '../..'), stdio: 'ignore' });
-  port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  await start({ STUB_FAIL: 'text:FAILME' });
-  photo = path.join(dataDir, 'me.jpg');
+  server = await ConsoleServer.start('admin', { ...KEYS, STUB_FAIL: 'text:FAILME' });
+  base = server.base;
+  photo = path.join(server.dataDir, 'me.jpg');
   writeFileSync(photo, await makeImage('image/jpeg', 4, 512));
   browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await server?.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
+  await server?.close();
 });
 
 async function openConsole(name: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
@@ -87,8 +72,7 @@ describe('the admin page in a browser', () => {
 
   it('an admin sees the queues, the chart and the providers, retries the failed job at no charge, and it completes', async () => {
     // The provider recovered: the same data, without the injected failure.
-    await server.kill('SIGTERM');
-    await start();
+    await server.restart(KEYS);
 
     const page = await openConsole('admin');
     adminToken = (await page.evaluate(() => localStorage.getItem('mediaforge.token')))!;

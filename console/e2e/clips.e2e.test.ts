@@ -1,36 +1,28 @@
-import { execSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type Child } from '../../server/src/testing/child-process';
-import { freePort } from '../../server/src/testing/free-port';
+import { ConsoleServer } from './console-server';
 import { makeImage } from '../../server/src/testing/fixtures';
 import { launchChromium, recordOnFailure, shot } from './browser';
 
 /** The console in a real browser against the real server on embedded defaults. */
-let server: Child;
+let server: ConsoleServer;
 let browser: Browser;
 let base: string;
 let photo: string;
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mf-e2e-'));
 
 beforeAll(async () => {
-  execSync('node console/build-if-stale.mjs', { cwd: path.resolve(import.meta.dirname, '../..'), stdio: 'ignore' });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = runCli('start', { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: base, STUB_LATENCY_MS: '0', STUB_FAIL: 'text:FAILME' }, { embedded: true });
-  photo = path.join(dataDir, 'me.jpg');
+  server = await ConsoleServer.start('clips', { STUB_FAIL: 'text:FAILME' });
+  base = server.base;
+  photo = path.join(server.dataDir, 'me.jpg');
   writeFileSync(photo, await makeImage('image/jpeg', 4, 512));
-  await server.waitForOutput('worker started', 30_000);
   browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await server?.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
+  await server?.close();
 });
 
 async function openConsole(name: string): Promise<{ page: Page; usableMs: number }> {

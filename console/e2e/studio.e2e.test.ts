@@ -1,11 +1,6 @@
-import { execSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type Child } from '../../server/src/testing/child-process';
-import { freePort } from '../../server/src/testing/free-port';
+import { ConsoleServer } from './console-server';
 import { launchChromium, recordOnFailure, shot } from './browser';
 
 /**
@@ -13,25 +8,20 @@ import { launchChromium, recordOnFailure, shot } from './browser';
  * second per call (STUB_LATENCY_MS), so the waiting states are there to be seen, and fail image
  * prompts containing FAILIMG (STUB_FAIL).
  */
-let server: Child;
+let server: ConsoleServer;
 let browser: Browser;
 let base: string;
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mf-e2e-studio-'));
 const IDEA = '비 오는 밤 네온 골목을 걷는 고양이';
 
 beforeAll(async () => {
-  execSync('node console/build-if-stale.mjs', { cwd: path.resolve(import.meta.dirname, '../..'), stdio: 'ignore' });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = runCli('start', { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: base, STUB_LATENCY_MS: '1000', STUB_FAIL: 'image:FAILIMG' }, { embedded: true });
-  await server.waitForOutput('worker started', 30_000);
+  server = await ConsoleServer.start('studio', { STUB_LATENCY_MS: '1000', STUB_FAIL: 'image:FAILIMG' });
+  base = server.base;
   browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await server?.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
+  await server?.close();
 });
 
 /** A new user (a new browser context signs in anonymously, with 10 credits) on /studio. */
