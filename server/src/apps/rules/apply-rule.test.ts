@@ -1,0 +1,86 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { makeImage } from '../../testing/fixtures';
+import { applyRule, type AiOperation } from './apply-rule';
+import { RuleOperations } from './rule-operations';
+import { PRESETS } from './rules-presets';
+
+/** The AI operations as a GPU worker's model would answer: an upscale by its factor, a cut-out with alpha. */
+const ai: AiOperation = async (req) => {
+  const img = sharp(req.image);
+  const { width, height } = await img.metadata();
+  if (req.operation === 'upscale') return img.resize(width! * (req.scale ?? 2), height! * (req.scale ?? 2)).png().toBuffer();
+  return img.ensureAlpha().png().toBuffer();
+};
+
+const rule = (ops: unknown[]) => RuleOperations.parse(ops);
+const meanOf = async (body: Buffer) => (await sharp(body).stats()).channels.slice(0, 3).reduce((a, c) => a + c.mean, 0) / 3;
+
+describe('applyRule', () => {
+  it('resizes, crops to a ratio and encodes as the output says', async () => {
+    const photo = await makeImage('image/jpeg', 3, 900);
+    const out = await applyRule(photo, rule([{ op: 'crop_ratio', ratio: '4:3' }, { op: 'resize', width: 400 }, { op: 'output', format: 'webp', quality: 70 }]), ai);
+    expect(out).toMatchObject({ mime: 'image/webp', ext: 'webp', width: 400, height: 300 });
+    expect(await sharp(out.body).metadata()).toMatchObject({ format: 'webp', width: 400, height: 300 });
+  });
+
+  it('changes the pixels as brightness, contrast, saturation and sharpen say', async () => {
+    const photo = await makeImage('image/png', 5, 300);
+    const plain = await applyRule(photo, rule([{ op: 'output', format: 'png' }]), ai);
+    const brighter = await applyRule(photo, rule([{ op: 'brightness', value: 40 }, { op: 'output', format: 'png' }]), ai);
+    expect(await meanOf(brighter.body)).toBeGreaterThan((await meanOf(plain.body)) + 10);
+    for (const op of [{ op: 'contrast', value: 30 }, { op: 'saturation', value: -80 }, { op: 'sharpen', sigma: 2 }]) {
+      const changed = await applyRule(photo, rule([op, { op: 'output', format: 'png' }]), ai);
+      const a = await sharp(plain.body).raw().toBuffer();
+      const b = await sharp(changed.body).raw().toBuffer();
+      expect(a.equals(b), JSON.stringify(op)).toBe(false);
+    }
+  });
+
+  it('writes a watermark into its corner only', async () => {
+    const photo = await makeImage('image/png', 7, 400);
+    const base = await sharp((await applyRule(photo, rule([{ op: 'output', format: 'png' }]), ai)).body).raw().toBuffer({ resolveWithObject: true });
+    const marked = await sharp((await applyRule(photo, rule([{ op: 'watermark_text', text: 'SAMPLE <&>', size: 40, opacity: 1 }, { op: 'output', format: 'png' }]), ai)).body).raw().toBuffer();
+    const { width, channels } = base.info;
+    const differs = (x0: number, y0: number) => {
+      for (let y = y0; y < y0 + 100; y++) for (let x = x0; x < x0 + 100; x++) {
+        const i = (y * width + x) * channels;
+        if (base.data[i] !== marked[i]) return true;
+      }
+      return false;
+    };
+    expect(differs(300, 300)).toBe(true);
+    expect(differs(0, 0)).toBe(false);
+  });
+
+  it('sends AI operations to the provider as PNG, and flattens a cut-out onto white for JPEG', async () => {
+    const photo = await makeImage('image/jpeg', 2, 200);
+    const seen: string[] = [];
+    const out = await applyRule(photo, rule([{ op: 'upscale', scale: 2 }, { op: 'remove_background' }]), async (req) => {
+      seen.push(`${req.operation}:${(await sharp(req.image).metadata()).format}`);
+      return ai(req);
+    });
+    expect(seen).toEqual(['upscale:png', 'remove_background:png']);
+    expect(out).toMatchObject({ mime: 'image/jpeg', width: 400, height: 400 });
+    expect((await sharp(out.body).metadata()).channels).toBe(3);
+  });
+
+  it('orients by EXIF and keeps no metadata in the output', async () => {
+    // 200x100 pixels whose EXIF says "rotate 90°": upright it is 100x200.
+    const sideways = await sharp({ create: { width: 200, height: 100, channels: 3, background: '#888' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const out = await applyRule(sideways, rule([{ op: 'auto_orient' }, { op: 'output', format: 'jpeg' }]), ai);
+    expect(out).toMatchObject({ width: 100, height: 200 });
+    const meta = await sharp(out.body).metadata();
+    expect(meta.exif).toBeUndefined();
+    expect(meta.orientation).toBeUndefined();
+  });
+
+  it('runs every preset on a photo', async () => {
+    const photo = await makeImage('image/jpeg', 4, 640);
+    for (const preset of PRESETS) {
+      const out = await applyRule(photo, rule(preset.operations), ai);
+      expect(out.body.length, preset.id).toBeGreaterThan(100);
+      expect((await sharp(out.body).metadata()).format).toBe(out.ext === 'jpg' ? 'jpeg' : out.ext);
+    }
+  });
+});

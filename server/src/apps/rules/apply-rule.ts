@@ -1,0 +1,90 @@
+import sharp, { type OutputInfo, type Sharp } from 'sharp';
+import type { ImageOperationRequest } from '../../core/ports/providers';
+import type { RuleOperation } from './rule-operations';
+
+/** One image after its rule: the encoded bytes and what they are. */
+export interface AppliedImage {
+  body: Buffer;
+  mime: string;
+  ext: string;
+  width: number;
+  height: number;
+}
+
+/** An AI operation on a PNG (the image-operation provider, a GPU worker's own model): a PNG back. */
+export type AiOperation = (req: Omit<ImageOperationRequest, 'image'> & { image: Buffer }) => Promise<Buffer>;
+
+type Raw = { data: Buffer; info: OutputInfo };
+
+const FORMATS = { jpeg: ['image/jpeg', 'jpg'], png: ['image/png', 'png'], webp: ['image/webp', 'webp'], avif: ['image/avif', 'avif'] } as const;
+const CORNER = { 'top-left': 'northwest', 'top-right': 'northeast', 'bottom-left': 'southwest', 'bottom-right': 'southeast', center: 'centre' } as const;
+
+const xml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * Applies a rule's operations in order to one image (seed 003: what a GPU worker does to each
+ * item). Each operation works on the pixels the one before left (raw buffers in between, so a
+ * crop or a watermark knows the current size); `auto_orient` applies the input's EXIF orientation
+ * wherever it stands. AI operations go to `ai` as PNG. The output is encoded as the last `output`
+ * says (JPEG 85 by default); a format without alpha gets transparency flattened onto white. Outputs
+ * carry no metadata (EXIF, GPS, XMP), whether or not the rule says `strip_metadata`.
+ *
+ * Uses sharp in the calling process: the GPU worker's, never the API's. Throws sharp's error for
+ * an input it cannot decode.
+ */
+export async function applyRule(input: Buffer, ops: readonly RuleOperation[], ai: AiOperation): Promise<AppliedImage> {
+  const orient = ops.some((o) => o.op === 'auto_orient');
+  let raw = await toRaw(orient ? sharp(input, { failOn: 'error' }).rotate() : sharp(input, { failOn: 'error' }));
+  let output: { format: keyof typeof FORMATS; quality: number } = { format: 'jpeg', quality: 85 };
+  for (const op of ops) {
+    switch (op.op) {
+      case 'auto_orient': case 'strip_metadata': break;
+      case 'output': output = { format: op.format, quality: op.quality }; break;
+      case 'remove_background': case 'upscale': {
+        const png = await from(raw).png().toBuffer();
+        const made = await ai(op.op === 'upscale' ? { operation: 'upscale', scale: op.scale, image: png } : { operation: 'remove_background', image: png });
+        raw = await toRaw(sharp(made));
+        break;
+      }
+      default: raw = await toRaw(await classic(from(raw), raw.info, op));
+    }
+  }
+  const [mime, ext] = FORMATS[output.format];
+  let final = from(raw);
+  if (output.format === 'jpeg' && raw.info.channels === 4) final = final.flatten({ background: '#ffffff' });
+  const { data, info } = await final.toFormat(output.format, { quality: output.quality }).toBuffer({ resolveWithObject: true });
+  return { body: data, mime, ext, width: info.width, height: info.height };
+}
+
+const from = (raw: Raw) => sharp(raw.data, { raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels } });
+const toRaw = (s: Sharp) => s.raw().toBuffer({ resolveWithObject: true });
+
+/** The classic operations, each on the current pixels of size `at`. */
+async function classic(s: Sharp, at: { width: number; height: number }, op: RuleOperation): Promise<Sharp> {
+  switch (op.op) {
+    case 'resize': return s.resize({ width: op.width, height: op.height, fit: op.fit });
+    case 'crop_ratio': {
+      const [rw, rh] = op.ratio.split(':').map(Number) as [number, number];
+      const wide = at.width / at.height > rw / rh;
+      const width = wide ? Math.max(1, Math.round((at.height * rw) / rh)) : at.width;
+      const height = wide ? at.height : Math.max(1, Math.round((at.width * rh) / rw));
+      const position = op.gravity === 'center' ? 'centre' : sharp.strategy[op.gravity];
+      return s.resize({ width, height, fit: 'cover', position });
+    }
+    case 'brightness': return s.modulate({ brightness: 1 + op.value / 100 });
+    case 'saturation': return s.modulate({ saturation: 1 + op.value / 100 });
+    case 'contrast': {
+      const a = 1 + op.value / 100;
+      return s.linear(a, 128 * (1 - a));
+    }
+    case 'sharpen': return s.sharpen({ sigma: op.sigma });
+    case 'background_fill': return s.flatten({ background: op.color });
+    case 'watermark_text': {
+      const size = Math.min(op.size, Math.floor(at.height / 2));
+      const width = Math.min(at.width, Math.ceil(op.text.length * size * 0.7) + size);
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${size * 1.4}"><text x="${size / 2}" y="${size}" font-family="sans-serif" font-size="${size}" fill="#ffffff" fill-opacity="${op.opacity}" stroke="#000000" stroke-opacity="${op.opacity / 2}">${xml(op.text)}</text></svg>`;
+      return s.composite([{ input: Buffer.from(svg), gravity: CORNER[op.position] }]);
+    }
+    default: throw new Error(`not a classic operation: ${op.op}`);
+  }
+}
