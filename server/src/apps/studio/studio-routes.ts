@@ -5,13 +5,14 @@ import { requireUser } from '../../http/middleware/auth';
 import type { Platform } from '../../http/platform';
 import { bearerSecurity, FlatErrorSchema } from '../../http/schemas';
 import { priceOf } from '../../services/credits/prices';
-import { decodeCursor, getJobDetail, listJobs } from '../../services/jobs/read-jobs';
+import { assetUrls, decodeCursor, getJobDetail, listJobs } from '../../services/jobs/read-jobs';
 import { CAMERAS, keysOf, MOODS, RATIOS, STYLES, VIDEO_SECONDS, VIDEO_SIZES } from './studio-options';
 import { STUDIO_APP, STUDIO_PIPELINES } from './studio-pipelines';
 import {
   HistoryQuery, HistoryResponse, ImageBody, ImageResponse, OptionsResponse, PromptBody, PromptResponse, VideoBody, VideoResponse,
 } from './studio-schemas';
-import { cancelVideo, expandPrompt, generateImage, newSeed, ownVideoJob, regenerateImage, regenerateVideo, startVideo } from './studio-service';
+import { cancelVideo, expandPrompt, generateImage, newSeed, regenerateImage, regenerateVideo, startVideo, videoNotFound } from './studio-service';
+import { assertOwner } from '../../services/jobs/actor';
 import { historyItem, videoView } from './studio-views';
 
 const TAG = ['studio'];
@@ -119,9 +120,9 @@ export function studioRoutes(platform: Platform) {
     const image = assets.find((a) => a.id === imageId);
     if (!image) throw new Error(`studio: image ${imageId} of job ${jobId} is not stored`);
     const thumb = assets.find((a) => a.slot === 'thumb');
-    const sign = (key: string) => deps.storage.signedGetUrl(key, deps.settings.mediaUrlTtlSec);
+    const urls = await assetUrls(deps, thumb ? [image, thumb] : [image]);
     return {
-      imageId, jobId, imageUrl: await sign(image.storageKey), thumbnailUrl: thumb ? await sign(thumb.storageKey) : null,
+      imageId, jobId, imageUrl: urls.get(image.id)!, thumbnailUrl: thumb ? urls.get(thumb.id)! : null,
       width: image.width ?? 0, height: image.height ?? 0,
     };
   };
@@ -152,9 +153,12 @@ export function studioRoutes(platform: Platform) {
   });
 
   r.openapi(getVideo, async (c) => {
+    // Polled every second or so: one read, through the detail cache, checks the kind and the owner.
     const { jobId } = c.req.valid('param');
-    await ownVideoJob(deps, c.get('actor'), jobId);
-    return c.json(videoView(await getJobDetail(platform.jobDetails, c.get('actor'), jobId)), 200);
+    const detail = await platform.jobDetails.get(jobId);
+    if (!detail || detail.job.pipeline !== STUDIO_PIPELINES.video) throw videoNotFound(jobId);
+    assertOwner(detail.job, c.get('actor'));
+    return c.json(videoView(detail), 200);
   });
 
   r.openapi(cancelVideoRoute, async (c) => c.json(await cancelVideo(deps, c.get('actor'), c.req.valid('param').jobId), 200));

@@ -4,9 +4,8 @@ import type { Job, JsonObject } from '../../core/ports/store';
 import { priceOf } from '../../services/credits/prices';
 import type { Deps } from '../../services/deps';
 import { takeRateAllowance } from '../../services/identity/rate-limit';
-import type { Actor } from '../../services/jobs/actor';
-import { assertOwner } from '../../services/jobs/actor';
-import { awaitJobEnd } from '../../services/jobs/await-job';
+import { assertOwner, type Actor } from '../../services/jobs/actor';
+import { awaitJobResult } from '../../services/jobs/await-job';
 import { cancelJob } from '../../services/jobs/cancel-job';
 import { submitJob } from '../../services/jobs/submit-job';
 import type { ImageJobInput, PromptJobInput, VideoJobInput } from './studio-input';
@@ -48,36 +47,11 @@ async function gate(deps: Deps, actor: Actor, key: RateKey, ...texts: (string | 
 const submit = (deps: Deps, actor: Actor, kind: StudioKind, input: JsonObject, cost: number) =>
   submitJob(deps, { userId: actor.userId, app: STUDIO_APP, pipeline: STUDIO_PIPELINES[kind], input, cost });
 
-/**
- * A job's result for a caller who waits for it (prompts and images): the completed job, or the
- * error that says what happened. Past the deadline (Settings.syncJobDeadlineMs) the job is
- * cancelled and refunded, 504 `<WHAT>_TIMEOUT`; a job that ended first, while the cancel raced it,
- * is answered as it ended. A failed job: 502 GENERATION_FAILED, its charge refunded by the engine.
- */
-async function resultOf(deps: Deps, actor: Actor, job: Job, what: 'PROMPT' | 'IMAGE'): Promise<Job> {
-  let ended = await awaitJobEnd(deps, job.id, deps.settings.syncJobDeadlineMs);
-  if (!ended) {
-    try {
-      await cancelJob(deps, actor, job.id);
-    } catch (err) {
-      if (!(err instanceof AppError && err.code === 'JOB_WRONG_STATE')) throw err;
-    }
-    ended = await deps.store.read((r) => r.jobs.get(job.id));
-  }
-  if (ended?.status === 'completed') return ended;
-  if (!ended || ended.status === 'cancelled') {
-    const seconds = Math.round(deps.settings.syncJobDeadlineMs / 1000);
-    throw new AppError('timeout', `${what}_TIMEOUT`, `The ${what.toLowerCase()} took longer than ${seconds} s and was stopped; you were not charged. Try again`, { jobId: job.id });
-  }
-  const message = typeof ended.error?.message === 'string' ? ended.error.message : 'the provider failed';
-  throw new AppError('upstream_failed', 'GENERATION_FAILED', `The ${what.toLowerCase()} could not be made (${message}); you were not charged`, { jobId: job.id });
-}
-
 /** Seed 001 `/api/prompts`: the expanded prompt. Free, rate-limited, moderated, a job of its own (history, admin trace). */
 export async function expandPrompt(deps: Deps, actor: Actor, fields: PromptJobInput): Promise<{ prompt: string; jobId: string }> {
   await gate(deps, actor, 'promptsPerMinute', fields.idea, fields.extra);
   const job = await submit(deps, actor, 'prompt', { ...fields }, 0);
-  const done = await resultOf(deps, actor, job, 'PROMPT');
+  const done = await awaitJobResult(deps, actor, job.id, 'PROMPT');
   return { prompt: (done.result as { prompt: string }).prompt, jobId: job.id };
 }
 
@@ -89,7 +63,7 @@ export async function generateImage(deps: Deps, actor: Actor, input: ImageJobInp
 
 async function makeImage(deps: Deps, actor: Actor, input: ImageJobInput) {
   const job = await submit(deps, actor, 'image', { ...input }, priceOf(deps.settings, STUDIO_APP, 'image'));
-  const done = await resultOf(deps, actor, job, 'IMAGE');
+  const done = await awaitJobResult(deps, actor, job.id, 'IMAGE');
   return { jobId: job.id, imageId: (done.result as { imageId: string }).imageId };
 }
 
@@ -146,10 +120,12 @@ async function queueVideo(deps: Deps, actor: Actor, input: VideoJobInput) {
   return { jobId: job.id };
 }
 
+export const videoNotFound = (jobId: string) => notFound('VIDEO_NOT_FOUND', `Video job ${jobId} not found`);
+
 /** The caller's studio video job, or 404 VIDEO_NOT_FOUND (a job of another kind is not a video). */
-export async function ownVideoJob(deps: Deps, actor: Actor, jobId: string): Promise<Job> {
+async function ownVideoJob(deps: Deps, actor: Actor, jobId: string): Promise<Job> {
   const job = await deps.store.read((r) => r.jobs.get(jobId));
-  if (!job || job.pipeline !== STUDIO_PIPELINES.video) throw notFound('VIDEO_NOT_FOUND', `Video job ${jobId} not found`);
+  if (!job || job.pipeline !== STUDIO_PIPELINES.video) throw videoNotFound(jobId);
   assertOwner(job, actor);
   return job;
 }

@@ -1,6 +1,9 @@
+import { AppError } from '../../core/errors/app-error';
 import { isTerminal } from '../../core/jobs/job-status';
 import type { Job } from '../../core/ports/store';
 import type { Deps } from '../deps';
+import type { Actor } from './actor';
+import { cancelJob } from './cancel-job';
 import { jobChannel } from './job-events';
 
 /** Events are advisory (a lost one only delays): the job is read again at least this often. */
@@ -36,4 +39,31 @@ export async function awaitJobEnd(deps: Pick<Deps, 'store' | 'events'>, jobId: s
   } finally {
     await unsubscribe();
   }
+}
+
+/**
+ * A job's result for a caller who waits for it (studio's prompt and image): the completed job, or
+ * the error that says what happened. Past Settings.syncJobDeadlineMs the job is cancelled and
+ * refunded, 504 `<WHAT>_TIMEOUT`; a job that ended first, while the cancel raced it, is answered as
+ * it ended. A failed job: 502 GENERATION_FAILED, its charge refunded by the engine. `what` names
+ * the work in the codes and messages (`IMAGE`).
+ */
+export async function awaitJobResult(deps: Deps, actor: Actor, jobId: string, what: string): Promise<Job> {
+  let ended = await awaitJobEnd(deps, jobId, deps.settings.syncJobDeadlineMs);
+  if (!ended) {
+    try {
+      await cancelJob(deps, actor, jobId);
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'JOB_WRONG_STATE')) throw err;
+    }
+    ended = await deps.store.read((r) => r.jobs.get(jobId));
+  }
+  if (ended?.status === 'completed') return ended;
+  const noun = what.toLowerCase();
+  if (!ended || ended.status === 'cancelled') {
+    const seconds = Math.round(deps.settings.syncJobDeadlineMs / 1000);
+    throw new AppError('timeout', `${what}_TIMEOUT`, `The ${noun} took longer than ${seconds} s and was stopped; you were not charged. Try again`, { jobId });
+  }
+  const message = typeof ended.error?.message === 'string' ? ended.error.message : 'the provider failed';
+  throw new AppError('upstream_failed', 'GENERATION_FAILED', `The ${noun} could not be made (${message}); you were not charged`, { jobId });
 }
