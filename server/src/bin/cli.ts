@@ -105,6 +105,8 @@ async function run(command: Command, built: BuiltPlatform, config: Config): Prom
   // A worker serves no API; with METRICS_PORT its own step and provider figures can be scraped.
   if (command === 'worker' && env.METRICS_PORT !== undefined) server = await listen(built, config, metricsApp(built.platform).fetch, env.METRICS_PORT);
   if (command === 'start' || command === 'worker') await built.worker.start();
+  // One process runs it all: the rules app's photos are worked on here too (GPU_WORKER_CONCURRENCY=0: by gpu-workers only).
+  if (command === 'start') await built.gpuWorker?.start();
   handleSignals(built, server, log, env.SHUTDOWN_TIMEOUT_MS);
 }
 

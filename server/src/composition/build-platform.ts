@@ -31,6 +31,9 @@ import { listProviders } from './provider-lists';
 import { providerWebhooks } from './provider-webhooks';
 import { recordedModeration } from '../services/providers/provider-calls';
 import { pricesOf } from '../services/credits/prices';
+import { SignedGpuWork } from '../adapters/gpu/signed-gpu-work';
+import type { GpuTaskQueue, GpuTaskRunner } from '../core/ports/gpu-work';
+import { GpuWorker } from '../worker/gpu-worker';
 
 export interface BuildOptions {
   role: 'start' | 'api' | 'worker' | 'migrate' | 'test';
@@ -41,7 +44,12 @@ export interface BuildOptions {
   /** Extra pipelines (tests and benchmarks register their own). */
   pipelines?: (registry: PipelineRegistry) => void;
   /** Replace adapters (tests inject fakes for external AI services only). */
-  overrides?: Partial<{ providers: Providers; media: MediaToolkit; queue: JobQueue; events: EventBus; storage: ObjectStorage }>;
+  overrides?: Partial<{ providers: Providers; media: MediaToolkit; queue: JobQueue; gpuQueue: GpuTaskQueue; events: EventBus; storage: ObjectStorage }>;
+  /**
+   * How this process's GPU worker reaches task URLs: over the network (default), or through this
+   * app in-process (tests, whose PUBLIC_URL is no real host).
+   */
+  gpuFetch?: 'network' | 'in-process';
   queueName?: string;
   reconcileEveryMs?: number;
   staleQueuedMs?: number;
@@ -56,11 +64,17 @@ export interface BuiltPlatform {
   runner: PipelineRunner;
   reconciler: Reconciler;
   worker: Worker;
+  /** A GPU worker in this process (`start`; GPU_WORKER_CONCURRENCY > 0), taking tasks from the GPU task queue. */
+  gpuWorker: GpuWorker | null;
+  gpuQueue: GpuTaskQueue;
   migrate(): Promise<void>;
   /** How the database's applied migrations compare with the committed ones. */
   schemaStatus(): Promise<SchemaStatus>;
   close(): Promise<void>;
 }
+
+/** How long a GPU task's URLs stay valid: it may wait in the queue behind a large batch. */
+const GPU_TASK_URL_TTL_SEC = 2 * 3600;
 
 /** Each resource gets this long to close; the CLI bounds the whole shutdown separately. */
 const CLOSE_TIMEOUT_MS = 5_000;
@@ -106,6 +120,10 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     storage: adapters.storage,
     // Moderation answers outside any job: its calls are recorded here; a step's predictions by the engine.
     providers: { ...adapters.providers, moderation: recordedModeration({ store, clock, log, metrics }, adapters.providers.moderation) },
+    gpu: new SignedGpuWork({
+      kind: 'queue', storage: adapters.storage, publicUrl: config.publicUrl, masterSecret: `gpu:${config.jwtSecret}`,
+      urlTtlSec: GPU_TASK_URL_TTL_SEC, clock, send: (task) => adapters.gpuQueue.push(task),
+    }),
     media: adapters.media,
     clock,
     log,
@@ -153,8 +171,22 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     mounts: adapters.mounts,
   };
 
+  const app = createApp(platform);
+  const runners: Record<string, GpuTaskRunner> = Object.assign({}, ...APPS.map((a) => a.gpuTasks ?? {}));
+  const gpuWorker = config.env.GPU_WORKER_CONCURRENCY > 0
+    ? new GpuWorker({
+      queue: adapters.gpuQueue, runners, concurrency: config.env.GPU_WORKER_CONCURRENCY, log,
+      context: {
+        fetch: opts.gpuFetch === 'in-process' ? async (url, init) => app.request(url, init) : (url, init) => fetch(url, init),
+        imageOps: adapters.providers.imageOps, log, now: () => clock.now(),
+      },
+    })
+    : null;
+
   return {
-    app: createApp(platform),
+    app,
+    gpuWorker,
+    gpuQueue: adapters.gpuQueue,
     platform,
     deps,
     runner,
@@ -163,6 +195,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     migrate: () => store.migrate(),
     schemaStatus: () => store.schemaStatus(),
     async close() {
+      await gpuWorker?.stop().catch((err: unknown) => log.error({ err }, 'gpu worker stop failed; closing the rest'));
       await worker.stop().catch((err: unknown) => log.error({ err }, 'worker stop failed; closing the rest'));
       await closeWithin('job detail cache', CLOSE_TIMEOUT_MS, () => jobDetails.stop(), log);
       await closeWithin('queue and events', CLOSE_TIMEOUT_MS, () => adapters.close(), log);

@@ -5,6 +5,9 @@ import type { EventBus } from '../core/ports/events';
 import type { MediaToolkit } from '../core/ports/media';
 import type { Providers } from '../core/ports/providers';
 import type { JobQueue } from '../core/ports/queue';
+import type { GpuTaskQueue } from '../core/ports/gpu-work';
+import { BullmqGpuQueue } from '../adapters/gpu/bullmq-gpu-queue';
+import { MemoryGpuQueue } from '../adapters/gpu/memory-gpu-queue';
 import type { ObjectStorage } from '../core/ports/storage';
 import { MemoryEventBus } from '../adapters/events/memory-event-bus';
 import { RedisEventBus } from '../adapters/events/redis-event-bus';
@@ -23,6 +26,8 @@ import { openProviders, type ProviderRoutes } from './open-providers';
 
 export interface Adapters {
   queue: JobQueue;
+  /** Tasks for GPU workers: in-process, or on Redis beside the job queue (`<queue name>-gpu`). */
+  gpuQueue: GpuTaskQueue;
   events: EventBus;
   storage: ObjectStorage;
   providers: Providers;
@@ -73,15 +78,25 @@ export async function openAdapters(
   const queue = opts.queue ?? (config.mode.queue === 'bullmq'
     ? new BullmqQueue({ connection: env.REDIS_URL!, queueName: queueName ?? 'mediaforge-jobs', onError: (err, msg) => log.error({ err, ...msg }, 'job handler failed'), onWarning: (m) => log.warn(m) })
     : new MemoryQueue((err, msg) => log.error({ err, ...msg }, 'job handler failed')));
+  const gpuQueue = opts.gpuQueue ?? openGpuQueue(config, log, queueName);
   const events = opts.events ?? (config.mode.queue === 'bullmq' ? new RedisEventBus(env.REDIS_URL!, `${queueName ?? 'mediaforge'}:events:`, { onWarning: (m) => log.warn(m) }) : new MemoryEventBus());
 
   return {
-    queue, events, storage, providers, routes, media, mounts,
+    queue, gpuQueue, events, storage, providers, routes, media, mounts,
     async close() {
       await queue.close();
+      await gpuQueue.close();
       await events.close();
       await isolated?.close();
       await launcher.close();
     },
   };
+}
+
+/** The GPU task queue a process shares with the others of its deployment (the API sends, `gpu-worker`s take). */
+export function openGpuQueue(config: Config, log: Logger, queueName: string | undefined): GpuTaskQueue {
+  const onError = (err: unknown, task: { task_id: string }) => log.error({ err, taskId: task.task_id }, 'gpu task failed');
+  return config.mode.queue === 'bullmq'
+    ? new BullmqGpuQueue({ connection: config.env.REDIS_URL!, queueName: `${queueName ?? 'mediaforge'}-gpu`, onError, onWarning: (m) => log.warn(m) })
+    : new MemoryGpuQueue(onError);
 }

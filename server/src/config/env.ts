@@ -75,6 +75,8 @@ const envSchema = z
     STUB_LATENCY_MS: optional(int(0, 600_000)).default(0),
     STUB_FAIL: optional(z.string()),
     WORKER_CONCURRENCY: optional(int(1, 64)).default(2),
+    /** GPU tasks a GPU worker runs at once (`gpu-worker`, and the one inside `start`; 0 there: none in that process). */
+    GPU_WORKER_CONCURRENCY: optional(int(0, 64)).default(2),
     /** Steps of one job that run at once once the steps they need are done. */
     JOB_STEP_CONCURRENCY: optional(int(1, 64)).default(4),
     JOB_LEASE_MS: optional(int(500, 3_600_000)).default(30_000),

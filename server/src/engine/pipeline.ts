@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { GpuWork } from '../core/ports/gpu-work';
 import type { MediaToolkit } from '../core/ports/media';
 import type { Providers } from '../core/ports/providers';
 import type { ObjectStorage } from '../core/ports/storage';
@@ -71,6 +72,8 @@ export interface StepContext<I = unknown> {
   signal: AbortSignal;
   storage: StepStorage;
   providers: Providers;
+  /** Sends work to GPU workers (idempotent while a task is pending); their signed callbacks settle the job's items. */
+  gpu: Pick<GpuWork, 'dispatch'>;
   media: MediaToolkit;
   clock: Clock;
   log: Logger;

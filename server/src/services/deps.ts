@@ -1,4 +1,5 @@
 import type { EventBus } from '../core/ports/events';
+import type { GpuWork } from '../core/ports/gpu-work';
 import type { MediaToolkit } from '../core/ports/media';
 import type { Metrics } from '../core/ports/metrics';
 import type { Providers } from '../core/ports/providers';
@@ -56,6 +57,8 @@ export interface Deps {
   events: EventBus;
   storage: ObjectStorage;
   providers: Providers;
+  /** Tasks for GPU workers, reported back by signed callback (the rules app's images). */
+  gpu: GpuWork;
   media: MediaToolkit;
   clock: Clock;
   log: Logger;

@@ -11,6 +11,7 @@ import type { Logger } from '../services/deps';
 import { createTestDatabase } from './test-database';
 import { testPlanLimits } from './test-plan-limits';
 import { BullmqQueue } from '../adapters/queue/bullmq-queue';
+import { BullmqGpuQueue } from '../adapters/gpu/bullmq-gpu-queue';
 
 /** Read when called: the benchmark switches modes within one process. */
 const inServerMode = () => Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
@@ -58,11 +59,15 @@ export async function createTestPlatform(
     memoryDatabase: !db,
     queueName: `mf-test-${randomBytes(4).toString('hex')}`,
     reconcileEveryMs: 200,
+    gpuFetch: 'in-process',
     ...opts,
     settings: { planLimits: testPlanLimits(), ...opts.settings },
   });
   await built.migrate();
-  if (opts.startWorker !== false) await built.worker.start();
+  if (opts.startWorker !== false) {
+    await built.worker.start();
+    await built.gpuWorker?.start();
+  }
 
   const call: TestPlatform['call'] = async (method, url, o = {}) => {
     const headers: Record<string, string> = { ...o.headers };
@@ -105,6 +110,7 @@ export async function createTestPlatform(
     },
     async dispose() {
       if (built.deps.queue instanceof BullmqQueue) await built.deps.queue.obliterate().catch(() => {}); // best effort: the queue's name is this test's own
+      if (built.gpuQueue instanceof BullmqGpuQueue) await built.gpuQueue.obliterate().catch(() => {});
       await built.close();
       await db?.drop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -681,6 +681,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/s3/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A batch job for a rule or a preset, with one presigned PUT per photo (nothing charged yet) */
+        post: operations["s3CreateJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/s3/jobs/{id}/confirm-upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check every photo (there, a real JPEG/PNG/WebP, within size): the job becomes uploaded */
+        post: operations["s3ConfirmUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/s3/jobs/{id}/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Charge 1 credit per photo and send the photos to the GPU workers */
+        post: operations["s3ExecuteJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/s3/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status, progress {done, failed, total}, and each photo's status and result URL */
+        get: operations["s3GetJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/s3/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel: photos not done are cancelled and refunded (again: the same answer) */
+        post: operations["s3CancelJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/s3/jobs/{id}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Internal: a GPU worker's report on one photo, signed as Standard Webhooks with the job's secret
+         * @description Body `{item, status: "done", output: {key, mime, size, width, height, sha256}}` or `{item, status: "failed", error: {code, message}}`, signed over the raw body (webhook-id, webhook-timestamp within 5 minutes, webhook-signature v1). Each photo is settled once; a failed one is refunded.
+         */
+        post: operations["s3GpuCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1280,6 +1385,145 @@ export interface components {
                 id: string;
                 /** @enum {boolean} */
                 deleted: true;
+            };
+            error: null;
+            meta: {
+                request_id: string;
+                timestamp: string;
+            };
+        };
+        S3JobCreated: {
+            /** @enum {boolean} */
+            success: true;
+            data: {
+                job: components["schemas"]["S3Job"];
+                uploads: {
+                    index: number;
+                    /** @enum {string} */
+                    method: "PUT";
+                    upload_url: string;
+                    /** @description Send these headers with the PUT */
+                    headers: {
+                        [key: string]: string;
+                    };
+                    max_bytes: number;
+                }[];
+                /** @description When the upload URLs expire */
+                expires_at: string;
+            };
+            error: null;
+            meta: {
+                request_id: string;
+                timestamp: string;
+            };
+        };
+        S3Job: {
+            job_id: string;
+            /** @enum {string} */
+            status: "created" | "uploaded" | "queued" | "processing" | "completed" | "failed" | "cancelled";
+            rule: {
+                /** @enum {string} */
+                source: "rule" | "preset";
+                id: string;
+                name: string;
+            };
+            operations: components["schemas"]["RuleOperation"][];
+            output_format: string;
+            progress: {
+                done: number;
+                failed: number;
+                total: number;
+            };
+            items: {
+                index: number;
+                /** @enum {string} */
+                status: "pending" | "running" | "done" | "failed" | "cancelled";
+                /** @description Signed, expiring URL of the photo, once confirmed */
+                input_url: string | null;
+                /** @description Signed, expiring URL of the result, once done */
+                output_url: string | null;
+                output: {
+                    mime: string;
+                    size: number;
+                    width: number | null;
+                    height: number | null;
+                } | null;
+                error: {
+                    code: string;
+                    message: string;
+                } | null;
+            }[];
+            credits: {
+                charged: number;
+                refunded: number;
+            };
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            created_at: string;
+            updated_at: string;
+        };
+        S3CreateJob: {
+            /** @description One of your rules; or give preset_id */
+            rule_id?: string;
+            /** @description A preset (GET /s3/presets); or give rule_id */
+            preset_id?: string;
+            image_count: number;
+            /** @description Content-Type of each photo, in order (default image/jpeg) */
+            mimes?: ("image/jpeg" | "image/png" | "image/webp")[];
+            /** @description Bytes of each photo, in order: each URL then takes exactly that many */
+            sizes?: number[];
+        };
+        S3JobUploaded: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["S3Job"];
+            error: null;
+            meta: {
+                request_id: string;
+                timestamp: string;
+            };
+        };
+        S3JobQueued: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["S3Job"];
+            error: null;
+            meta: {
+                request_id: string;
+                timestamp: string;
+            };
+        };
+        S3JobStatus: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["S3Job"];
+            error: null;
+            meta: {
+                request_id: string;
+                timestamp: string;
+            };
+        };
+        S3JobCancelled: {
+            /** @enum {boolean} */
+            success: true;
+            data: components["schemas"]["S3Job"];
+            error: null;
+            meta: {
+                request_id: string;
+                timestamp: string;
+            };
+        };
+        S3CallbackTaken: {
+            /** @enum {boolean} */
+            success: true;
+            data: {
+                item: number;
+                /** @enum {string} */
+                status: "done" | "failed";
+                ended: number;
+                total: number;
             };
             error: null;
             meta: {
@@ -3618,6 +3862,329 @@ export interface operations {
             };
             /** @description NOT_FOUND: no such rule of yours */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+        };
+    };
+    s3CreateJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["S3CreateJob"];
+            };
+        };
+        responses: {
+            /** @description Created: PUT each photo to its URL, then confirm-upload */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3JobCreated"];
+                };
+            };
+            /** @description INVALID_REQUEST: the message names the field; more images than the plan allows (free 10, pro 200) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description NOT_FOUND: no such rule of yours or preset */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+        };
+    };
+    s3ConfirmUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Uploaded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3JobUploaded"];
+                };
+            };
+            /** @description INVALID_REQUEST: details.missing and details.invalid name the photos by index */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description JOB_NOT_FOUND: no such job of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description JOB_WRONG_STATE: the job is past its uploads */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+        };
+    };
+    s3ExecuteJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3JobQueued"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description INSUFFICIENT_CREDITS: details.needed and details.balance */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description JOB_NOT_FOUND: no such job of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description JOB_WRONG_STATE: only an uploaded job can be executed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description CONCURRENCY_LIMIT: the plan's running jobs are all in use (free 1, pro 3); Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+        };
+    };
+    s3GetJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3JobStatus"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description JOB_NOT_FOUND: no such job of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+        };
+    };
+    s3CancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3JobCancelled"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description JOB_NOT_FOUND: no such job of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description JOB_WRONG_STATE: the job has completed or failed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+        };
+    };
+    s3GpuCallback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Taken */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3CallbackTaken"];
+                };
+            };
+            /** @description INVALID_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description AUTH_REQUIRED (unsigned) or AUTH_INVALID (bad signature, stale or future timestamp) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description JOB_NOT_FOUND: no such job of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S3Error"];
+                };
+            };
+            /** @description JOB_WRONG_STATE: a replayed delivery, a photo already settled, or a job that has ended */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -34,10 +34,12 @@ export function localStorageRoutes(store: LocalObjectStorage): Hono {
   r.put('/storage/put/*', async (c) => {
     const key = keyOf(c, '/storage/put/');
     if (!key) return fail(c, 400, 'INVALID_KEY', 'The upload URL names no valid object key; use the URL the API returned');
-    const grant = { ct: c.req.query('ct') ?? '', size: c.req.query('size') ?? '', exp: c.req.query('exp') ?? '', sig: c.req.query('sig') ?? '' };
+    const grant = { ct: c.req.query('ct') ?? '', size: c.req.query('size') ?? '', max: c.req.query('max'), exp: c.req.query('exp') ?? '', sig: c.req.query('sig') ?? '' };
     const check = store.checkPut(key, grant);
     if (check !== 'ok') return grantFailure(c, check, 'upload');
     const size = Number(grant.size);
+    const upTo = grant.max === '1';
+    const accepts = upTo ? `at most ${size}` : `exactly ${size}`;
 
     const sent = c.req.header('content-type') ?? '';
     if (mediaType(sent) !== mediaType(grant.ct)) {
@@ -47,23 +49,23 @@ export function localStorageRoutes(store: LocalObjectStorage): Hono {
     const length = c.req.header('content-length');
     if (length !== undefined) {
       if (!/^\d+$/.test(length)) return fail(c, 400, 'SIZE_MISMATCH', 'Content-Length is not a number');
-      if (Number(length) > size) return fail(c, 413, 'PAYLOAD_TOO_LARGE', `The body is ${length} bytes; this URL accepts exactly ${size}`);
-      if (Number(length) < size) return fail(c, 400, 'SIZE_MISMATCH', `The body is ${length} bytes; this URL accepts exactly ${size}`);
+      if (Number(length) > size) return fail(c, 413, 'PAYLOAD_TOO_LARGE', `The body is ${length} bytes; this URL accepts ${accepts}`);
+      if (upTo ? Number(length) === 0 : Number(length) < size) return fail(c, 400, 'SIZE_MISMATCH', `The body is ${length} bytes; this URL accepts ${accepts}`);
     }
 
     const used = () => fail(c, 409, 'ALREADY_UPLOADED', 'This upload URL was already used; ask the API for a new one to upload other bytes');
     // Single-use: bytes once uploaded (and perhaps verified) are never replaced through the URL.
     if (await store.exists(key)) return used();
     try {
-      await store.receive(key, c.req.raw.body ?? new Blob([]).stream(), grant.ct, size);
+      await store.receive(key, c.req.raw.body ?? new Blob([]).stream(), grant.ct, size, { upTo });
     } catch (err) {
       if (err instanceof ObjectExistsError) return used();
       if (!(err instanceof BodySizeError)) throw err;
       return err.tooLarge
-        ? fail(c, 413, 'PAYLOAD_TOO_LARGE', `The body is larger than the declared ${size} bytes; nothing was stored`)
-        : fail(c, 400, 'SIZE_MISMATCH', `The body is shorter than the declared ${size} bytes; nothing was stored`);
+        ? fail(c, 413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${upTo ? 'the allowed' : 'the declared'} ${size} bytes; nothing was stored`)
+        : fail(c, 400, 'SIZE_MISMATCH', upTo ? 'The body is empty; nothing was stored' : `The body is shorter than the declared ${size} bytes; nothing was stored`);
     }
-    return c.json({ key, size }, 200);
+    return c.json({ key, size: upTo ? (await store.head(key))?.size ?? 0 : size }, 200);
   });
 
   // Hono answers HEAD through the GET route and drops the body; the method check skips opening the file.

@@ -22,7 +22,10 @@ export interface LocalStorageOptions {
 /** The query of a signed PUT URL, as received. */
 export interface PutGrant {
   ct: string;
+  /** The exact size, or with `max` set the largest accepted. */
   size: string;
+  /** '1' when `size` is a bound (PresignPutInput.upTo). */
+  max?: string;
   exp: string;
   sig: string;
 }
@@ -76,15 +79,18 @@ export class LocalObjectStorage implements ObjectStorage {
     assertSafeKey(input.key);
     if (!Number.isSafeInteger(input.size) || input.size < 0) throw new Error(`invalid declared size: ${input.size}`);
     const exp = this.nowSec() + input.expiresInSec;
-    const sig = signFields(this.#secret, ['PUT', input.key, input.contentType, input.size, exp]);
-    const q = new URLSearchParams({ ct: input.contentType, size: String(input.size), exp: String(exp), sig });
+    // A bound is signed as a different field list, so an exact grant cannot be read as a bound.
+    const sizeField = input.upTo ? `<=${input.size}` : input.size;
+    const sig = signFields(this.#secret, ['PUT', input.key, input.contentType, sizeField, exp]);
+    const q = new URLSearchParams({ ct: input.contentType, size: String(input.size), ...(input.upTo ? { max: '1' } : {}), exp: String(exp), sig });
     return `${this.base}/storage/put/${encodeKey(input.key)}?${q}`;
   }
 
   /** Whether a PUT URL's query is one this store signed for `key`, and still valid. */
   checkPut(key: string, g: PutGrant): GrantCheck {
     if (!DIGITS.test(g.size) || !DIGITS.test(g.exp)) return 'invalid';
-    if (!verifyFields(this.#secret, ['PUT', key, g.ct, Number(g.size), Number(g.exp)], g.sig)) return 'invalid';
+    const sizeField = g.max === '1' ? `<=${Number(g.size)}` : Number(g.size);
+    if (!verifyFields(this.#secret, ['PUT', key, g.ct, sizeField, Number(g.exp)], g.sig)) return 'invalid';
     return this.nowSec() > Number(g.exp) ? 'expired' : 'ok';
   }
 
@@ -126,13 +132,13 @@ export class LocalObjectStorage implements ObjectStorage {
   }
 
   /**
-   * Streams a body of exactly `size` bytes into place: into a temp file, counted, then linked.
+   * Streams a body of exactly `size` bytes (`upTo`: 1 to `size`) into place: into a temp file, counted, then linked.
    * Throws BodySizeError as soon as it runs over (and at the end if short), and a failed or
    * refused body leaves nothing behind. Exact, like S3, where the length is part of the signature.
    * Single-use: throws ObjectExistsError when the key already holds an object (even one that
    * arrived while this body streamed), so verified bytes can never be replaced through their URL.
    */
-  async receive(key: string, body: ReadableStream<Uint8Array>, contentType: string, size: number): Promise<void> {
+  async receive(key: string, body: ReadableStream<Uint8Array>, contentType: string, size: number, opts: { upTo?: boolean } = {}): Promise<void> {
     const tmp = await this.tempPath(key);
     let received = 0;
     const counter = new Transform({
@@ -143,7 +149,7 @@ export class LocalObjectStorage implements ObjectStorage {
     });
     try {
       await pipeline(Readable.fromWeb(body as WebReadableStream<Uint8Array>), counter, createWriteStream(tmp));
-      if (received !== size) throw new BodySizeError(false, size);
+      if (opts.upTo ? received === 0 : received !== size) throw new BodySizeError(false, size);
       await this.commitNew(key, tmp, contentType);
     } finally {
       await rm(tmp, { force: true });

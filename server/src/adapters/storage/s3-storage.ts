@@ -48,7 +48,12 @@ export class S3ObjectStorage implements ObjectStorage {
 
   async presignPut(input: PresignPutInput): Promise<string> {
     assertSafeKey(input.key);
-    // Content-Type and Content-Length are signed: another type or size fails the signature.
+    // Content-Type and Content-Length are signed: another type or size fails the signature. A
+    // presigned PUT cannot carry a bound (`upTo`): the caller checks the object's head instead.
+    if (input.upTo) {
+      const cmd = new PutObjectCommand({ Bucket: this.bucket, Key: input.key, ContentType: input.contentType });
+      return getSignedUrl(this.client, cmd, { expiresIn: input.expiresInSec, signableHeaders: new Set(['content-type']) });
+    }
     const cmd = new PutObjectCommand({ Bucket: this.bucket, Key: input.key, ContentType: input.contentType, ContentLength: input.size });
     return getSignedUrl(this.client, cmd, { expiresIn: input.expiresInSec, signableHeaders: new Set(['content-type', 'content-length']) });
   }

@@ -3,6 +3,9 @@ import { toSeedError } from './rules-errors';
 import { RULES_APP } from './rules-app-name';
 import { RULES_PLAN_LIMITS, RULES_PRICES } from './rules-options';
 import { rulesRoutes } from './rules-routes';
+import { GPU_TASK_KIND } from './rules-batch';
+import { runRuleTask } from './rules-gpu-task';
+import { batchPipeline } from './rules-pipeline';
 
 /**
  * Seed 003 ("S3 API Contracts", a product's name, not Amazon S3): presets, saved rules and batch
@@ -13,7 +16,8 @@ export const rulesApp: AppModule = {
   mounts: [{ prefix: '/s3/', errorStyle: 'envelope', mapError: toSeedError }],
   routes: rulesRoutes,
   consolePaths: [],
-  pipelines: [],
+  pipelines: [batchPipeline],
+  gpuTasks: { [GPU_TASK_KIND]: runRuleTask },
   planLimits: RULES_PLAN_LIMITS,
   prices: RULES_PRICES,
 };

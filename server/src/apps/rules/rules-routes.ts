@@ -11,7 +11,9 @@ import { appLimits } from '../../services/identity/plan-limits';
 import { createAnonymousUser, getUser } from '../../services/identity/users';
 import { RULES_APP } from './rules-app-name';
 import { PRESETS } from './rules-presets';
-import { AnonData, Envelope, ErrorEnvelope, MeData, PresetData, RuleBody, RuleData, RulePatch } from './rules-schemas';
+import { AnonData, CallbackAck, CreateJobBody, CreatedJobData, Envelope, ErrorEnvelope, JobData, MeData, PresetData, RuleBody, RuleData, RulePatch } from './rules-schemas';
+import { cancelBatch, confirmBatchUpload, createBatch, executeBatch, getBatch } from './rules-jobs-service';
+import { acceptCallback } from './rules-callback';
 import { countRules, deleteRule, listRules, saveRule, updateRule } from './rules-service';
 
 const TAG = ['rules (S3)'];
@@ -79,12 +81,75 @@ const deleteRuleRoute = createRoute({
   responses: { 200: ok('Deleted', z.object({ id: z.string(), deleted: z.literal(true) }), 'S3RuleDeleted'), 401: authFail, 404: fail('NOT_FOUND: no such rule of yours') },
 });
 
+const JobId = z.object({ id: z.string().min(1).max(100) });
+const jobNotFound = fail('JOB_NOT_FOUND: no such job of yours');
+
+const createJob = createRoute({
+  method: 'post', path: '/s3/jobs', operationId: 's3CreateJob', tags: TAG, security: bearerSecurity,
+  summary: 'A batch job for a rule or a preset, with one presigned PUT per photo (nothing charged yet)',
+  request: { body: json(CreateJobBody) },
+  responses: {
+    201: ok('Created: PUT each photo to its URL, then confirm-upload', CreatedJobData, 'S3JobCreated'),
+    400: fail('INVALID_REQUEST: the message names the field; more images than the plan allows (free 10, pro 200)'), 401: authFail,
+    404: fail('NOT_FOUND: no such rule of yours or preset'),
+  },
+});
+
+const confirmUpload = createRoute({
+  method: 'post', path: '/s3/jobs/{id}/confirm-upload', operationId: 's3ConfirmUpload', tags: TAG, security: bearerSecurity,
+  summary: 'Check every photo (there, a real JPEG/PNG/WebP, within size): the job becomes uploaded',
+  request: { params: JobId },
+  responses: {
+    200: ok('Uploaded', JobData, 'S3JobUploaded'), 400: fail('INVALID_REQUEST: details.missing and details.invalid name the photos by index'),
+    401: authFail, 404: jobNotFound, 409: fail('JOB_WRONG_STATE: the job is past its uploads'),
+  },
+});
+
+const execute = createRoute({
+  method: 'post', path: '/s3/jobs/{id}/execute', operationId: 's3ExecuteJob', tags: TAG, security: bearerSecurity,
+  summary: 'Charge 1 credit per photo and send the photos to the GPU workers',
+  request: { params: JobId },
+  responses: {
+    200: ok('Queued', JobData, 'S3JobQueued'), 401: authFail, 402: fail('INSUFFICIENT_CREDITS: details.needed and details.balance'),
+    404: jobNotFound, 409: fail('JOB_WRONG_STATE: only an uploaded job can be executed'),
+    429: fail('CONCURRENCY_LIMIT: the plan\'s running jobs are all in use (free 1, pro 3); Retry-After'),
+  },
+});
+
+const getJobRoute = createRoute({
+  method: 'get', path: '/s3/jobs/{id}', operationId: 's3GetJob', tags: TAG, security: bearerSecurity,
+  summary: 'Status, progress {done, failed, total}, and each photo\'s status and result URL',
+  request: { params: JobId },
+  responses: { 200: ok('The job', JobData, 'S3JobStatus'), 401: authFail, 404: jobNotFound },
+});
+
+const callback = createRoute({
+  method: 'post', path: '/s3/jobs/{id}/callback', operationId: 's3GpuCallback', tags: TAG, security: [],
+  summary: 'Internal: a GPU worker\'s report on one photo, signed as Standard Webhooks with the job\'s secret',
+  description: 'Body `{item, status: "done", output: {key, mime, size, width, height, sha256}}` or `{item, status: "failed", error: {code, message}}`, '
+    + 'signed over the raw body (webhook-id, webhook-timestamp within 5 minutes, webhook-signature v1). Each photo is settled once; a failed one is refunded.',
+  request: { params: JobId },
+  responses: {
+    200: ok('Taken', CallbackAck, 'S3CallbackTaken'), 400: fail('INVALID_REQUEST'), 401: fail('AUTH_REQUIRED (unsigned) or AUTH_INVALID (bad signature, stale or future timestamp)'),
+    404: jobNotFound, 409: fail('JOB_WRONG_STATE: a replayed delivery, a photo already settled, or a job that has ended'),
+  },
+});
+
+const cancel = createRoute({
+  method: 'post', path: '/s3/jobs/{id}/cancel', operationId: 's3CancelJob', tags: TAG, security: bearerSecurity,
+  summary: 'Cancel: photos not done are cancelled and refunded (again: the same answer)',
+  request: { params: JobId },
+  responses: { 200: ok('Cancelled', JobData, 'S3JobCancelled'), 401: authFail, 404: jobNotFound, 409: fail('JOB_WRONG_STATE: the job has completed or failed') },
+});
+
 /** Seed 003 ("S3 API Contracts"): its 14 endpoints under `/s3`, every answer in its envelope. */
 export function rulesRoutes(platform: Platform) {
   const { deps } = platform;
   const r = newRouter();
   const auth = requireUser(platform);
-  for (const path of ['/s3/me', '/s3/presets', '/s3/presets/*', '/s3/rules', '/s3/rules/*', '/s3/jobs', '/s3/jobs/*']) r.use(path, auth);
+  for (const path of ['/s3/me', '/s3/presets', '/s3/presets/*', '/s3/rules', '/s3/rules/*', '/s3/jobs']) r.use(path, auth);
+  // The GPU worker's callback carries no user token: its signature, with the job's secret, is its authority.
+  r.use('/s3/jobs/*', (c, next) => (c.req.method === 'POST' && /^\/s3\/jobs\/[^/]+\/callback$/.test(c.req.path) ? next() : auth(c, next)));
 
   r.openapi(anon, async (c) => {
     const user = await createAnonymousUser(deps, clientAddress(c, platform.trustProxy));
@@ -119,6 +184,16 @@ export function rulesRoutes(platform: Platform) {
     const { id } = c.req.valid('param');
     await deleteRule(deps, c.get('actor'), id);
     return answer(c, { id, deleted: true as const });
+  });
+
+  r.openapi(createJob, async (c) => created(c, await createBatch(deps, c.get('actor'), c.req.valid('json'))));
+  r.openapi(confirmUpload, async (c) => answer(c, await confirmBatchUpload(deps, c.get('actor'), c.req.valid('param').id)));
+  r.openapi(execute, async (c) => answer(c, await executeBatch(deps, c.get('actor'), c.req.valid('param').id)));
+  r.openapi(getJobRoute, async (c) => answer(c, await getBatch(deps, c.get('actor'), c.req.valid('param').id)));
+  r.openapi(cancel, async (c) => answer(c, await cancelBatch(deps, c.get('actor'), c.req.valid('param').id)));
+  r.openapi(callback, async (c) => {
+    const raw = new Uint8Array(await c.req.arrayBuffer());
+    return answer(c, await acceptCallback(deps, c.req.valid('param').id, c.req.raw.headers, raw));
   });
   return r;
 }

@@ -7,7 +7,7 @@ import { RULES_APP } from './rules-app-name';
 import type { RuleOperation } from './rule-operations';
 
 /** A saved rule is a record of the rules app (services/records), its operations the body. */
-const RULE = { app: RULES_APP, kind: 'rule' } as const;
+export const RULE = { app: RULES_APP, kind: 'rule' } as const;
 
 /** A rule as seed 003 answers it. */
 export function ruleView(record: AppRecord) {

@@ -4,6 +4,12 @@ export interface PresignPutInput {
   contentType: string;
   /** The exact byte count the client declared; the store rejects a larger body. */
   size: number;
+  /**
+   * `size` is a bound, not the exact count (outputs whose size nobody knows beforehand). The local
+   * store refuses a larger body; a presigned S3 PUT cannot carry a bound, so the caller checks the
+   * object's size (head) before it trusts it.
+   */
+  upTo?: boolean;
   expiresInSec: number;
 }
 

@@ -1,0 +1,75 @@
+import type { JsonObject } from './store';
+import type { ImageOperationProvider } from './providers';
+import type { QueueConsumer } from './queue';
+
+/**
+ * One item of work for a GPU worker, complete in itself: a worker needs nothing of ours but these
+ * URLs (the `input` of a Runpod serverless job has the same shape). It fetches `input.url`, does
+ * `kind` with `params`, PUTs the result to `output.url` with `output.mime` as its Content-Type and
+ * reports to `callback.url`, signed as Standard Webhooks with `callback.secret` (a `whsec_` secret
+ * of this job alone). The URLs expire at `expires_at`.
+ */
+export interface GpuTask {
+  /** `<job_id>.<item>`: a task is pending at most once under this id. */
+  task_id: string;
+  /** What to do, e.g. `rules.apply`; a worker runs the kinds it knows. */
+  kind: string;
+  job_id: string;
+  item: number;
+  input: { url: string; mime: string; max_bytes: number };
+  output: { url: string; key: string; mime: string; max_bytes: number };
+  params: JsonObject;
+  callback: { url: string; secret: string };
+  expires_at: string;
+}
+
+/** What an app asks to have done; `GpuWork.dispatch` signs the URLs. */
+export interface GpuTaskSpec {
+  jobId: string;
+  item: number;
+  kind: string;
+  input: { key: string; mime: string; maxBytes: number };
+  output: { key: string; mime: string; maxBytes: number };
+  params: JsonObject;
+  /** The callback's path on this service's public URL, e.g. `/s3/jobs/<id>/callback`. */
+  callbackPath: string;
+}
+
+/**
+ * GPU work: tasks sent to GPU workers, which report back by signed callback. `dispatch` is
+ * idempotent while the task is pending (a task id is queued at most once; sending it again once
+ * it has ended queues it again, with fresh URLs).
+ */
+export interface GpuWork {
+  /** Where tasks go: `queue` (our `gpu-worker` processes) or `runpod` (a Runpod endpoint). */
+  readonly kind: 'queue' | 'runpod';
+  dispatch(spec: GpuTaskSpec): Promise<void>;
+  /** The `whsec_` secret the job's callbacks are signed with (derived, never stored). */
+  callbackSecret(jobId: string): string;
+}
+
+export type GpuTaskHandler = (task: GpuTask) => Promise<void>;
+
+/** What a GPU worker gives the code that runs one kind of task. */
+export interface GpuTaskContext {
+  /** HTTP to the task's URLs (global fetch; tests route it to the app in-process). */
+  fetch: (url: string, init?: RequestInit) => Promise<Response>;
+  /** The worker's image-operation provider, for the AI operations (background removal, upscaling). */
+  imageOps: ImageOperationProvider;
+  log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** Now, on the worker's clock: callbacks are timestamped with it. */
+  now(): Date;
+}
+
+/** The code of one task kind, e.g. the rules app's `rules.apply`. */
+export type GpuTaskRunner = (task: GpuTask, ctx: GpuTaskContext) => Promise<void>;
+
+/** The queue between the API and `gpu-worker` processes: at least once, deduplicated by task id while pending. */
+export interface GpuTaskQueue {
+  readonly kind: 'memory' | 'bullmq';
+  push(task: GpuTask): Promise<void>;
+  consume(handler: GpuTaskHandler, opts: { concurrency: number }): Promise<QueueConsumer>;
+  /** Tasks waiting and being worked on. */
+  counts(): Promise<{ waiting: number; active: number }>;
+  close(opts?: { force?: boolean }): Promise<void>;
+}
