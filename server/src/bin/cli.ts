@@ -5,6 +5,8 @@ import { describeSchema, schemaUsable } from '../adapters/db/schema-status';
 import { buildPlatform, type BuiltPlatform } from '../composition/build-platform';
 import type { Logger } from '../services/deps';
 import { metricsApp } from '../http/routes/metrics-routes';
+import { openGpuWorkerProcess } from '../composition/gpu-worker-process';
+import { createLogger } from '../composition/logger';
 import { StartupFailure, databaseFailure, listenFailure, redisFailure, storageFailure, within } from './startup-failure';
 
 const USAGE = `Usage: npx mediaforge [command]
@@ -13,6 +15,8 @@ Commands:
   start     apply the migrations, then serve the API and run a worker in one process (the default)
   api       serve the API only (server mode: DATABASE_URL, migrated, and REDIS_URL)
   worker    run a worker only: queue consumer and reconciler (server mode, as api)
+  gpu-worker  run a GPU worker only: the rules app's photos, from the GPU task queue (REDIS_URL;
+            no database: each task carries its URLs and reports by signed callback)
   migrate   apply the committed database migrations and exit
   help      this text (also --help, -h)
 
@@ -20,7 +24,7 @@ With no variables set, everything runs embedded under ./data (PGlite, an in-proc
 files). DATABASE_URL, REDIS_URL and S3_* switch to server mode. Configuration and operations:
 README.md and docs/operations.md.`;
 
-const COMMANDS = ['start', 'api', 'worker', 'migrate'] as const;
+const COMMANDS = ['start', 'api', 'worker', 'gpu-worker', 'migrate'] as const;
 type Command = (typeof COMMANDS)[number];
 
 /** Time allowed to reach PostgreSQL, Redis or S3 at start before it counts as unreachable. */
@@ -57,9 +61,16 @@ async function main(argv: string[]): Promise<void> {
       fail(`"${command}" runs one half of a split deployment, whose processes share jobs through Redis: set REDIS_URL (the same for api and worker), or run "npx mediaforge start" for API and worker in one process.`);
     }
   }
+  if (command === 'gpu-worker') {
+    if (config.mode.queue === 'memory') {
+      fail('"gpu-worker" takes its tasks from Redis: set REDIS_URL (and QUEUE_NAME) as the API\'s. Without Redis, "npx mediaforge start" works on the photos in its own process.');
+    }
+    await runGpuWorker(config);
+    return;
+  }
   if (arg === undefined) console.log(`mediaforge: starting API + worker (${describeMode(config)}) on ${config.publicUrl}; "npx mediaforge --help" lists the commands`);
 
-  const built = await buildPlatform(config, { role: command });
+  const built = await buildPlatform(config, { role: command as Exclude<Command, 'gpu-worker'> });
   try {
     await run(command, built, config);
   } catch (err) {
@@ -149,6 +160,26 @@ function handleSignals(built: BuiltPlatform, server: ServerType | null, log: Log
       await built.close();
       process.exit(0);
     })();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+/** A GPU worker alone: Redis and the image-operation provider; stops on SIGTERM/SIGINT once its tasks end. */
+async function runGpuWorker(config: Config): Promise<void> {
+  const log = createLogger(config.env.LOG_LEVEL);
+  const proc = await openGpuWorkerProcess(config, log);
+  await proc.worker.start();
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143);
+    stopping = true;
+    log.info({ signal }, 'gpu worker stopping (a second signal exits at once)');
+    setTimeout(() => process.exit(1), config.env.SHUTDOWN_TIMEOUT_MS).unref();
+    void proc.close().then(() => process.exit(0), (err: unknown) => {
+      log.error({ err }, 'gpu worker stop failed');
+      process.exit(1);
+    });
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

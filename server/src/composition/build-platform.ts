@@ -32,7 +32,8 @@ import { providerWebhooks } from './provider-webhooks';
 import { recordedModeration } from '../services/providers/provider-calls';
 import { pricesOf } from '../services/credits/prices';
 import { SignedGpuWork } from '../adapters/gpu/signed-gpu-work';
-import type { GpuTaskQueue, GpuTaskRunner } from '../core/ports/gpu-work';
+import type { GpuTaskQueue } from '../core/ports/gpu-work';
+import { gpuRunners } from './gpu-worker-process';
 import { GpuWorker } from '../worker/gpu-worker';
 
 export interface BuildOptions {
@@ -172,10 +173,9 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
   };
 
   const app = createApp(platform);
-  const runners: Record<string, GpuTaskRunner> = Object.assign({}, ...APPS.map((a) => a.gpuTasks ?? {}));
   const gpuWorker = config.env.GPU_WORKER_CONCURRENCY > 0
     ? new GpuWorker({
-      queue: adapters.gpuQueue, runners, concurrency: config.env.GPU_WORKER_CONCURRENCY, log,
+      queue: adapters.gpuQueue, runners: gpuRunners(), concurrency: config.env.GPU_WORKER_CONCURRENCY, log,
       context: {
         fetch: opts.gpuFetch === 'in-process' ? async (url, init) => app.request(url, init) : (url, init) => fetch(url, init),
         imageOps: adapters.providers.imageOps, log, now: () => clock.now(),
