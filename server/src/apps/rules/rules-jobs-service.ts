@@ -171,9 +171,12 @@ export async function executeBatch(deps: Deps, actor: Actor, jobId: string) {
   const price = priceOf(deps.settings, RULES_APP, 'image');
   const input = BatchInput.parse(seen.input);
   let queued: Moved | null = null;
-  await deps.store.tx((repos) =>
-    admitJob(repos, deps, { userId: seen.userId, app: RULES_APP, jobId: seen.id, items: input.images.map(() => ({ cost: price })) }, now, async () => {
-      // The user's row is locked first (admission), then the job's: a concurrent execute waits here and finds it queued.
+  await deps.store.tx(async (repos) => {
+    // The user's row first, as admission takes it: a concurrent execute of this job waits here and
+    // is then told the job's state (JOB_WRONG_STATE), not the running-jobs limit its twin now holds.
+    await repos.users.getForUpdate(seen.userId);
+    checkUploaded(ownBatch(await repos.jobs.get(seen.id), actor));
+    return admitJob(repos, deps, { userId: seen.userId, app: RULES_APP, jobId: seen.id, items: input.images.map(() => ({ cost: price })) }, now, async () => {
       const locked = checkUploaded(ownBatch(await repos.jobs.getForUpdate(seen.id), actor));
       queued = await mustMoveJob(repos, locked, 'queued', { run: locked.run + 1 }, { now, note: 'executed' });
       await repos.items.insertMany(input.images.map((img, idx) => ({
@@ -181,8 +184,8 @@ export async function executeBatch(deps: Deps, actor: Actor, jobId: string) {
         input: { key: img.key, mime: img.mime ?? img.declaredMime, outputKey: outputKey(locked, idx, input.output.ext) } satisfies BatchItemInput,
       })));
       return queued.job;
-    }),
-  );
+    });
+  });
   await afterCommit(deps, queued);
   return batchView(deps, (queued as Moved | null)!.job);
 }
