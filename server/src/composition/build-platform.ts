@@ -31,7 +31,7 @@ import { listProviders } from './provider-lists';
 import { providerWebhooks } from './provider-webhooks';
 import { recordedModeration } from '../services/providers/provider-calls';
 import { pricesOf } from '../services/credits/prices';
-import { SignedGpuWork } from '../adapters/gpu/signed-gpu-work';
+import { openGpuWork } from './open-gpu-work';
 import type { GpuTaskQueue } from '../core/ports/gpu-work';
 import { gpuRunners } from './gpu-worker-process';
 import { GpuWorker } from '../worker/gpu-worker';
@@ -73,9 +73,6 @@ export interface BuiltPlatform {
   schemaStatus(): Promise<SchemaStatus>;
   close(): Promise<void>;
 }
-
-/** How long a GPU task's URLs stay valid: it may wait in the queue behind a large batch. */
-const GPU_TASK_URL_TTL_SEC = 2 * 3600;
 
 /** Each resource gets this long to close; the CLI bounds the whole shutdown separately. */
 const CLOSE_TIMEOUT_MS = 5_000;
@@ -121,10 +118,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
     storage: adapters.storage,
     // Moderation answers outside any job: its calls are recorded here; a step's predictions by the engine.
     providers: { ...adapters.providers, moderation: recordedModeration({ store, clock, log, metrics }, adapters.providers.moderation) },
-    gpu: new SignedGpuWork({
-      kind: 'queue', storage: adapters.storage, publicUrl: config.publicUrl, masterSecret: `gpu:${config.jwtSecret}`,
-      urlTtlSec: GPU_TASK_URL_TTL_SEC, clock, send: (task) => adapters.gpuQueue.push(task),
-    }),
+    gpu: openGpuWork(config, { storage: adapters.storage, gpuQueue: adapters.gpuQueue, clock }),
     media: adapters.media,
     clock,
     log,

@@ -82,6 +82,10 @@ export const providerEnvShape = {
   RUNPOD_BASE_URL: url,
   /** The id of the Runpod Serverless endpoint whose workers run the image operations. */
   RUNPOD_IMAGE_OPS_ENDPOINT: optional(z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a Runpod endpoint id (letters, digits, - and _)')),
+  /** Where GPU tasks (the rules app's photos) go: our `gpu-worker` processes (queue), or a Runpod endpoint. */
+  GPU_DISPATCH: optional(z.enum(['queue', 'runpod'], { error: 'must be queue or runpod' })).default('queue'),
+  /** The Runpod Serverless endpoint whose workers run GPU tasks (GPU_DISPATCH=runpod). */
+  RUNPOD_GPU_ENDPOINT: optional(z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a Runpod endpoint id (letters, digits, - and _)')),
 };
 
 type ProviderEnv = z.infer<z.ZodObject<typeof providerEnvShape>>;
@@ -125,6 +129,11 @@ export function checkProviderEnv(env: ProviderEnv, ctx: z.RefinementCtx): void {
       }
     }
     if (named && new Set(named).size !== named.length) ctx.addIssue({ code: 'custom', path: [variable], message: 'names a provider twice' });
+  }
+  if (env.GPU_DISPATCH === 'runpod') {
+    for (const v of ['RUNPOD_API_KEY', 'RUNPOD_GPU_ENDPOINT'] as const) {
+      if (!env[v]) ctx.addIssue({ code: 'custom', path: [v], message: 'is required: GPU_DISPATCH is runpod' });
+    }
   }
   const lists = providerLists(env);
   const reported = new Set<string>();

@@ -73,7 +73,7 @@ export interface StepContext<I = unknown> {
   storage: StepStorage;
   providers: Providers;
   /** Sends work to GPU workers (idempotent while a task is pending); their signed callbacks settle the job's items. */
-  gpu: Pick<GpuWork, 'dispatch'>;
+  gpu: Pick<GpuWork, 'kind' | 'dispatch' | 'check'>;
   media: MediaToolkit;
   clock: Clock;
   log: Logger;

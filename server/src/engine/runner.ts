@@ -210,7 +210,7 @@ export class PipelineRunner {
       job, input: job.input, outputs, output: outputReader(outputs), event, attempt, signal,
       // Narrow capabilities: reads of storage, providers and media; every write goes through the guarded methods below.
       storage: { get: (key, maxBytes) => deps.storage.get(key, maxBytes) },
-      providers: deps.providers, gpu: { dispatch: (spec) => deps.gpu.dispatch(spec) }, media: deps.media, clock: deps.clock, log: deps.log,
+      providers: deps.providers, gpu: deps.gpu, media: deps.media, clock: deps.clock, log: deps.log,
       webhook: (payload) => {
         void resumeWait(deps, job.id, { step: step.name }, payload).catch((err: unknown) =>
           deps.log.warn({ err, jobId: job.id, step: step.name }, 'webhook could not resume the wait; a poll will'),

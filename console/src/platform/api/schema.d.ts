@@ -777,7 +777,7 @@ export interface paths {
         put?: never;
         /**
          * Internal: a GPU worker's report on one photo, signed as Standard Webhooks with the job's secret
-         * @description Body `{item, status: "done", output: {key, mime, size, width, height, sha256}}` or `{item, status: "failed", error: {code, message}}`, signed over the raw body (webhook-id, webhook-timestamp within 5 minutes, webhook-signature v1). Each photo is settled once; a failed one is refunded.
+         * @description Body `{item, status: "done", output: {key, mime, size, width, height, sha256}}` or `{item, status: "failed", error: {code, message}}`, signed over the raw body (webhook-id, webhook-timestamp within 5 minutes, webhook-signature v1). Each photo is settled once; a failed one is refunded. Runpod's unsigned webhook `{id, status, output}` is also taken here: the signed report in its `output.callback` is checked like a callback.
          */
         post: operations["s3GpuCallback"];
         delete?: never;
@@ -1524,6 +1524,11 @@ export interface components {
                 status: "done" | "failed";
                 ended: number;
                 total: number;
+            } | {
+                runpod_job: string;
+                runpod_status: string;
+                taken: boolean;
+                item?: number;
             };
             error: null;
             meta: {
@@ -4147,7 +4152,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Taken */
+            /** @description Taken (or Runpod's webhook acknowledged) */
             200: {
                 headers: {
                     [name: string]: unknown;

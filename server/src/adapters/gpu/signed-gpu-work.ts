@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Clock } from '../../core/ports/clock';
-import type { GpuTask, GpuTaskSpec, GpuWork } from '../../core/ports/gpu-work';
+import type { GpuSendState, GpuTask, GpuTaskSpec, GpuWork } from '../../core/ports/gpu-work';
 import type { ObjectStorage } from '../../core/ports/storage';
 
 export interface SignedGpuWorkOptions {
@@ -13,8 +13,10 @@ export interface SignedGpuWorkOptions {
   /** How long a task's URLs stay valid, in seconds (a task waits in the queue before it runs). */
   urlTtlSec: number;
   clock: Clock;
-  /** Hands the signed task to the workers: the GPU task queue, or a Runpod endpoint. */
-  send(task: GpuTask): Promise<void>;
+  /** Hands the signed task to the workers: the GPU task queue (no ref), or a Runpod endpoint (its job id). */
+  send(task: GpuTask): Promise<string | null>;
+  /** Where a send stands, for senders that return refs. */
+  check?(ref: string): Promise<GpuSendState>;
 }
 
 /**
@@ -26,15 +28,18 @@ export interface SignedGpuWorkOptions {
 export class SignedGpuWork implements GpuWork {
   readonly kind: GpuWork['kind'];
 
+  readonly check?: (ref: string) => Promise<GpuSendState>;
+
   constructor(private readonly opts: SignedGpuWorkOptions) {
     this.kind = opts.kind;
+    if (opts.check) this.check = opts.check;
   }
 
   callbackSecret(jobId: string): string {
     return `whsec_${createHmac('sha256', this.opts.masterSecret).update(`gpu-callback:${jobId}`).digest('base64')}`;
   }
 
-  async dispatch(spec: GpuTaskSpec): Promise<void> {
+  async dispatch(spec: GpuTaskSpec): Promise<{ ref: string | null }> {
     const { storage, urlTtlSec, clock } = this.opts;
     const task: GpuTask = {
       task_id: `${spec.jobId}.${spec.item}`,
@@ -50,6 +55,6 @@ export class SignedGpuWork implements GpuWork {
       callback: { url: `${this.opts.publicUrl}${spec.callbackPath}`, secret: this.callbackSecret(spec.jobId) },
       expires_at: new Date(clock.now().getTime() + urlTtlSec * 1000).toISOString(),
     };
-    await this.opts.send(task);
+    return { ref: await this.opts.send(task) };
   }
 }

@@ -35,6 +35,9 @@ export const CallbackBody = z.discriminatedUnion('status', [
 ]);
 export type CallbackBody = z.infer<typeof CallbackBody>;
 
+/** Whether a request carries any Standard Webhooks header (else it is unsigned). */
+export const isSigned = (headers: HeaderSource) => Boolean(headers.get('webhook-signature') || headers.get('webhook-id') || headers.get('webhook-timestamp'));
+
 /** The deliveries' dedup namespace in `repos.webhooks`. */
 const DELIVERIES = 'gpu-callback';
 
@@ -54,7 +57,7 @@ const DELIVERIES = 'gpu-callback';
 export async function acceptCallback(deps: Deps, jobId: string, headers: HeaderSource, raw: Uint8Array) {
   const job = await deps.store.read((r) => r.jobs.get(jobId));
   if (!job || job.app !== RULES_APP || job.pipeline !== BATCH_PIPELINE) throw notFound('JOB_NOT_FOUND', 'No such job');
-  if (!headers.get('webhook-signature') && !headers.get('webhook-id') && !headers.get('webhook-timestamp')) {
+  if (!isSigned(headers)) {
     throw new AppError('unauthorized', 'AUTH_REQUIRED', 'A callback must be signed: webhook-id, webhook-timestamp and webhook-signature headers (Standard Webhooks)');
   }
   const verified = verifyStandardWebhook({ key: standardWebhookKey(deps.gpu.callbackSecret(jobId)), headers, body: raw, nowMs: deps.clock.now().getTime() });
@@ -125,4 +128,40 @@ export async function acceptCallback(deps: Deps, jobId: string, headers: HeaderS
   if (moved) await afterCommit(deps, moved);
   else if (settled.facts) await publishJob(deps, settled.facts, { message: `${settled.ended} of ${settled.total} images` });
   return { item: report.item, status: outcome.status, ended: settled.ended, total: settled.total };
+}
+
+/** Runpod's webhook (provider-apis.md section 4): the job's status object, unsigned. */
+const RunpodHook = z.object({
+  id: z.string(),
+  status: z.string(),
+  output: z.object({ callback: z.object({ headers: z.record(z.string(), z.string()), body: z.string() }).nullable() }).partial().nullish(),
+}).passthrough();
+
+/**
+ * An unsigned POST to a callback URL that is Runpod's webhook (GPU_DISPATCH=runpod names the
+ * callback as `/run`'s webhook): its `output` is what our task code returned, the report it
+ * already sent signed. That report is taken as a callback of its own, checked the same way (so a
+ * forged one fails its signature, and the copy of a report already taken changes nothing). A
+ * webhook without a report (FAILED, TIMED_OUT) is only acknowledged: the job's poll asks Runpod
+ * and sends the photo again. Null when the body is not a Runpod webhook.
+ */
+export async function acceptRunpodWebhook(deps: Deps, jobId: string, raw: Uint8Array) {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(raw).toString('utf8'));
+  } catch {
+    return null;
+  }
+  const hook = RunpodHook.safeParse(json);
+  if (!hook.success) return null;
+  const signed = hook.data.output?.callback;
+  if (!signed) return { runpod_job: hook.data.id, runpod_status: hook.data.status, taken: false };
+  try {
+    const settled = await acceptCallback(deps, jobId, new Headers(signed.headers), Buffer.from(signed.body));
+    return { runpod_job: hook.data.id, runpod_status: hook.data.status, taken: true, item: settled.item };
+  } catch (err) {
+    // The worker's own callback came first: this copy is a replay, and Runpod needs its 200.
+    if (err instanceof AppError && err.code === 'JOB_WRONG_STATE') return { runpod_job: hook.data.id, runpod_status: hook.data.status, taken: false };
+    throw err;
+  }
 }

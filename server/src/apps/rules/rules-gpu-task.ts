@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { GpuTask, GpuTaskContext } from '../../core/ports/gpu-work';
+import type { GpuTask, GpuTaskContext, GpuTaskOutput } from '../../core/ports/gpu-work';
 import type { ImageOperationRequest } from '../../core/ports/providers';
 import { signStandardWebhook, standardWebhookKey } from '../../core/webhooks/standard-webhooks';
 import { applyRule, type AiOperation } from './apply-rule';
@@ -77,23 +77,22 @@ async function processItem(task: GpuTask, ctx: GpuTaskContext): Promise<Callback
  * taken before or the item has ended (a cancelled job); other 4xx is refused, and logged. Network
  * trouble and 5xx are retried 5 times, 1 to 16 s apart; then the task is left to be sent again.
  */
-async function report(task: GpuTask, ctx: GpuTaskContext, body: CallbackBody): Promise<void> {
+async function report(task: GpuTask, ctx: GpuTaskContext, body: CallbackBody): Promise<GpuTaskOutput> {
   const raw = Buffer.from(JSON.stringify(body));
   const id = `msg_${task.task_id}_${randomBytes(6).toString('hex')}`;
   const key = standardWebhookKey(task.callback.secret);
   for (let attempt = 1; ; attempt++) {
     const ts = Math.floor(ctx.now().getTime() / 1000);
+    const headers = { 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signStandardWebhook(key, id, ts, raw) };
+    const sent: GpuTaskOutput = { callback: { headers, body: raw.toString('utf8') } };
     let status: number;
     try {
-      const res = await ctx.fetch(task.callback.url, {
-        method: 'POST', body: new Uint8Array(raw),
-        headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signStandardWebhook(key, id, ts, raw) },
-      });
+      const res = await ctx.fetch(task.callback.url, { method: 'POST', body: new Uint8Array(raw), headers: { 'content-type': 'application/json', ...headers } });
       status = res.status;
-      if (res.ok || status === 409) return;
+      if (res.ok || status === 409) return sent;
       if (!passing(status)) {
         ctx.log.warn({ taskId: task.task_id, status, answer: (await res.text()).slice(0, 500) }, 'callback refused');
-        return;
+        return sent;
       }
     } catch (err) {
       if (attempt >= 5) throw err;
@@ -111,7 +110,7 @@ async function report(task: GpuTask, ctx: GpuTaskContext, body: CallbackBody): P
  * of the item itself (not an image, a rule that cannot apply) is reported as failed, and the
  * item refunded; passing trouble (network, 5xx) throws, and the job's poll sends the task again.
  */
-export async function runRuleTask(task: GpuTask, ctx: GpuTaskContext): Promise<void> {
+export async function runRuleTask(task: GpuTask, ctx: GpuTaskContext): Promise<GpuTaskOutput> {
   let body: CallbackBody;
   try {
     body = await processItem(task, ctx);
@@ -119,5 +118,5 @@ export async function runRuleTask(task: GpuTask, ctx: GpuTaskContext): Promise<v
     if (!(err instanceof ItemFailure)) throw err;
     body = { item: task.item, status: 'failed', error: { code: err.code, message: err.message } };
   }
-  await report(task, ctx, body);
+  return report(task, ctx, body);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FatalStepError } from '../../core/jobs/step-errors';
 import type { JobItem } from '../../core/ports/store';
-import { stepsFor, type PipelineDef, type StepContext } from '../../engine/pipeline';
+import { stepsFor, type PipelineDef, type PollResult, type StepContext } from '../../engine/pipeline';
 import { BATCH_TIMEOUT_MS, BatchInput, GPU_TASK_KIND, MAX_IMAGE_BYTES, MAX_OUTPUT_BYTES, itemEnded, type BatchItemInput } from './rules-batch';
 import { RULES_APP } from './rules-app-name';
 
@@ -12,19 +12,64 @@ const FIRST_LOOK_MS = 2_000;
 
 const Counts = z.object({ done: z.number().int(), failed: z.number().int(), total: z.number().int() });
 
-/** Sends every item not ended to the GPU workers; a task still pending is not queued twice (GpuWork.dispatch). */
-async function dispatchPending(ctx: StepContext<BatchInput>, items: JobItem[]): Promise<void> {
+/** A photo sent this many times to a provider that lost it or ended without a report fails (and is refunded). */
+const MAX_SENDS = 3;
+/** Each photo's latest send to a provider with refs (Runpod): its job id and how many sends so far. */
+type Sends = Record<string, { ref: string; n: number }>;
+const sendsOf = (ctx: StepContext<BatchInput>) => (ctx.job.state.gpuSends ?? {}) as Sends;
+
+function specOf(ctx: StepContext<BatchInput>, item: JobItem) {
+  const it = item.input as BatchItemInput;
+  return {
+    jobId: ctx.job.id, item: item.idx, kind: GPU_TASK_KIND,
+    input: { key: it.key, mime: it.mime, maxBytes: MAX_IMAGE_BYTES },
+    output: { key: it.outputKey, mime: ctx.input.output.mime, maxBytes: MAX_OUTPUT_BYTES },
+    params: { operations: ctx.input.operations },
+    callbackPath: `/s3/jobs/${ctx.job.id}/callback`,
+  };
+}
+
+/**
+ * Sends the photos not ended to the GPU workers. To the task queue: each one, every time (a task
+ * still pending is not queued twice). To Runpod: a photo not sent yet; or one whose Runpod job
+ * ended or was lost without its report, again, up to MAX_SENDS, after which it fails (refunded).
+ */
+async function sendPending(ctx: StepContext<BatchInput>, items: JobItem[]): Promise<void> {
+  const open = items.filter((i) => !itemEnded(i.status));
+  if (!ctx.gpu.check) {
+    for (const item of open) await ctx.gpu.dispatch(specOf(ctx, item));
+    return;
+  }
+  const sends: Sends = { ...sendsOf(ctx) };
+  const stale: JobItem[] = [];
+  for (const item of open) {
+    const rec = sends[item.idx];
+    if (!rec || (await ctx.gpu.check(rec.ref)) !== 'pending') stale.push(item);
+  }
+  // Read again: a report may have settled one of them meanwhile.
+  const now = new Map((await ctx.items()).map((i) => [i.idx, i]));
+  for (const item of stale) {
+    if (itemEnded(now.get(item.idx)!.status)) continue;
+    const n = sends[item.idx]?.n ?? 0;
+    if (n >= MAX_SENDS) {
+      await ctx.settleItem(item.idx, { error: { code: 'GPU_WORKER_FAILED', message: `No GPU worker reported on this photo after ${n} tries` } });
+      continue;
+    }
+    const { ref } = await ctx.gpu.dispatch(specOf(ctx, item));
+    sends[item.idx] = { ref: ref!, n: n + 1 };
+  }
+  await ctx.setState({ gpuSends: sends });
+}
+
+/** For the poll: whether a photo needs the step (Runpod: not sent yet, or its job ended or was lost without a report). */
+async function needsAttention(ctx: StepContext<BatchInput>, items: JobItem[]): Promise<boolean> {
+  const sends = sendsOf(ctx);
   for (const item of items) {
     if (itemEnded(item.status)) continue;
-    const it = item.input as BatchItemInput;
-    await ctx.gpu.dispatch({
-      jobId: ctx.job.id, item: item.idx, kind: GPU_TASK_KIND,
-      input: { key: it.key, mime: it.mime, maxBytes: MAX_IMAGE_BYTES },
-      output: { key: it.outputKey, mime: ctx.input.output.mime, maxBytes: MAX_OUTPUT_BYTES },
-      params: { operations: ctx.input.operations },
-      callbackPath: `/s3/jobs/${ctx.job.id}/callback`,
-    });
+    const rec = sends[item.idx];
+    if (!rec || (await ctx.gpu.check!(rec.ref)) !== 'pending') return true;
   }
+  return false;
 }
 
 const counts = (items: JobItem[]) => ({
@@ -34,31 +79,40 @@ const counts = (items: JobItem[]) => ({
 });
 
 /**
- * The batch's one step: its items go to the GPU workers, and the step waits, holding no worker,
- * while their signed callbacks settle them one by one (rules-callback.ts); the last one resumes
- * it. Each look at the items (the poll, from 2 s, backing off to 30 s) sends again any item whose
- * task was lost (a restarted embedded process, a worker that gave up). Past BATCH_TIMEOUT_MS the
- * job fails and what was not done is refunded. A batch with no item done fails (ALL_FAILED).
+ * The batch's one step: its items go to the GPU workers (sendPending), and the step waits, holding
+ * no worker, while their signed callbacks settle them one by one (rules-callback.ts); the last one
+ * resumes it. Each look at the items (the poll, from 2 s, backing off to 30 s) finds what was lost
+ * (a restarted embedded process, a worker that gave up, a Runpod job that failed) and sends it
+ * again. Past BATCH_TIMEOUT_MS the job fails and what was not done is refunded. A batch with no
+ * item done fails (ALL_FAILED).
  */
 const processItems = stepsFor<BatchInput>()({
   name: PROCESS_STEP,
   weight: 1,
   output: Counts,
   async run(ctx) {
-    const items = await ctx.items();
+    let items = await ctx.items();
+    if (!items.every((i) => itemEnded(i.status))) {
+      await sendPending(ctx, items);
+      items = await ctx.items();
+    }
     if (items.every((i) => itemEnded(i.status))) {
       const c = counts(items);
       if (c.done === 0) throw new FatalStepError(`None of the ${c.total} images could be processed`, 'ALL_FAILED');
       return { output: c };
     }
-    await dispatchPending(ctx, items);
     return { wait: { reason: 'images on GPU workers', timeoutMs: BATCH_TIMEOUT_MS, pollIntervalMs: FIRST_LOOK_MS } };
   },
-  async poll(ctx) {
+  async poll(ctx): Promise<PollResult> {
     const items = await ctx.items();
     if (items.every((i) => itemEnded(i.status))) return { done: true, event: { ended: true } };
-    await dispatchPending(ctx, items);
-    return { done: false };
+    if (!ctx.gpu.check) {
+      // The task queue: send again what a restart or a worker that gave up left unsent (no duplicates while pending).
+      await sendPending(ctx, items);
+      return { done: false };
+    }
+    // Runpod: the step sends again (it records its sends; a poll writes nothing).
+    return (await needsAttention(ctx, items)) ? { done: true, event: { recheck: true } } : { done: false };
   },
 });
 

@@ -13,7 +13,7 @@ import { RULES_APP } from './rules-app-name';
 import { PRESETS } from './rules-presets';
 import { AnonData, CallbackAck, CreateJobBody, CreatedJobData, Envelope, ErrorEnvelope, JobData, MeData, PresetData, RuleBody, RuleData, RulePatch } from './rules-schemas';
 import { cancelBatch, confirmBatchUpload, createBatch, executeBatch, getBatch } from './rules-jobs-service';
-import { acceptCallback } from './rules-callback';
+import { acceptCallback, acceptRunpodWebhook, isSigned } from './rules-callback';
 import { countRules, deleteRule, listRules, saveRule, updateRule } from './rules-service';
 
 const TAG = ['rules (S3)'];
@@ -127,10 +127,11 @@ const callback = createRoute({
   method: 'post', path: '/s3/jobs/{id}/callback', operationId: 's3GpuCallback', tags: TAG, security: [],
   summary: 'Internal: a GPU worker\'s report on one photo, signed as Standard Webhooks with the job\'s secret',
   description: 'Body `{item, status: "done", output: {key, mime, size, width, height, sha256}}` or `{item, status: "failed", error: {code, message}}`, '
-    + 'signed over the raw body (webhook-id, webhook-timestamp within 5 minutes, webhook-signature v1). Each photo is settled once; a failed one is refunded.',
+    + 'signed over the raw body (webhook-id, webhook-timestamp within 5 minutes, webhook-signature v1). Each photo is settled once; a failed one is refunded. '
+    + 'Runpod\'s unsigned webhook `{id, status, output}` is also taken here: the signed report in its `output.callback` is checked like a callback.',
   request: { params: JobId },
   responses: {
-    200: ok('Taken', CallbackAck, 'S3CallbackTaken'), 400: fail('INVALID_REQUEST'), 401: fail('AUTH_REQUIRED (unsigned) or AUTH_INVALID (bad signature, stale or future timestamp)'),
+    200: ok('Taken (or Runpod\'s webhook acknowledged)', CallbackAck, 'S3CallbackTaken'), 400: fail('INVALID_REQUEST'), 401: fail('AUTH_REQUIRED (unsigned) or AUTH_INVALID (bad signature, stale or future timestamp)'),
     404: jobNotFound, 409: fail('JOB_WRONG_STATE: a replayed delivery, a photo already settled, or a job that has ended'),
   },
 });
@@ -193,7 +194,12 @@ export function rulesRoutes(platform: Platform) {
   r.openapi(cancel, async (c) => answer(c, await cancelBatch(deps, c.get('actor'), c.req.valid('param').id)));
   r.openapi(callback, async (c) => {
     const raw = new Uint8Array(await c.req.arrayBuffer());
-    return answer(c, await acceptCallback(deps, c.req.valid('param').id, c.req.raw.headers, raw));
+    const { id } = c.req.valid('param');
+    if (!isSigned(c.req.raw.headers)) {
+      const hook = await acceptRunpodWebhook(deps, id, raw);
+      if (hook) return answer(c, hook);
+    }
+    return answer(c, await acceptCallback(deps, id, c.req.raw.headers, raw));
   });
   return r;
 }

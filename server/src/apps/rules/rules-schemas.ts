@@ -86,4 +86,7 @@ export const CreatedJobData = z.object({
   expires_at: z.string().describe('When the upload URLs expire'),
 });
 
-export const CallbackAck = z.object({ item: z.number().int(), status: z.enum(['done', 'failed']), ended: z.number().int(), total: z.number().int() });
+export const CallbackAck = z.union([
+  z.object({ item: z.number().int(), status: z.enum(['done', 'failed']), ended: z.number().int(), total: z.number().int() }),
+  z.object({ runpod_job: z.string(), runpod_status: z.string(), taken: z.boolean(), item: z.number().int().optional() }).describe('Runpod\'s webhook'),
+]);

@@ -35,15 +35,22 @@ export interface GpuTaskSpec {
   callbackPath: string;
 }
 
+/** Where a task sent to a provider stands: queued or running, finished (its callback came or never will), or unknown to it. */
+export type GpuSendState = 'pending' | 'ended' | 'lost';
+
 /**
- * GPU work: tasks sent to GPU workers, which report back by signed callback. `dispatch` is
- * idempotent while the task is pending (a task id is queued at most once; sending it again once
- * it has ended queues it again, with fresh URLs).
+ * GPU work: tasks sent to GPU workers, which report back by signed callback.
+ * - `queue`: our `gpu-worker` processes. `dispatch` is idempotent while the task is pending (a task
+ *   id is queued at most once; sent again once it has ended, it is queued again with fresh URLs);
+ *   it returns no ref.
+ * - `runpod`: a Runpod Serverless endpoint. Each `dispatch` is a new Runpod job, whose id is the
+ *   ref; `check(ref)` asks Runpod where it stands (`/status`).
  */
 export interface GpuWork {
-  /** Where tasks go: `queue` (our `gpu-worker` processes) or `runpod` (a Runpod endpoint). */
   readonly kind: 'queue' | 'runpod';
-  dispatch(spec: GpuTaskSpec): Promise<void>;
+  dispatch(spec: GpuTaskSpec): Promise<{ ref: string | null }>;
+  /** Where the send `ref` stands (kinds that return refs). */
+  check?(ref: string): Promise<GpuSendState>;
   /** The `whsec_` secret the job's callbacks are signed with (derived, never stored). */
   callbackSecret(jobId: string): string;
 }
@@ -61,8 +68,16 @@ export interface GpuTaskContext {
   now(): Date;
 }
 
-/** The code of one task kind, e.g. the rules app's `rules.apply`. */
-export type GpuTaskRunner = (task: GpuTask, ctx: GpuTaskContext) => Promise<void>;
+/**
+ * The code of one task kind, e.g. the rules app's `rules.apply`. What it returns is the task's
+ * output: what a Runpod handler returns, which Runpod's webhook carries (the signed report).
+ */
+export type GpuTaskRunner = (task: GpuTask, ctx: GpuTaskContext) => Promise<GpuTaskOutput>;
+
+/** A task's output: the signed report its callback sent, as Runpod's webhook can carry it again. */
+export interface GpuTaskOutput {
+  callback: { headers: Record<string, string>; body: string } | null;
+}
 
 /** The queue between the API and `gpu-worker` processes: at least once, deduplicated by task id while pending. */
 export interface GpuTaskQueue {

@@ -12,6 +12,7 @@ export interface RunpodFake {
   error?: unknown;
   delayTime?: number;
   executionTime?: number;
+  webhook?: string;
 }
 
 export interface RunpodContract {
@@ -34,6 +35,14 @@ export interface RunpodContractOptions extends ContractOptions {
   apiKey?: string;
   /** How auto-settled jobs give their output (default base64). */
   outputAs?: 'base64' | 'url';
+  /**
+   * The endpoint's handler, as a worker image would run it: a job runs it on its input and ends
+   * COMPLETED with what it returns, or FAILED when it throws. Without one, jobs do the image
+   * operations (above).
+   */
+  handler?: (input: any) => Promise<unknown>;
+  /** Sends Runpod's webhook (the job's status object, unsigned) to the `/run` request's URL; default: a real POST. */
+  deliver?: (url: string, body: string) => Promise<void>;
 }
 
 /** What a worker would make of the job's input: the upscaled PNG, or the PNG with an alpha channel. */
@@ -67,8 +76,24 @@ export async function startRunpodContract(opts: RunpodContractOptions = {}): Pro
       if (run[1] !== endpoint) return { status: 404, body: { error: 'endpoint not found' } };
       if (req.body.length > 10 * 1024 * 1024) return { status: 400, body: { error: 'payload too large' } };
       if (!req.json?.input) return { status: 400, body: { error: 'input is required' } };
-      const job: RunpodFake = { id: `job-${++n}-u1`, status: 'IN_QUEUE', input: req.json.input, policy: req.json.policy };
+      const job: RunpodFake = { id: `job-${++n}-u1`, status: 'IN_QUEUE', input: req.json.input, policy: req.json.policy, webhook: req.json.webhook };
       jobs.set(job.id, job);
+      if (opts.handler) {
+        const handler = opts.handler;
+        contract.controls.schedule(() => {
+          contract.settle(job.id, { status: 'IN_PROGRESS', delayTime: 12 });
+          void handler(job.input).then(
+            (output) => contract.settle(job.id, { status: 'COMPLETED', output, executionTime: 340 }),
+            (err: unknown) => contract.settle(job.id, { status: 'FAILED', error: String((err as Error)?.message ?? err) }),
+          ).then(async (ended) => {
+            if (!ended.webhook) return;
+            const { policy: _policy, ...shown } = ended;
+            const body = JSON.stringify(shown);
+            await (opts.deliver ?? (async (url, b) => void (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: b }))))(ended.webhook, body).catch(() => {});
+          });
+        });
+        return { body: { id: job.id, status: 'IN_QUEUE' } };
+      }
       contract.controls.schedule(() => {
         contract.settle(job.id, { status: 'IN_PROGRESS', delayTime: 12 });
         void contract.succeed(job.id, opts.outputAs);

@@ -64,11 +64,12 @@ export class RunpodApi {
   ) {}
 
   /**
-   * `POST /{endpoint}/run {input, policy}` -> the job. Throws a non-retryable ProviderError, before
+   * `POST /{endpoint}/run {input, policy, webhook?}` -> the job. Runpod POSTs the job's status
+   * object to `webhook` when it ends (unsigned). Throws a non-retryable ProviderError, before
    * sending anything, when the body is over Runpod's 10 MB limit for `/run`.
    */
-  async run(input: Record<string, unknown>, policy: RunpodPolicy): Promise<{ id: string; status: string }> {
-    const body = JSON.stringify({ input, policy });
+  async run(input: Record<string, unknown>, policy: RunpodPolicy, webhook?: string): Promise<{ id: string; status: string }> {
+    const body = JSON.stringify({ input, policy, ...(webhook ? { webhook } : {}) });
     const size = Buffer.byteLength(body);
     if (size > RUNPOD_MAX_RUN_BYTES) {
       throw new ProviderError(`runpod: the request is ${size} bytes (the image in base64), over the ${RUNPOD_MAX_RUN_BYTES}-byte limit of Runpod's /run; send a smaller image`, false, 'runpod');
