@@ -8,6 +8,6 @@ export default defineConfig({
   plugins: [react(), tailwindcss()],
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, target: 'es2022' },
   server: {
-    proxy: Object.fromEntries(['/v1', '/api', '/files', '/storage', '/openapi.json'].map((p) => [p, 'http://localhost:3000'])),
+    proxy: Object.fromEntries(['/v1', '/api', '/s3', '/files', '/storage', '/openapi.json'].map((p) => [p, 'http://localhost:3000'])),
   },
 });

@@ -15,7 +15,7 @@ export const rulesApp: AppModule = {
   name: RULES_APP,
   mounts: [{ prefix: '/s3/', errorStyle: 'envelope', mapError: toSeedError }],
   routes: rulesRoutes,
-  consolePaths: [],
+  consolePaths: ['/rules', '/rules/batch'],
   pipelines: [batchPipeline],
   gpuTasks: { [GPU_TASK_KIND]: runRuleTask },
   planLimits: RULES_PLAN_LIMITS,

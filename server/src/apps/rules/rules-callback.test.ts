@@ -171,6 +171,19 @@ describe('seed 003 GPU callbacks: signed, timestamped, replay-checked, one settl
   });
 });
 
+describe('seed 003 lost GPU tasks', () => {
+  it('tasks lost with a restarted process are sent again by the job\'s poll, with fresh URLs', async () => {
+    const { token, jobId, tasks } = await executed(2);
+    // The queue forgets them, as the in-process queue does when its process restarts.
+    held.tasks.splice(0, held.tasks.length, ...held.tasks.filter((task) => task.job_id !== jobId));
+    const again = await tasksOf(jobId, 2);
+    expect(again.map((task) => task.task_id)).toEqual(tasks.map((task) => task.task_id));
+    for (const task of again) expect((await callback(task, await done(task))).status).toBe(200);
+    await t.waitForJob(jobId, ['completed']);
+    expect((await t.call('GET', `/s3/jobs/${jobId}`, { token })).body.data.progress).toEqual({ done: 2, failed: 0, total: 2 });
+  });
+});
+
 describe('seed 003 batch limits and errors', () => {
   it('two executes at once on the free plan: one runs, the other is CONCURRENCY_LIMIT; the same job twice: JOB_WRONG_STATE', async () => {
     const { token } = await s3User(t);
