@@ -34,12 +34,12 @@ describe('OperationsEditor', () => {
   });
 
   it('edits each field by its label, leaving out an emptied optional size', () => {
-    const seen = renderEditor([{ op: 'resize', width: 1600, height: 900, fit: 'inside' }, { op: 'brightness', value: 10 }, { op: 'upscale', scale: 2 }]);
+    const seen = renderEditor([{ op: 'resize', width: 1600, height: 900, fit: 'inside', enlarge: false }, { op: 'brightness', value: 10 }, { op: 'upscale', scale: 2 }]);
     fireEvent.change(screen.getByLabelText('높이 (px, 선택)'), { target: { value: '' } });
     fireEvent.change(screen.getByLabelText('맞춤 방식'), { target: { value: 'cover' } });
     fireEvent.change(screen.getByLabelText('값 (-100 ~ 100)'), { target: { value: '-35' } });
     fireEvent.change(screen.getByLabelText('배율'), { target: { value: '4' } });
-    expect(seen.ops).toEqual([{ op: 'resize', width: 1600, fit: 'cover' }, { op: 'brightness', value: -35 }, { op: 'upscale', scale: 4 }]);
+    expect(seen.ops).toEqual([{ op: 'resize', width: 1600, fit: 'cover', enlarge: false }, { op: 'brightness', value: -35 }, { op: 'upscale', scale: 4 }]);
     // The AI step says where it runs.
     expect(within(screen.getByTestId('operations').querySelectorAll('li')[2] as HTMLElement).getByText('AI · GPU 작업자에서 처리')).toBeTruthy();
   });

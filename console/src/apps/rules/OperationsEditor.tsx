@@ -120,6 +120,13 @@ function Field({ id, spec, op, onChange }: { id: string; spec: FieldSpec; op: Ru
             onChange={(e) => put(e.target.value)} className={box} />
         </div>
       );
+    case 'toggle':
+      return (
+        <div className="flex items-center gap-2 pt-6">
+          <input id={id} type="checkbox" checked={value === true} onChange={(e) => put(e.target.checked)} className="h-4 w-4" />
+          <label htmlFor={id} className="text-sm">{fieldWords(spec.name, t)}</label>
+        </div>
+      );
     case 'color':
       return (
         <div>

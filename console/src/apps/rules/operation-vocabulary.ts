@@ -6,7 +6,8 @@ export type FieldSpec =
   | { name: string; kind: 'range'; min: number; max: number }
   | { name: string; kind: 'choice'; choices: readonly (string | number)[] }
   | { name: string; kind: 'text'; maxLength: number; pattern?: string }
-  | { name: string; kind: 'color' };
+  | { name: string; kind: 'color' }
+  | { name: string; kind: 'toggle' };
 
 export interface OperationSpec {
   /** What a newly added operation starts as: the server's defaults, and a sensible value where it has none. */
@@ -26,11 +27,12 @@ const percent: FieldSpec = { name: 'value', kind: 'range', min: -100, max: 100 }
 export const OPERATIONS = {
   auto_orient: { initial: { op: 'auto_orient' }, fields: [] },
   resize: {
-    initial: { op: 'resize', width: 1600, fit: 'inside' },
+    initial: { op: 'resize', width: 1600, fit: 'inside', enlarge: false },
     fields: [
       { name: 'width', kind: 'number', min: 1, max: 12000, step: 1, optional: true },
       { name: 'height', kind: 'number', min: 1, max: 12000, step: 1, optional: true },
       { name: 'fit', kind: 'choice', choices: ['inside', 'cover', 'contain', 'fill', 'outside'] },
+      { name: 'enlarge', kind: 'toggle' },
     ],
   },
   crop_ratio: {

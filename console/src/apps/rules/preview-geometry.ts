@@ -20,11 +20,18 @@ type Watermark = Extract<RuleOperation, { op: 'watermark_text' }>;
 const whole = (s: Size) => ({ x: 0, y: 0, w: s.width, h: s.height });
 const px = (n: number) => Math.max(1, Math.round(n));
 
-/** sharp's `resize({width, height, fit})`, as the GPU worker calls it (it enlarges too); null when the box is not valid. */
+/**
+ * sharp's `resize({width, height, fit, withoutEnlargement: !enlarge})`, as the GPU worker calls it;
+ * null when the box is not valid.
+ */
 export function resizePlacement(at: Size, op: Resize): Placement | null {
   const { width: W, height: H, fit } = op;
   const valid = (n: number | undefined) => n === undefined || (Number.isFinite(n) && n >= 1);
   if ((W === undefined && H === undefined) || !valid(W) || !valid(H)) return null;
+  // Without `enlarge`, sharp leaves a photo already smaller than the box on a side as it is.
+  if (op.enlarge !== true && ((W !== undefined && at.width < W) || (H !== undefined && at.height < H))) {
+    return { size: { ...at }, src: whole(at), dst: whole(at), bars: false };
+  }
   // One side given: the other follows the aspect ratio, whatever the fit.
   if (W === undefined || H === undefined) {
     const s = W !== undefined ? W / at.width : H! / at.height;

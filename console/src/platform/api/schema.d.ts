@@ -1240,6 +1240,11 @@ export interface components {
              * @enum {string}
              */
             fit: "cover" | "contain" | "fill" | "inside" | "outside";
+            /**
+             * @description Also make a smaller photo bigger (default: a photo smaller than the box is left as it is)
+             * @default false
+             */
+            enlarge: boolean;
         } | {
             /** @enum {string} */
             op: "crop_ratio";

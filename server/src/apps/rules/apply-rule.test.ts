@@ -24,6 +24,13 @@ describe('applyRule', () => {
     expect(await sharp(out.body).metadata()).toMatchObject({ format: 'webp', width: 400, height: 300 });
   });
 
+  it('leaves a photo smaller than the box as it is, unless the resize says enlarge', async () => {
+    const photo = await makeImage('image/jpeg', 4, 300);
+    expect(await applyRule(photo, rule([{ op: 'resize', width: 1000 }]), ai)).toMatchObject({ width: 300, height: 300 });
+    expect(await applyRule(photo, rule([{ op: 'resize', width: 1000, enlarge: true }]), ai)).toMatchObject({ width: 1000, height: 1000 });
+    expect(await applyRule(photo, rule([{ op: 'resize', width: 100 }]), ai)).toMatchObject({ width: 100, height: 100 });
+  });
+
   it('changes the pixels as brightness, contrast, saturation and sharpen say', async () => {
     const photo = await makeImage('image/png', 5, 300);
     const plain = await applyRule(photo, rule([{ op: 'output', format: 'png' }]), ai);

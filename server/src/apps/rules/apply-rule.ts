@@ -62,7 +62,8 @@ const toRaw = (s: Sharp) => s.raw().toBuffer({ resolveWithObject: true });
 /** The classic operations, each on the current pixels of size `at`. */
 async function classic(s: Sharp, at: { width: number; height: number }, op: RuleOperation): Promise<Sharp> {
   switch (op.op) {
-    case 'resize': return s.resize({ width: op.width, height: op.height, fit: op.fit });
+    // sharp's withoutEnlargement: a photo already smaller than the box on a side is left as it is.
+    case 'resize': return s.resize({ width: op.width, height: op.height, fit: op.fit, withoutEnlargement: !op.enlarge });
     case 'crop_ratio': {
       const [rw, rh] = op.ratio.split(':').map(Number) as [number, number];
       const wide = at.width / at.height > rw / rh;

@@ -16,6 +16,7 @@ export const RuleOperation = z
     z.object({
       op: z.literal('resize'), width: side('width').optional(), height: side('height').optional(),
       fit: z.enum(['cover', 'contain', 'fill', 'inside', 'outside']).default('inside'),
+      enlarge: z.boolean({ error: 'enlarge must be true or false' }).default(false).describe('Also make a smaller photo bigger (default: a photo smaller than the box is left as it is)'),
     }).strict().refine((o) => o.width !== undefined || o.height !== undefined, 'resize needs width or height').describe('Resize to fit a box'),
     z.object({
       op: z.literal('crop_ratio'), ratio: z.string().regex(/^\d{1,2}:\d{1,2}$/, 'ratio must look like 4:3'),

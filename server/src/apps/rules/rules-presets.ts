@@ -15,7 +15,7 @@ export const PRESETS: readonly Preset[] = [
     description: '배경을 지우고 흰 배경에 정사각형으로 맞춥니다. Background removed, centred square on white.',
     operations: [
       { op: 'auto_orient' }, { op: 'remove_background' }, { op: 'background_fill', color: '#ffffff' },
-      { op: 'crop_ratio', ratio: '1:1', gravity: 'attention' }, { op: 'resize', width: 2000, height: 2000, fit: 'contain' },
+      { op: 'crop_ratio', ratio: '1:1', gravity: 'attention' }, { op: 'resize', width: 2000, height: 2000, fit: 'contain', enlarge: true },
       { op: 'strip_metadata' }, { op: 'output', format: 'jpeg', quality: 90 },
     ],
   },
@@ -24,7 +24,7 @@ export const PRESETS: readonly Preset[] = [
     description: '밝고 선명하게, 4:3 가로로 맞춥니다. Brighter, crisper, 4:3 landscape.',
     operations: [
       { op: 'auto_orient' }, { op: 'crop_ratio', ratio: '4:3', gravity: 'center' }, { op: 'brightness', value: 10 },
-      { op: 'contrast', value: 8 }, { op: 'sharpen', sigma: 1 }, { op: 'resize', width: 2400, fit: 'inside' },
+      { op: 'contrast', value: 8 }, { op: 'sharpen', sigma: 1 }, { op: 'resize', width: 2400, fit: 'inside', enlarge: false },
       { op: 'strip_metadata' }, { op: 'output', format: 'jpeg', quality: 85 },
     ],
   },
@@ -33,7 +33,7 @@ export const PRESETS: readonly Preset[] = [
     description: '채도와 대비를 살리고 정사각형으로 맞춥니다. Richer color and contrast, square.',
     operations: [
       { op: 'auto_orient' }, { op: 'crop_ratio', ratio: '1:1', gravity: 'attention' }, { op: 'saturation', value: 15 },
-      { op: 'contrast', value: 10 }, { op: 'sharpen', sigma: 0.8 }, { op: 'resize', width: 1600, fit: 'inside' },
+      { op: 'contrast', value: 10 }, { op: 'sharpen', sigma: 0.8 }, { op: 'resize', width: 1600, fit: 'inside', enlarge: false },
       { op: 'output', format: 'webp', quality: 85 },
     ],
   },
@@ -42,7 +42,7 @@ export const PRESETS: readonly Preset[] = [
     description: '얼굴 중심 4:5로 자르고 2배 확대합니다. A 4:5 crop on the subject, upscaled 2x.',
     operations: [
       { op: 'auto_orient' }, { op: 'crop_ratio', ratio: '4:5', gravity: 'attention' }, { op: 'upscale', scale: 2 },
-      { op: 'resize', width: 1200, fit: 'inside' }, { op: 'strip_metadata' }, { op: 'output', format: 'jpeg', quality: 90 },
+      { op: 'resize', width: 1200, fit: 'inside', enlarge: false }, { op: 'strip_metadata' }, { op: 'output', format: 'jpeg', quality: 90 },
     ],
   },
   {
@@ -50,7 +50,7 @@ export const PRESETS: readonly Preset[] = [
     description: '흰 배경 정사각형 1000px에 워터마크를 넣습니다. 1000 px square on white with a watermark.',
     operations: [
       { op: 'auto_orient' }, { op: 'background_fill', color: '#ffffff' }, { op: 'crop_ratio', ratio: '1:1', gravity: 'attention' },
-      { op: 'resize', width: 1000, height: 1000, fit: 'cover' }, { op: 'watermark_text', text: 'SAMPLE', position: 'bottom-right', opacity: 0.4, size: 36 },
+      { op: 'resize', width: 1000, height: 1000, fit: 'cover', enlarge: true }, { op: 'watermark_text', text: 'SAMPLE', position: 'bottom-right', opacity: 0.4, size: 36 },
       { op: 'strip_metadata' }, { op: 'output', format: 'jpeg', quality: 82 },
     ],
   },
