@@ -64,6 +64,8 @@ export function BatchPage() {
       const e = seedError(err);
       for (const i of e.missing ?? []) patch(i, { problem: t('rules.batch.missing', { name: photos[i]?.file.name ?? `#${i + 1}` }) });
       for (const bad of e.invalid ?? []) patch(bad.index, { problem: t('rules.batch.invalid', { name: photos[bad.index]?.file.name ?? `#${bad.index + 1}`, reason: bad.reason }) });
+      // The server's fresh URLs for them: the first ones may have expired or been used.
+      if (e.uploads) setGrants((old) => old.map((g, i) => e.uploads!.find((u) => u.index === i) ?? g));
       setError(e.missing || e.invalid ? null : err);
       setPhase('rejected');
       return;

@@ -15,6 +15,8 @@ export interface SeedErrorDetails {
   status?: string;
   missing?: number[];
   invalid?: { index: number; reason: string }[];
+  /** confirm-upload's fresh upload URLs for the photos to send again. */
+  uploads?: { index: number; method: 'PUT'; upload_url: string; headers: Record<string, string>; max_bytes: number }[];
 }
 
 /** The `error` of a `/s3` error envelope; empty for anything else. */

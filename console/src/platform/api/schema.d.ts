@@ -3952,7 +3952,7 @@ export interface operations {
                     "application/json": components["schemas"]["S3JobUploaded"];
                 };
             };
-            /** @description INVALID_REQUEST: details.missing and details.invalid name the photos by index */
+            /** @description INVALID_REQUEST: error.missing and error.invalid name the photos by index; error.uploads has fresh upload URLs for them */
             400: {
                 headers: {
                     [name: string]: unknown;

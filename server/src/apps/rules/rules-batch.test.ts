@@ -61,9 +61,12 @@ describe('seed 003 batch jobs: create, upload, confirm, execute on the GPU worke
     expect(refused.body).toMatchObject({ success: false, data: null, error: { code: 'INVALID_REQUEST', missing: [2], invalid: [{ index: 1 }] } });
     expect(refused.body.error.message).toMatch(/index 2.*index 1|index 1.*index 2/s);
 
-    // The refused photo's URL takes a real image now; the missing one arrives.
-    expect((await putUpload(t, uploads[1], await makeImage('image/png'))).status).toBe(200);
-    expect((await putUpload(t, uploads[2], await makeImage('image/jpeg', 3))).status).toBe(200);
+    // Fresh URLs for the photos to send again (the first may have expired by then); the refused one was deleted.
+    const again = refused.body.error.uploads;
+    expect(again.map((u: { index: number }) => u.index)).toEqual([1, 2]);
+    expect(again[0].headers).toEqual({ 'Content-Type': 'image/png' });
+    expect((await putUpload(t, again[0], await makeImage('image/png'))).status).toBe(200);
+    expect((await putUpload(t, again[1], await makeImage('image/jpeg', 3))).status).toBe(200);
     const ok = await t.call('POST', `/s3/jobs/${job.job_id}/confirm-upload`, { token });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     expect(ok.body.data.status).toBe('uploaded');

@@ -32,6 +32,8 @@ const BatchImage = z.object({
   key: z.string(),
   /** As declared at creation; `mime` below is what the bytes are, once confirmed. */
   declaredMime: z.enum(UPLOAD_MIMES),
+  /** The exact bytes declared at creation (`sizes`); absent: up to MAX_IMAGE_BYTES. */
+  declaredSize: z.number().int().optional(),
   mime: z.enum(UPLOAD_MIMES).optional(),
   size: z.number().int().optional(),
   width: z.number().int().optional(),

@@ -63,22 +63,29 @@ export async function createBatch(deps: Deps, actor: Actor, body: CreateBatchInp
   const owner = { id: jobId, userId: actor.userId };
   const images = Array.from({ length: body.image_count }, (_, idx) => {
     const mime = body.mimes?.[idx] ?? 'image/jpeg';
-    return { key: inputKey(owner, idx, mime), declaredMime: mime };
+    const size = body.sizes?.[idx];
+    return { key: inputKey(owner, idx, mime), declaredMime: mime, ...(size === undefined ? {} : { declaredSize: size }) };
   });
   const input: BatchInput = { rule: rule.ref, operations: rule.operations, output: outputOf(rule.operations), images };
   const job = await deps.store.tx((r) => r.jobs.insert({
     id: jobId, userId: actor.userId, app: RULES_APP, pipeline: BATCH_PIPELINE, status: 'draft',
     input: input as unknown as JsonObject, entityKey: null, itemCount: images.length, history: [{ status: 'draft', at: now.toISOString() }],
   }));
-  const expiresAt = new Date(now.getTime() + UPLOAD_URL_TTL_SEC * 1000).toISOString();
-  const uploads = await Promise.all(images.map(async (img, index) => {
-    const size = body.sizes?.[index];
+  return { job: await batchView(deps, job), ...(await uploadGrants(deps, images, images.map((_, i) => i))) };
+}
+
+/** Presigned PUTs for the photos at `indexes`: as declared (Content-Type; with a size, exactly that many bytes). */
+async function uploadGrants(deps: Deps, images: BatchInput['images'], indexes: number[]) {
+  const expiresAt = new Date(deps.clock.now().getTime() + UPLOAD_URL_TTL_SEC * 1000).toISOString();
+  const uploads = await Promise.all(indexes.map(async (index) => {
+    const img = images[index]!;
+    const size = img.declaredSize;
     const url = await deps.storage.presignPut({
       key: img.key, contentType: img.declaredMime, size: size ?? MAX_IMAGE_BYTES, upTo: size === undefined, expiresInSec: UPLOAD_URL_TTL_SEC,
     });
     return { index, method: 'PUT' as const, upload_url: url, headers: { 'Content-Type': img.declaredMime }, max_bytes: size ?? MAX_IMAGE_BYTES };
   }));
-  return { job: await batchView(deps, job), uploads, expires_at: expiresAt };
+  return { uploads, expires_at: expiresAt };
 }
 
 async function ruleFor(deps: Deps, actor: Actor, body: CreateBatchInput): Promise<{ ref: BatchInput['rule']; operations: RuleOperation[] }> {
@@ -110,7 +117,8 @@ type Examined = { ok: true; mime: UploadMime; size: number; width: number; heigh
  * Seed 003 `POST /jobs/{id}/confirm-upload`: every photo is there, within MAX_IMAGE_BYTES, and a
  * real JPEG, PNG or WebP (magic bytes and a full decode, in the media toolkit's isolated workers);
  * then the job is `uploaded`. Otherwise INVALID_REQUEST naming each missing or refused index
- * (`details.missing`, `details.invalid`); a refused object is deleted so its URL may be used again.
+ * (`details.missing`, `details.invalid`) with fresh upload URLs for them (`details.uploads`,
+ * `details.expires_at`: the first ones may have expired); a refused object is deleted first.
  * Confirming an uploaded job again answers it as it is.
  */
 export async function confirmBatchUpload(deps: Deps, actor: Actor, jobId: string) {
@@ -127,7 +135,8 @@ export async function confirmBatchUpload(deps: Deps, actor: Actor, jobId: string
       ...(missing.length ? [`nothing uploaded for index ${missing.join(', ')}`] : []),
       ...bad.map((b) => `index ${b.index}: ${b.reason}`),
     ];
-    throw invalid('INVALID_REQUEST', `Upload not complete: ${parts.join('; ')}`, { missing, invalid: bad });
+    const again = await uploadGrants(deps, input.images, [...missing, ...bad.map((b) => b.index)].sort((a, b) => a - b));
+    throw invalid('INVALID_REQUEST', `Upload not complete: ${parts.join('; ')}; upload them again with error.uploads`, { missing, invalid: bad, ...again });
   }
   const images = input.images.map((img, i) => {
     const e = examined[i] as Extract<Examined, { ok: true }>;

@@ -100,7 +100,7 @@ const confirmUpload = createRoute({
   summary: 'Check every photo (there, a real JPEG/PNG/WebP, within size): the job becomes uploaded',
   request: { params: JobId },
   responses: {
-    200: ok('Uploaded', JobData, 'S3JobUploaded'), 400: fail('INVALID_REQUEST: details.missing and details.invalid name the photos by index'),
+    200: ok('Uploaded', JobData, 'S3JobUploaded'), 400: fail('INVALID_REQUEST: error.missing and error.invalid name the photos by index; error.uploads has fresh upload URLs for them'),
     401: authFail, 404: jobNotFound, 409: fail('JOB_WRONG_STATE: the job is past its uploads'),
   },
 });
