@@ -1,42 +1,16 @@
+import { createFakeApi, type FakeReply as Reply } from '../../platform/testing/fake-api';
 import type { BatchJob, Preset, RulesMe } from './rules-api';
 
-type Request = { body?: unknown; params?: { path?: Record<string, string>; query?: Record<string, unknown> } };
-type Reply = { status?: number; body?: unknown; headers?: Record<string, string> };
-
-/**
- * The rules app's tests' stand-in for the server behind the platform's typed client (`vi.mock` puts
- * `fakeApi` in its place): a handler per `METHOD path`, and the requests it was sent. Handlers
- * answer in seed 003's envelope with `ok` and `fail`. It imports no runtime code: the mock's
- * factory loads it while the client is being mocked.
- */
-export const fakeServer = {
-  routes: new Map<string, (req: Request) => Reply | Promise<Reply>>(),
-  requests: [] as (Request & { route: string })[],
-  reset() {
-    this.routes.clear();
-    this.requests.length = 0;
-  },
-  sent(route: string) {
-    return this.requests.filter((r) => r.route === route);
-  },
-};
+/** The rules app's tests' stand-in for the server behind the typed client (platform/testing/fake-api.ts). */
+const fake = createFakeApi();
+export const fakeServer = fake.server;
+export const fakeApi = fake.api;
 
 const meta = { request_id: 'req_test', timestamp: '2026-12-02T09:00:00.000Z' };
 export const ok = (data: unknown, status = 200): Reply => ({ status, body: { success: true, data, error: null, meta } });
 export const fail = (status: number, code: string, message: string, details: Record<string, unknown> = {}, headers?: Record<string, string>): Reply =>
   ({ status, body: { success: false, data: null, error: { code, message, ...details }, meta }, headers });
 
-const answer = (method: string) => async (path: string, req: Request = {}) => {
-  const route = `${method} ${path}`;
-  fakeServer.requests.push({ route, ...req });
-  const handler = fakeServer.routes.get(route);
-  if (!handler) throw new Error(`fake server: no ${route}`);
-  const { status = 200, body, headers } = await handler(req);
-  const response = new Response(null, { status, headers });
-  return status >= 400 ? { error: body, response } : { data: body, response };
-};
-
-export const fakeApi = { GET: answer('GET'), POST: answer('POST'), PUT: answer('PUT'), DELETE: answer('DELETE') };
 
 export const ME: RulesMe = {
   user_id: 'usr_1', plan: 'free', credits: 10, rule_slots: { used: 1, limit: 2 }, running_jobs: { count: 0, limit: 1 }, max_images_per_job: 3,
