@@ -16,6 +16,7 @@ import { submitJob } from '../server/src/services/jobs/submit-job';
 import { httpLoad, type HttpLoadResult } from './http-load';
 import { median, percentile } from './percentile';
 import { predictionOutput } from '../server/src/testing/prediction-output';
+import { benchRulesGpu, type BenchKit } from './rules-gpu';
 
 /** A row's verdict against its bar: `ok`, `BELOW BAR` (counted and flagged), or '' when it has none. */
 type Verdict = 'ok' | 'BELOW BAR' | '';
@@ -25,9 +26,10 @@ const rows: { cells: string[]; verdict: Verdict }[] = [];
 const row = (verdictOf: Verdict, ...cells: (string | number)[]) => rows.push({ cells: cells.map(String), verdict: verdictOf });
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-async function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<{ url: string; close(): void }> {
+/** Serves `fetch` on 127.0.0.1, on `port` (one the platform's PUBLIC_URL names) or one the OS picks. */
+async function listen(fetch: (req: Request) => Response | Promise<Response>, port = 0): Promise<{ url: string; close(): void }> {
   return new Promise((resolve) => {
-    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+    const server = serve({ fetch, port, hostname: '127.0.0.1' }, (info: AddressInfo) =>
       resolve({ url: `http://127.0.0.1:${info.port}`, close: () => server.close() }),
     );
   });
@@ -429,8 +431,11 @@ async function benchStudioImage(mode: string, env: Record<string, string>) {
   }
 }
 
+/** What a measure in a file of its own (bench/rules-gpu.ts) reports through. */
+const kit: BenchKit = { row, verdict, fmt, listen, platformFor };
+
 /** `npm run bench -- bc` runs only measures b and c; `npm run bench -- e embedded` only measure e, embedded. */
-const only = process.argv[2] ?? 'abcdefg';
+const only = process.argv[2] ?? 'abcdefgh';
 const modes = process.argv[3] ?? 'embedded,server';
 
 async function main() {
@@ -446,6 +451,7 @@ async function main() {
     if (only.includes('e')) await benchCriticalPath('embedded', {});
     if (only.includes('f')) await benchManyWaiting('embedded', {});
     if (only.includes('g')) await benchStudioImage('embedded', {});
+    if (only.includes('h')) await benchRulesGpu(kit, 'embedded', {});
   }
   if (server && modes.includes('server')) {
     process.env.DATABASE_URL = server.DATABASE_URL;
@@ -456,6 +462,7 @@ async function main() {
     if (only.includes('e')) await benchCriticalPath('server', {});
     if (only.includes('f')) await benchManyWaiting('server', {});
     if (only.includes('g')) await benchStudioImage('server', {});
+    if (only.includes('h')) await benchRulesGpu(kit, 'server', server);
   } else if (modes.includes('server')) {
     row('', 'server', 'skipped', 'PostgreSQL or Redis did not answer', '', '');
   }

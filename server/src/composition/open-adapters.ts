@@ -97,6 +97,6 @@ export async function openAdapters(
 export function openGpuQueue(config: Config, log: Logger, queueName: string | undefined): GpuTaskQueue {
   const onError = (err: unknown, task: { task_id: string }) => log.error({ err, taskId: task.task_id }, 'gpu task failed');
   return config.mode.queue === 'bullmq'
-    ? new BullmqGpuQueue({ connection: config.env.REDIS_URL!, queueName: `${queueName ?? 'mediaforge'}-gpu`, onError, onWarning: (m) => log.warn(m) })
+    ? new BullmqGpuQueue({ connection: config.env.REDIS_URL!, queueName: `${queueName ?? 'mediaforge'}-gpu`, lockDurationMs: config.env.GPU_TASK_LOCK_MS, onError, onWarning: (m) => log.warn(m) })
     : new MemoryGpuQueue(onError);
 }

@@ -77,6 +77,12 @@ const envSchema = z
     WORKER_CONCURRENCY: optional(int(1, 64)).default(2),
     /** GPU tasks a GPU worker runs at once (`gpu-worker`, and the one inside `start`; 0 there: none in that process). */
     GPU_WORKER_CONCURRENCY: optional(int(0, 64)).default(2),
+    /**
+     * How long a GPU worker owns a task (BullMQ GPU queue, server mode) without renewing its lock:
+     * a killed worker's task goes to another this long after it died. Renewed at half of it, so
+     * keep it well above a stall of the worker's event loop.
+     */
+    GPU_TASK_LOCK_MS: optional(int(1000, 3_600_000)).default(15_000),
     /** Steps of one job that run at once once the steps they need are done. */
     JOB_STEP_CONCURRENCY: optional(int(1, 64)).default(4),
     JOB_LEASE_MS: optional(int(500, 3_600_000)).default(30_000),
