@@ -23,7 +23,9 @@ export function openGpuWork(config: Config, deps: { storage: ObjectStorage; gpuQ
     ...signing, kind: 'queue',
     send: async (task) => {
       await deps.gpuQueue.push(task);
-      return null;
+      return task.task_id;
     },
+    // Ended: done and reported (the item is settled), or given up without a report (sent again).
+    check: async (ref) => ((await deps.gpuQueue.pending(ref)) ? 'pending' : 'ended'),
   });
 }

@@ -6,8 +6,11 @@ export interface GpuWorkerOptions {
   queue: GpuTaskQueue;
   /** The code of each task kind (AppModule.gpuTasks of every app). */
   runners: Record<string, GpuTaskRunner>;
-  context: GpuTaskContext;
-  /** Tasks at once: about one per core (sharp itself uses a few threads per image). */
+  context: Omit<GpuTaskContext, 'compute'>;
+  /**
+   * Tasks worked on at once: about one per core (sharp itself uses a few threads per image). As
+   * many more are taken from the queue to fetch and store meanwhile (a task's I/O is not its CPU).
+   */
   concurrency: number;
   log: Logger;
 }
@@ -19,12 +22,15 @@ export interface GpuWorkerOptions {
  */
 export class GpuWorker {
   private consumer: QueueConsumer | null = null;
+  private readonly context: GpuTaskContext;
 
-  constructor(private readonly opts: GpuWorkerOptions) {}
+  constructor(private readonly opts: GpuWorkerOptions) {
+    this.context = { ...opts.context, compute: limiter(Math.max(1, opts.concurrency)) };
+  }
 
   async start(): Promise<void> {
     const { queue, concurrency, log } = this.opts;
-    this.consumer = await queue.consume((task) => this.run(task), { concurrency });
+    this.consumer = await queue.consume((task) => this.run(task), { concurrency: 2 * concurrency });
     log.info({ concurrency, queue: queue.kind, kinds: Object.keys(this.opts.runners) }, 'gpu worker started');
   }
 
@@ -43,7 +49,25 @@ export class GpuWorker {
       return;
     }
     const started = Date.now();
-    await runner(task, this.opts.context);
+    await runner(task, this.context);
     this.opts.log.debug({ taskId: task.task_id, ms: Date.now() - started }, 'gpu task done');
   }
+}
+
+/** At most `slots` of the works given to it run at once; the others wait in order. */
+function limiter(slots: number): GpuTaskContext['compute'] {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await work();
+    } finally {
+      // The slot passes straight to the next in line, or frees.
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
 }

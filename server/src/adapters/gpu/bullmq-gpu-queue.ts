@@ -58,6 +58,12 @@ export class BullmqGpuQueue implements GpuTaskQueue {
     await this.queue.add(task.kind, task, { deduplication: { id: task.task_id } });
   }
 
+  /** The deduplication key lives while the task waits or runs (a stalled one included), and goes when it ends. */
+  async pending(taskId: string): Promise<boolean> {
+    await this.ready();
+    return (await this.queue.getDeduplicationJobId(taskId)) !== null;
+  }
+
   async consume(handler: GpuTaskHandler, opts: { concurrency: number }): Promise<QueueConsumer> {
     if (this.closing) throw new Error('queue closed');
     const link = new RedisLink(this.opts.connection, `${this.queueName}:worker`, { maxRetriesPerRequest: null }, this.warn);

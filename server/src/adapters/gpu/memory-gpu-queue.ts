@@ -16,7 +16,7 @@ interface Consumer {
  */
 export class MemoryGpuQueue implements GpuTaskQueue {
   readonly kind = 'memory' as const;
-  private readonly pending = new Fifo<GpuTask>();
+  private readonly waiting = new Fifo<GpuTask>();
   private readonly known = new Set<string>();
   private readonly consumers: Consumer[] = [];
   private closing: Promise<void> | null = null;
@@ -27,8 +27,12 @@ export class MemoryGpuQueue implements GpuTaskQueue {
     if (this.closing) throw new Error('queue closed');
     if (this.known.has(task.task_id)) return;
     this.known.add(task.task_id);
-    this.pending.push(structuredClone(task));
+    this.waiting.push(structuredClone(task));
     this.pump();
+  }
+
+  async pending(taskId: string): Promise<boolean> {
+    return this.known.has(taskId);
   }
 
   async consume(handler: GpuTaskHandler, opts: { concurrency: number }): Promise<QueueConsumer> {
@@ -47,12 +51,12 @@ export class MemoryGpuQueue implements GpuTaskQueue {
   }
 
   async counts(): Promise<{ waiting: number; active: number }> {
-    return { waiting: this.pending.length, active: this.consumers.reduce((n, c) => n + c.active.size, 0) };
+    return { waiting: this.waiting.length, active: this.consumers.reduce((n, c) => n + c.active.size, 0) };
   }
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      this.pending.clear();
+      this.waiting.clear();
       await Promise.all(this.consumers.flatMap((c) => [...c.active]));
     })();
     return this.closing;
@@ -60,8 +64,8 @@ export class MemoryGpuQueue implements GpuTaskQueue {
 
   private pump(): void {
     for (const consumer of this.consumers) {
-      while (!consumer.closed && consumer.active.size < consumer.concurrency && this.pending.length > 0) {
-        const task = this.pending.shift()!;
+      while (!consumer.closed && consumer.active.size < consumer.concurrency && this.waiting.length > 0) {
+        const task = this.waiting.shift()!;
         const run: Promise<void> = Promise.resolve(task)
           .then(consumer.handler)
           .catch((err: unknown) => {

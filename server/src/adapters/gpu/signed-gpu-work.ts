@@ -13,10 +13,10 @@ export interface SignedGpuWorkOptions {
   /** How long a task's URLs stay valid, in seconds (a task waits in the queue before it runs). */
   urlTtlSec: number;
   clock: Clock;
-  /** Hands the signed task to the workers: the GPU task queue (no ref), or a Runpod endpoint (its job id). */
-  send(task: GpuTask): Promise<string | null>;
-  /** Where a send stands, for senders that return refs. */
-  check?(ref: string): Promise<GpuSendState>;
+  /** Hands the signed task to the workers and returns its ref: the task id on the GPU task queue, a Runpod job's id. */
+  send(task: GpuTask): Promise<string>;
+  /** Where a send stands, by its ref. */
+  check(ref: string): Promise<GpuSendState>;
 }
 
 /**
@@ -28,18 +28,19 @@ export interface SignedGpuWorkOptions {
 export class SignedGpuWork implements GpuWork {
   readonly kind: GpuWork['kind'];
 
-  readonly check?: (ref: string) => Promise<GpuSendState>;
-
   constructor(private readonly opts: SignedGpuWorkOptions) {
     this.kind = opts.kind;
-    if (opts.check) this.check = opts.check;
+  }
+
+  check(ref: string): Promise<GpuSendState> {
+    return this.opts.check(ref);
   }
 
   callbackSecret(jobId: string): string {
     return `whsec_${createHmac('sha256', this.opts.masterSecret).update(`gpu-callback:${jobId}`).digest('base64')}`;
   }
 
-  async dispatch(spec: GpuTaskSpec): Promise<{ ref: string | null }> {
+  async dispatch(spec: GpuTaskSpec): Promise<{ ref: string }> {
     const { storage, urlTtlSec, clock } = this.opts;
     const task: GpuTask = {
       task_id: `${spec.jobId}.${spec.item}`,

@@ -236,10 +236,15 @@ export class LocalObjectStorage implements ObjectStorage {
     }
   }
 
-  /** A stream of the object's bytes, `end` inclusive (as in HTTP ranges). */
+  /**
+   * A stream of the object's bytes, `end` inclusive (as in HTTP ranges). In 1 MB chunks: each chunk
+   * crosses a web stream on its way out, and at the default 64 KB serving a 4 MB photo took about
+   * 1.2 times the CPU.
+   */
   readStream(key: string, range?: { start: number; end: number }): ReadStream {
-    return createReadStream(this.filePath(key), range);
+    return createReadStream(this.filePath(key), { ...range, highWaterMark: 1024 * 1024 });
   }
+
 
   async delete(key: string): Promise<void> {
     const file = this.filePath(key);

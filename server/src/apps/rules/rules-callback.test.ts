@@ -13,6 +13,9 @@ class HeldTasks implements GpuTaskQueue {
   async push(task: GpuTask) {
     if (!this.tasks.some((t) => t.task_id === task.task_id)) this.tasks.push(task);
   }
+  async pending(taskId: string) {
+    return this.tasks.some((t) => t.task_id === taskId);
+  }
   async consume() {
     return { close: async () => {} };
   }

@@ -52,7 +52,7 @@ async function processItem(task: GpuTask, ctx: GpuTaskContext): Promise<Callback
   const input = await readCapped(got, task.input.max_bytes);
   let image;
   try {
-    image = await applyRule(input, ops.data, aiOperation(ctx));
+    image = await ctx.compute(() => applyRule(input, ops.data, aiOperation(ctx)));
   } catch (err) {
     if (err instanceof ItemFailure) throw err;
     throw new ItemFailure('PROCESSING_FAILED', `The rule could not be applied: ${(err as Error).message}`);

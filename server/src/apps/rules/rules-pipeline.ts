@@ -12,9 +12,9 @@ const FIRST_LOOK_MS = 2_000;
 
 const Counts = z.object({ done: z.number().int(), failed: z.number().int(), total: z.number().int() });
 
-/** A photo sent this many times to a provider that lost it or ended without a report fails (and is refunded). */
+/** A photo sent this many times, each ended or lost without a report, fails (and is refunded). */
 const MAX_SENDS = 3;
-/** Each photo's latest send to a provider with refs (Runpod): its job id and how many sends so far. */
+/** Each photo's latest send: its ref (GpuWork.dispatch) and how many sends so far. */
 type Sends = Record<string, { ref: string; n: number }>;
 const sendsOf = (ctx: StepContext<BatchInput>) => (ctx.job.state.gpuSends ?? {}) as Sends;
 
@@ -29,23 +29,27 @@ function specOf(ctx: StepContext<BatchInput>, item: JobItem) {
   };
 }
 
+/** The photos not ended whose send is not pending: never sent, or ended or lost without a report. */
+async function unattended(ctx: StepContext<BatchInput>, items: JobItem[]): Promise<JobItem[]> {
+  const sends = sendsOf(ctx);
+  const out: JobItem[] = [];
+  for (const item of items) {
+    if (itemEnded(item.status)) continue;
+    const rec = sends[item.idx];
+    if (!rec || (await ctx.gpu.check(rec.ref)) !== 'pending') out.push(item);
+  }
+  return out;
+}
+
 /**
- * Sends the photos not ended to the GPU workers. To the task queue: each one, every time (a task
- * still pending is not queued twice). To Runpod: a photo not sent yet; or one whose Runpod job
- * ended or was lost without its report, again, up to MAX_SENDS, after which it fails (refunded).
+ * Sends to the GPU workers each photo not ended whose send is not pending (never sent; or its task
+ * ended or was lost without a report: a worker that gave up, a restarted embedded process, a
+ * Runpod job that failed), up to MAX_SENDS, after which the photo fails (refunded).
  */
 async function sendPending(ctx: StepContext<BatchInput>, items: JobItem[]): Promise<void> {
-  const open = items.filter((i) => !itemEnded(i.status));
-  if (!ctx.gpu.check) {
-    for (const item of open) await ctx.gpu.dispatch(specOf(ctx, item));
-    return;
-  }
+  const stale = await unattended(ctx, items);
+  if (stale.length === 0) return;
   const sends: Sends = { ...sendsOf(ctx) };
-  const stale: JobItem[] = [];
-  for (const item of open) {
-    const rec = sends[item.idx];
-    if (!rec || (await ctx.gpu.check(rec.ref)) !== 'pending') stale.push(item);
-  }
   // Read again: a report may have settled one of them meanwhile.
   const now = new Map((await ctx.items()).map((i) => [i.idx, i]));
   for (const item of stale) {
@@ -56,20 +60,9 @@ async function sendPending(ctx: StepContext<BatchInput>, items: JobItem[]): Prom
       continue;
     }
     const { ref } = await ctx.gpu.dispatch(specOf(ctx, item));
-    sends[item.idx] = { ref: ref!, n: n + 1 };
+    sends[item.idx] = { ref, n: n + 1 };
   }
   await ctx.setState({ gpuSends: sends });
-}
-
-/** For the poll: whether a photo needs the step (Runpod: not sent yet, or its job ended or was lost without a report). */
-async function needsAttention(ctx: StepContext<BatchInput>, items: JobItem[]): Promise<boolean> {
-  const sends = sendsOf(ctx);
-  for (const item of items) {
-    if (itemEnded(item.status)) continue;
-    const rec = sends[item.idx];
-    if (!rec || (await ctx.gpu.check!(rec.ref)) !== 'pending') return true;
-  }
-  return false;
 }
 
 const counts = (items: JobItem[]) => ({
@@ -106,13 +99,8 @@ const processItems = stepsFor<BatchInput>()({
   async poll(ctx): Promise<PollResult> {
     const items = await ctx.items();
     if (items.every((i) => itemEnded(i.status))) return { done: true, event: { ended: true } };
-    if (!ctx.gpu.check) {
-      // The task queue: send again what a restart or a worker that gave up left unsent (no duplicates while pending).
-      await sendPending(ctx, items);
-      return { done: false };
-    }
-    // Runpod: the step sends again (it records its sends; a poll writes nothing).
-    return (await needsAttention(ctx, items)) ? { done: true, event: { recheck: true } } : { done: false };
+    // A photo to send again: the step does it (it records its sends; a poll writes nothing).
+    return (await unattended(ctx, items)).length > 0 ? { done: true, event: { recheck: true } } : { done: false };
   },
 });
 

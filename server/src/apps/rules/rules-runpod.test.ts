@@ -23,7 +23,7 @@ beforeAll(async () => {
         crashes.set(task.task_id, left - 1);
         throw new Error('CUDA out of memory');
       }
-      return runRuleTask(task, { fetch: async (url, init) => t.app.request(url, init), imageOps: t.deps.providers.imageOps, log: silentLogger, now: () => new Date() });
+      return runRuleTask(task, { fetch: async (url, init) => t.app.request(url, init), imageOps: t.deps.providers.imageOps, log: silentLogger, now: () => new Date(), compute: (work) => work() });
     },
     deliver: async (url, body) => void (await t.app.request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })),
   });

@@ -39,18 +39,17 @@ export interface GpuTaskSpec {
 export type GpuSendState = 'pending' | 'ended' | 'lost';
 
 /**
- * GPU work: tasks sent to GPU workers, which report back by signed callback.
- * - `queue`: our `gpu-worker` processes. `dispatch` is idempotent while the task is pending (a task
- *   id is queued at most once; sent again once it has ended, it is queued again with fresh URLs);
- *   it returns no ref.
+ * GPU work: tasks sent to GPU workers, which report back by signed callback. `dispatch` returns
+ * the send's ref, and `check(ref)` says where it stands.
+ * - `queue`: our `gpu-worker` processes. The ref is the task id; a task is queued at most once
+ *   while pending (sent again once it has ended, it is queued again, with fresh URLs).
  * - `runpod`: a Runpod Serverless endpoint. Each `dispatch` is a new Runpod job, whose id is the
- *   ref; `check(ref)` asks Runpod where it stands (`/status`).
+ *   ref; `check` asks Runpod (`/status`).
  */
 export interface GpuWork {
   readonly kind: 'queue' | 'runpod';
-  dispatch(spec: GpuTaskSpec): Promise<{ ref: string | null }>;
-  /** Where the send `ref` stands (kinds that return refs). */
-  check?(ref: string): Promise<GpuSendState>;
+  dispatch(spec: GpuTaskSpec): Promise<{ ref: string }>;
+  check(ref: string): Promise<GpuSendState>;
   /** The `whsec_` secret the job's callbacks are signed with (derived, never stored). */
   callbackSecret(jobId: string): string;
 }
@@ -66,6 +65,11 @@ export interface GpuTaskContext {
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   /** Now, on the worker's clock: callbacks are timestamped with it. */
   now(): Date;
+  /**
+   * Runs the task's heavy work (the pixels) within the worker's concurrency; fetching and storing
+   * happen outside it, so the next task's photo arrives while this one's is worked on.
+   */
+  compute<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -83,6 +87,8 @@ export interface GpuTaskOutput {
 export interface GpuTaskQueue {
   readonly kind: 'memory' | 'bullmq';
   push(task: GpuTask): Promise<void>;
+  /** Whether a task of this id waits or runs (a worker killed with it holds it until its lock expires). */
+  pending(taskId: string): Promise<boolean>;
   consume(handler: GpuTaskHandler, opts: { concurrency: number }): Promise<QueueConsumer>;
   /** Tasks waiting and being worked on. */
   counts(): Promise<{ waiting: number; active: number }>;
