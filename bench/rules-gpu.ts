@@ -12,7 +12,7 @@
  * URLs over the network too); its ratio is for information.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -128,9 +128,25 @@ async function uploadedJob(t: TestPlatform): Promise<{ jobId: string; token: str
   return { jobId, token, uploadMs: performance.now() - start };
 }
 
-/** Executes the job and waits for it to end (the job's row, read every 200 ms): the time it took and how its items ended. */
-async function runJob(t: TestPlatform, jobId: string, token: string, capMs: number) {
+/** CPU seconds a process has used so far (Linux /proc, in clock ticks of 10 ms); null elsewhere. */
+function cpuSecondsOf(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Executes the job and waits for it to end (the job's row, read every 200 ms): the time it took,
+ * how its items ended, and the CPU time this process (the API, and in embedded mode the GPU
+ * worker) and the `worker` process used meanwhile.
+ */
+async function runJob(t: TestPlatform, jobId: string, token: string, capMs: number, worker: Child | null) {
   const start = performance.now();
+  const ownCpu = process.cpuUsage();
+  const workerCpu = cpuSecondsOf(worker?.proc.pid);
   const run = await t.call('POST', `/s3/jobs/${jobId}/execute`, { token });
   if (run.status !== 200) throw new Error(`bench (h): execute answered ${run.status} ${JSON.stringify(run.body)}`);
   let status = 'queued';
@@ -140,9 +156,14 @@ async function runJob(t: TestPlatform, jobId: string, token: string, capMs: numb
     await new Promise((r) => setTimeout(r, 200));
   }
   const ms = performance.now() - start;
+  const own = process.cpuUsage(ownCpu);
+  const workerNow = cpuSecondsOf(worker?.proc.pid);
   const items = await t.deps.store.read((r) => r.items.list(jobId));
   const done = items.filter((i) => i.status === 'done').length;
-  return { ms, status, done, failed: items.filter((i) => i.status === 'failed').length, rate: (done * 1000) / ms };
+  return {
+    ms, status, done, failed: items.filter((i) => i.status === 'failed').length, rate: (done * 1000) / ms,
+    cpu: { own: (own.user + own.system) / 1e6, worker: workerCpu !== null && workerNow !== null ? workerNow - workerCpu : null },
+  };
 }
 
 /** A measured job may take at most this many times the reference's time for its images; a slower one is reported with what it got done. */
@@ -172,7 +193,7 @@ export async function benchRulesGpu(kit: BenchKit, mode: string, env: Record<str
     const { jobId, token, uploadMs } = await uploadedJob(t);
     await worker?.waitForOutput('gpu worker started');
     const before = await reference(REFERENCE_IMAGES);
-    const got = await runJob(t, jobId, token, Math.max(60_000, (CAP * IMAGES * before.ms) / before.images));
+    const got = await runJob(t, jobId, token, Math.max(60_000, (CAP * IMAGES * before.ms) / before.images), worker);
     const after = await reference(REFERENCE_IMAGES);
     const ref = { rate: ((before.images + after.images) * 1000) / (before.ms + after.ms) };
     const all = got.status === 'completed' && got.done === IMAGES;
@@ -181,7 +202,7 @@ export async function benchRulesGpu(kit: BenchKit, mode: string, env: Record<str
     const size = (await photos()).reduce((a, p) => a + p.length, 0) / DISTINCT / 1e6;
     // Embedded has no bar (its ratio is for information), but a job that did not complete every item is flagged in both modes.
     row(server ? verdict(all && ratio >= BAR) : (all ? '' : 'BELOW BAR'), mode, what, `${fmt(got.rate, 2)} img/s`,
-      `${got.status}, ${got.done} done, ${got.failed} failed in ${fmt(got.ms / 1000, 1)} s (execute -> completed); resize 1600, sharpen, watermark; photos ${fmt(size, 1)} MB avg, uploaded+confirmed in ${fmt(uploadMs / 1000, 1)} s`,
+      `${got.status}, ${got.done} done, ${got.failed} failed in ${fmt(got.ms / 1000, 1)} s (execute -> completed); resize 1600, sharpen, watermark; photos ${fmt(size, 1)} MB avg, uploaded+confirmed in ${fmt(uploadMs / 1000, 1)} s; CPU per image: ${got.cpu.worker !== null ? `gpu-worker ${fmt((1000 * got.cpu.worker) / IMAGES)} ms, ` : ''}${server ? 'API' : 'API + GPU worker'} ${fmt((1000 * got.cpu.own) / IMAGES)} ms`,
       `sharp alone (applyRule, ${CONCURRENCY} at once, in memory; ${REFERENCE_IMAGES} images before the job and ${REFERENCE_IMAGES} after) ${fmt(ref.rate, 2)} img/s; ratio ${fmt(ratio, 2)}${server ? ` (bar ${BAR})` : ', for information'}`);
   } finally {
     listener.close();

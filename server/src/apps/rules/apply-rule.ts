@@ -34,26 +34,57 @@ const xml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`)
  */
 export async function applyRule(input: Buffer, ops: readonly RuleOperation[], ai: AiOperation): Promise<AppliedImage> {
   const orient = ops.some((o) => o.op === 'auto_orient');
-  let raw = await toRaw(orient ? sharp(input, { failOn: 'error' }).rotate() : sharp(input, { failOn: 'error' }));
+  let stage = await decoded(input, orient);
   let output: { format: keyof typeof FORMATS; quality: number } = { format: 'jpeg', quality: 85 };
   for (const op of ops) {
     switch (op.op) {
       case 'auto_orient': case 'strip_metadata': break;
       case 'output': output = { format: op.format, quality: op.quality }; break;
       case 'remove_background': case 'upscale': {
-        const png = await from(raw).png().toBuffer();
+        const png = await (await settled(stage)).s.png().toBuffer();
         const made = await ai(op.op === 'upscale' ? { operation: 'upscale', scale: op.scale, image: png } : { operation: 'remove_background', image: png });
-        raw = await toRaw(sharp(made));
+        stage = await decoded(made, false);
         break;
       }
-      default: raw = await toRaw(await classic(from(raw), raw.info, op));
+      default: {
+        const at = await settled(stage);
+        stage = { s: await classic(at.s, at.size, op), size: null };
+      }
     }
   }
   const [mime, ext] = FORMATS[output.format];
-  let final = from(raw);
-  if (output.format === 'jpeg' && raw.info.channels === 4) final = final.flatten({ background: '#ffffff' });
+  // A JPEG has no alpha: transparency goes onto white (nothing changes for an opaque image).
+  const final = output.format === 'jpeg' ? stage.s.flatten({ background: '#ffffff' }) : stage.s;
   const { data, info } = await final.toFormat(output.format, { quality: output.quality }).toBuffer({ resolveWithObject: true });
   return { body: data, mime, ext, width: info.width, height: info.height };
+}
+
+/**
+ * The image as the next operation takes it: a sharp pipeline and, when nothing is queued on it
+ * yet, its size (`size` null: an operation is queued, the size is known once it has run). An
+ * operation is queued on a fresh pipeline only, so each runs on the pixels the one before left;
+ * the first one runs in the decode itself (a JPEG shrinks on load, no full-size copy is made) and
+ * the last one in the encode.
+ */
+interface Stage {
+  s: Sharp;
+  size: { width: number; height: number } | null;
+}
+
+/** `input` about to be decoded (turned upright first with `orient`), its size read from its header. */
+async function decoded(input: Buffer, orient: boolean): Promise<Stage> {
+  const meta = await sharp(input, { failOn: 'error' }).metadata();
+  const turned = orient && (meta.orientation ?? 1) >= 5;
+  const size = { width: (turned ? meta.height : meta.width) ?? 0, height: (turned ? meta.width : meta.height) ?? 0 };
+  const s = sharp(input, { failOn: 'error' });
+  return { s: orient ? s.rotate() : s, size };
+}
+
+/** A fresh pipeline of the stage's pixels: the stage itself, or its queued operation run into raw pixels. */
+async function settled(stage: Stage): Promise<{ s: Sharp; size: { width: number; height: number } }> {
+  if (stage.size) return { s: stage.s, size: stage.size };
+  const raw = await toRaw(stage.s);
+  return { s: from(raw), size: raw.info };
 }
 
 const from = (raw: Raw) => sharp(raw.data, { raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels } });
