@@ -58,7 +58,7 @@ describe('the rules app in a browser', () => {
     await page.getByRole('button', { name: '이 프리셋으로 시작: 부동산 사진' }).click();
     await expect(page.getByLabel('규칙 이름').inputValue()).resolves.toBe('부동산 사진');
     await page.getByLabel('규칙 이름').fill(RULE_NAME);
-    await page.getByTestId('preview-notes').getByText('결과 크기: 약 2400×1799px').waitFor();
+    await page.getByTestId('preview-notes').getByText('결과 크기: 약 1067×800px').waitFor();
     await page.screenshot({ path: shot('rules-1-preset'), fullPage: true });
     await page.getByRole('button', { name: '규칙 저장' }).click();
     await page.getByText(`"${RULE_NAME}" 규칙을 저장했습니다.`).waitFor();

@@ -31,6 +31,7 @@ const OWNER = 'services/jobs/move-job.ts';
 /** Uses that are not a move's consequence, with how many calls each file makes and why. */
 const EXCEPTIONS: Record<string, Record<string, { calls: number; why: string }>> = {
   'engine/runner.ts': { publishJob: { calls: 1, why: "a step's progress event: the job's status does not change" } },
+  'apps/rules/rules-callback.ts': { publishJob: { calls: 1, why: "a photo's progress event: the job's status does not change" } },
   'engine/reconciler.ts': { enqueueJob: { calls: 2, why: 'a queued job enqueued again (stale, or after a restart): no move' } },
   'services/jobs/submit-job.ts': { enqueueJob: { calls: 1, why: 'a job inserted queued: no move, and nobody can listen to it yet' } },
 };
