@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { makeImage } from '../../testing/fixtures';
-import { applyRule, type AiOperation } from './apply-rule';
+import { ImageTooLargeError, applyRule, type AiOperation } from './apply-rule';
 import { RuleOperations } from './rule-operations';
 import { PRESETS } from './rules-presets';
 
@@ -29,6 +29,16 @@ describe('applyRule', () => {
     expect(await applyRule(photo, rule([{ op: 'resize', width: 1000 }]), ai)).toMatchObject({ width: 300, height: 300 });
     expect(await applyRule(photo, rule([{ op: 'resize', width: 1000, enlarge: true }]), ai)).toMatchObject({ width: 1000, height: 1000 });
     expect(await applyRule(photo, rule([{ op: 'resize', width: 100 }]), ai)).toMatchObject({ width: 100, height: 100 });
+  });
+
+  it('refuses, before decoding, a rule that would make a photo larger than 64 MP at any step', async () => {
+    const wide = await sharp({ create: { width: 2000, height: 100, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+    // "outside" a 12000 box makes a 20:1 photo 240000 x 12000: refused, no pixels made.
+    await expect(applyRule(wide, rule([{ op: 'resize', width: 12000, height: 12000, fit: 'outside', enlarge: true }]), ai)).rejects.toThrow(ImageTooLargeError);
+    const photo = await makeImage('image/jpeg', 2, 3000);
+    await expect(applyRule(photo, rule([{ op: 'upscale', scale: 4 }]), ai)).rejects.toThrow(/12000x12000 \(144 MP\), over the 64 MP/);
+    // Shrunk first, the same upscale is fine.
+    expect(await applyRule(photo, rule([{ op: 'resize', width: 1000 }, { op: 'upscale', scale: 4 }]), ai)).toMatchObject({ width: 4000, height: 4000 });
   });
 
   it('changes the pixels as brightness, contrast, saturation and sharpen say', async () => {

@@ -35,6 +35,12 @@ const xml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`)
 export async function applyRule(input: Buffer, ops: readonly RuleOperation[], ai: AiOperation): Promise<AppliedImage> {
   const orient = ops.some((o) => o.op === 'auto_orient');
   let stage = await decoded(input, orient);
+  // Every size the pixels will take, worked out before any is made: a rule cannot blow one up.
+  let size = stage.size!;
+  for (const op of ops) {
+    size = sizeAfter(size, op);
+    if (size.width * size.height > MAX_PIXELS) throw new ImageTooLargeError(op.op, size);
+  }
   let output: { format: keyof typeof FORMATS; quality: number } = { format: 'jpeg', quality: 85 };
   for (const op of ops) {
     switch (op.op) {
@@ -57,6 +63,51 @@ export async function applyRule(input: Buffer, ops: readonly RuleOperation[], ai
   const final = output.format === 'jpeg' ? stage.s.flatten({ background: '#ffffff' }) : stage.s;
   const { data, info } = await final.toFormat(output.format, { quality: output.quality }).toBuffer({ resolveWithObject: true });
   return { body: data, mime, ext, width: info.width, height: info.height };
+}
+
+/** The most pixels an image may have at any step of a rule (64 MP: 8000 x 8000), so one photo's memory stays bounded. */
+export const MAX_PIXELS = 64_000_000;
+
+/** A rule would make the photo larger than MAX_PIXELS at `op`: the photo fails (and is refunded), nothing is decoded. */
+export class ImageTooLargeError extends Error {
+  override readonly name = 'ImageTooLargeError';
+  constructor(readonly op: string, readonly size: { width: number; height: number }) {
+    super(`${op} would make this photo ${size.width}x${size.height} (${Math.round((size.width * size.height) / 1e6)} MP), over the ${MAX_PIXELS / 1e6} MP a step may have`);
+  }
+}
+
+/** The size `op` leaves an image of size `at` in (as sharp does it). */
+function sizeAfter(at: { width: number; height: number }, op: RuleOperation): { width: number; height: number } {
+  switch (op.op) {
+    case 'upscale': return { width: at.width * op.scale, height: at.height * op.scale };
+    case 'crop_ratio': {
+      const [rw, rh] = op.ratio.split(':').map(Number) as [number, number];
+      return cropBox(at, rw, rh);
+    }
+    case 'resize': {
+      const { width: W, height: H } = op;
+      if (!op.enlarge && ((W !== undefined && at.width < W) || (H !== undefined && at.height < H))) return at;
+      if (W === undefined || H === undefined) {
+        const k = W !== undefined ? W / at.width : H! / at.height;
+        return { width: Math.max(1, Math.round(at.width * k)), height: Math.max(1, Math.round(at.height * k)) };
+      }
+      if (op.fit === 'inside' || op.fit === 'outside') {
+        const k = (op.fit === 'inside' ? Math.min : Math.max)(W / at.width, H / at.height);
+        return { width: Math.max(1, Math.round(at.width * k)), height: Math.max(1, Math.round(at.height * k)) };
+      }
+      return { width: W, height: H };
+    }
+    default: return at;
+  }
+}
+
+/** The box of aspect `rw:rh` that fits in `at`, as crop_ratio cuts it. */
+function cropBox(at: { width: number; height: number }, rw: number, rh: number) {
+  const wide = at.width / at.height > rw / rh;
+  return {
+    width: wide ? Math.max(1, Math.round((at.height * rw) / rh)) : at.width,
+    height: wide ? at.height : Math.max(1, Math.round((at.width * rh) / rw)),
+  };
 }
 
 /**
@@ -97,9 +148,7 @@ async function classic(s: Sharp, at: { width: number; height: number }, op: Rule
     case 'resize': return s.resize({ width: op.width, height: op.height, fit: op.fit, withoutEnlargement: !op.enlarge });
     case 'crop_ratio': {
       const [rw, rh] = op.ratio.split(':').map(Number) as [number, number];
-      const wide = at.width / at.height > rw / rh;
-      const width = wide ? Math.max(1, Math.round((at.height * rw) / rh)) : at.width;
-      const height = wide ? at.height : Math.max(1, Math.round((at.width * rh) / rw));
+      const { width, height } = cropBox(at, rw, rh);
       const position = op.gravity === 'center' ? 'centre' : sharp.strategy[op.gravity];
       return s.resize({ width, height, fit: 'cover', position });
     }

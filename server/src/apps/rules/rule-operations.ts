@@ -19,7 +19,7 @@ export const RuleOperation = z
       enlarge: z.boolean({ error: 'enlarge must be true or false' }).default(false).describe('Also make a smaller photo bigger (default: a photo smaller than the box is left as it is)'),
     }).strict().refine((o) => o.width !== undefined || o.height !== undefined, 'resize needs width or height').describe('Resize to fit a box'),
     z.object({
-      op: z.literal('crop_ratio'), ratio: z.string().regex(/^\d{1,2}:\d{1,2}$/, 'ratio must look like 4:3'),
+      op: z.literal('crop_ratio'), ratio: z.string().regex(/^[1-9]\d?:[1-9]\d?$/, 'ratio must look like 4:3 (whole numbers 1 to 99)'),
       gravity: z.enum(['center', 'attention', 'entropy']).default('center'),
     }).strict().describe('Crop to an aspect ratio'),
     z.object({ op: z.literal('brightness'), value: percent('value') }).strict(),

@@ -117,7 +117,8 @@ describe('seed 003 GPU callbacks: signed, timestamped, replay-checked, one settl
 
     expect((await callback(task, { item: 9, status: 'failed', error: { code: 'X', message: 'y' } })).body.error.code).toBe('INVALID_REQUEST');
     expect((await callback(task, { item: 1, status: 'done' })).body.error.code).toBe('INVALID_REQUEST');
-    expect((await t.call('POST', '/s3/jobs/job_nope/callback', { body: {} })).body.error.code).toBe('JOB_NOT_FOUND');
+    // Unsigned, a caller learns nothing, not even whether the job exists.
+    expect((await t.call('POST', '/s3/jobs/job_nope/callback', { body: {} })).body.error.code).toBe('AUTH_REQUIRED');
   });
 
   it('a failed item is refunded; the last report completes the job; a batch with nothing done fails, all refunded', async () => {

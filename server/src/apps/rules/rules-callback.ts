@@ -55,13 +55,14 @@ const DELIVERIES = 'gpu-callback';
  * - the last item to end resumes the job's waiting step, which completes it.
  */
 export async function acceptCallback(deps: Deps, jobId: string, headers: HeaderSource, raw: Uint8Array) {
-  const job = await deps.store.read((r) => r.jobs.get(jobId));
-  if (!job || job.app !== RULES_APP || job.pipeline !== BATCH_PIPELINE) throw notFound('JOB_NOT_FOUND', 'No such job');
+  // The signature first (a job's secret derives from its id alone): an unsigned caller learns nothing, not even whether the job exists.
   if (!isSigned(headers)) {
     throw new AppError('unauthorized', 'AUTH_REQUIRED', 'A callback must be signed: webhook-id, webhook-timestamp and webhook-signature headers (Standard Webhooks)');
   }
   const verified = verifyStandardWebhook({ key: standardWebhookKey(deps.gpu.callbackSecret(jobId)), headers, body: raw, nowMs: deps.clock.now().getTime() });
   if (!verified.ok) throw new AppError('unauthorized', 'AUTH_INVALID', verified.message, { reason: verified.code });
+  const job = await deps.store.read((r) => r.jobs.get(jobId));
+  if (!job || job.app !== RULES_APP || job.pipeline !== BATCH_PIPELINE) throw notFound('JOB_NOT_FOUND', 'No such job');
 
   let parsed: unknown;
   try {

@@ -47,6 +47,7 @@ describe('seed 003 rules: saved, listed, changed and deleted by their owner only
       [{ name: 'x', operations: [{ op: 'glow' }] }, 'op must be one of'],
       [{ name: 'x', operations: [{ op: 'brightness', value: 500 }] }, 'value must be from -100 to 100'],
       [{ name: 'x', operations: [{ op: 'resize', fit: 'cover' }] }, 'resize needs width or height'],
+      [{ name: 'x', operations: [{ op: 'crop_ratio', ratio: '0:1' }] }, 'ratio must look like 4:3'],
       [{ name: 'x', operations: OPS, owner: 'me' }, 'owner'],
     ] as const) {
       const res = await t.call('POST', '/s3/rules', { token, body });
@@ -60,9 +61,12 @@ describe('seed 003 rules: saved, listed, changed and deleted by their owner only
     const a = await s3User();
     const b = await s3User();
     const { id } = (await t.call('POST', '/s3/rules', { token: a.token, body: { name: 'mine', operations: OPS } })).body.data;
+    const nobody = (await t.call('DELETE', '/s3/rules/rec_nobody', { token: b.token })).body.error.message;
     for (const res of [await t.call('PUT', `/s3/rules/${id}`, { token: b.token, body: { name: 'theirs' } }), await t.call('DELETE', `/s3/rules/${id}`, { token: b.token })]) {
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('NOT_FOUND');
+      // In the words of a rule that does not exist: nothing tells that this one does.
+      expect(res.body.error.message).toBe(nobody.replace('rec_nobody', id));
     }
     expect((await t.call('GET', '/s3/rules', { token: b.token })).body.data).toEqual([]);
     expect((await t.call('GET', '/s3/rules', { token: a.token })).body.data[0].name).toBe('mine');

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { GpuTask, GpuTaskContext, GpuTaskOutput } from '../../core/ports/gpu-work';
 import type { ImageOperationRequest } from '../../core/ports/providers';
 import { signStandardWebhook, standardWebhookKey } from '../../core/webhooks/standard-webhooks';
-import { applyRule, type AiOperation } from './apply-rule';
+import { applyRule, ImageTooLargeError, type AiOperation } from './apply-rule';
 import { RuleOperations } from './rule-operations';
 import type { CallbackBody } from './rules-callback';
 
@@ -55,6 +55,7 @@ async function processItem(task: GpuTask, ctx: GpuTaskContext): Promise<Callback
     image = await ctx.compute(() => applyRule(input, ops.data, aiOperation(ctx)));
   } catch (err) {
     if (err instanceof ItemFailure) throw err;
+    if (err instanceof ImageTooLargeError) throw new ItemFailure('IMAGE_TOO_LARGE', err.message);
     throw new ItemFailure('PROCESSING_FAILED', `The rule could not be applied: ${(err as Error).message}`);
   }
   if (image.mime !== task.output.mime) throw new ItemFailure('PROCESSING_FAILED', `The result is ${image.mime}, not ${task.output.mime}`);

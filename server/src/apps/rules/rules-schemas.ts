@@ -49,7 +49,8 @@ export const CreateJobBody = z
     sizes: z.array(z.number().int().min(1).max(MAX_IMAGE_BYTES, `each size must be at most ${MAX_IMAGE_BYTES} bytes`)).optional().describe('Bytes of each photo, in order: each URL then takes exactly that many'),
   })
   .strict()
-  .refine((b) => (b.rule_id === undefined) !== (b.preset_id === undefined), 'give rule_id or preset_id, not both')
+  .refine((b) => b.rule_id !== undefined || b.preset_id !== undefined, 'give rule_id (one of your rules) or preset_id (a preset)')
+  .refine((b) => b.rule_id === undefined || b.preset_id === undefined, 'give rule_id or preset_id, not both')
   .refine((b) => !b.mimes || b.mimes.length === b.image_count, 'mimes must have one entry per image (image_count)')
   .refine((b) => !b.sizes || b.sizes.length === b.image_count, 'sizes must have one entry per image (image_count)')
   .openapi('S3CreateJob');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError, notFound } from '../../core/errors/app-error';
 import type { AppRecord, JsonObject } from '../../core/ports/store';
 import type { Deps } from '../deps';
-import { assertOwner, type Actor } from '../jobs/actor';
+import type { Actor } from '../jobs/actor';
 
 /** Which records: one app's one kind (seed 003's `rules.rule`). */
 export interface RecordKind {
@@ -32,11 +32,16 @@ export async function createRecord(deps: Pick<Deps, 'store' | 'clock'>, userId: 
   });
 }
 
-/** The actor's record of that kind; `notFoundCode` when there is none (or it is of another kind), 403 when another user's. */
+/**
+ * The actor's record of that kind; `notFoundCode` when there is none, it is of another kind, or it
+ * is another user's (in the same words: nobody learns that someone else's id exists). An admin
+ * reaches anyone's.
+ */
 export async function getRecord(deps: Pick<Deps, 'store'>, actor: Actor, id: string, of: RecordKind, notFoundCode = 'NOT_FOUND'): Promise<AppRecord> {
   const record = await deps.store.read((r) => r.records.get(id));
-  if (!record || record.app !== of.app || record.kind !== of.kind) throw notFound(notFoundCode, `No ${of.kind} ${id}`);
-  assertOwner(record, actor);
+  if (!record || record.app !== of.app || record.kind !== of.kind || (record.userId !== actor.userId && !actor.isAdmin)) {
+    throw notFound(notFoundCode, `No ${of.kind} ${id}`);
+  }
   return record;
 }
 
