@@ -20,8 +20,8 @@ import { applyRule } from '../server/src/apps/rules/apply-rule';
 import { RuleOperations, type RuleOperation } from '../server/src/apps/rules/rule-operations';
 import { runCli, type Child } from '../server/src/testing/child-process';
 import { freePort } from '../server/src/testing/free-port';
-import { putUpload, s3User } from '../server/src/testing/rules-flow';
-import { TEST_ADMIN_KEY, type createTestPlatform, type TestPlatform } from '../server/src/testing/test-platform';
+import { proUserWithRule, uploadedBatch } from '../server/src/testing/rules-flow';
+import type { createTestPlatform, TestPlatform } from '../server/src/testing/test-platform';
 import { dropQueue } from '../server/src/testing/test-redis';
 
 type Verdict = 'ok' | 'BELOW BAR' | '';
@@ -105,26 +105,12 @@ async function reference(n: number): Promise<{ images: number; ms: number }> {
   return { images: n, ms: performance.now() - start };
 }
 
-/** A pro user with credits, a saved rule and a 200-photo batch uploaded and confirmed: its id and token. */
+/** A pro user with credits, a saved rule and a 200-photo batch made, uploaded and confirmed: its id and token. */
 async function uploadedJob(t: TestPlatform): Promise<{ jobId: string; token: string; uploadMs: number }> {
-  const { token, userId } = await s3User(t);
-  const pro = await t.call('PATCH', `/v1/admin/users/${userId}`, { token: TEST_ADMIN_KEY, body: { plan: 'pro' } });
-  if (pro.status !== 200) throw new Error(`bench (h): plan change answered ${pro.status} ${JSON.stringify(pro.body)}`);
-  const credits = await t.call('POST', '/v1/admin/credits', { token: TEST_ADMIN_KEY, body: { userId, amount: IMAGES, reason: 'bench' } });
-  if (credits.status !== 200 && credits.status !== 201) throw new Error(`bench (h): credits answered ${credits.status} ${JSON.stringify(credits.body)}`);
-  const rule = await t.call('POST', '/s3/rules', { token, body: { name: 'bench: resize, sharpen, watermark', operations: OPERATIONS } });
-  if (rule.status !== 201) throw new Error(`bench (h): rule answered ${rule.status} ${JSON.stringify(rule.body)}`);
-  const made = await t.call('POST', '/s3/jobs', { token, body: { rule_id: rule.body.data.id, image_count: IMAGES } });
-  if (made.status !== 201) throw new Error(`bench (h): job answered ${made.status} ${JSON.stringify(made.body)}`);
-  const jobId: string = made.body.data.job.job_id;
+  const { token, ruleId } = await proUserWithRule(t, OPERATIONS, IMAGES);
   const all = await photos();
   const start = performance.now();
-  await eachLimit(IMAGES, 4, async (i) => {
-    const put = await putUpload(t, made.body.data.uploads[i], photoOf(all, i));
-    if (put.status !== 200) throw new Error(`bench (h): upload ${i} answered ${put.status} ${await put.text()}`);
-  });
-  const confirmed = await t.call('POST', `/s3/jobs/${jobId}/confirm-upload`, { token });
-  if (confirmed.status !== 200) throw new Error(`bench (h): confirm answered ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
+  const jobId = await uploadedBatch(t, token, { ruleId, photos: Array.from({ length: IMAGES }, (_, i) => photoOf(all, i)) });
   return { jobId, token, uploadMs: performance.now() - start };
 }
 

@@ -33,8 +33,8 @@ import { recordedModeration } from '../services/providers/provider-calls';
 import { pricesOf } from '../services/credits/prices';
 import { openGpuWork } from './open-gpu-work';
 import type { GpuTaskQueue } from '../core/ports/gpu-work';
-import { gpuRunners } from './gpu-worker-process';
-import { GpuWorker } from '../worker/gpu-worker';
+import { newGpuWorker } from './gpu-worker-process';
+import type { GpuWorker } from '../worker/gpu-worker';
 
 export interface BuildOptions {
   role: 'start' | 'api' | 'worker' | 'migrate' | 'test';
@@ -168,12 +168,9 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
 
   const app = createApp(platform);
   const gpuWorker = config.env.GPU_WORKER_CONCURRENCY > 0
-    ? new GpuWorker({
-      queue: adapters.gpuQueue, runners: gpuRunners(), concurrency: config.env.GPU_WORKER_CONCURRENCY, log,
-      context: {
-        fetch: opts.gpuFetch === 'in-process' ? async (url, init) => app.request(url, init) : (url, init) => fetch(url, init),
-        imageOps: adapters.providers.imageOps, log, now: () => clock.now(),
-      },
+    ? newGpuWorker(adapters, {
+      concurrency: config.env.GPU_WORKER_CONCURRENCY, log, clock,
+      ...(opts.gpuFetch === 'in-process' ? { fetch: async (url: string, init?: RequestInit) => app.request(url, init) } : {}),
     })
     : null;
 

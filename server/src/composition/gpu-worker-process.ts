@@ -1,9 +1,10 @@
 import type { Config } from '../config/config';
-import type { GpuTaskRunner } from '../core/ports/gpu-work';
+import { systemClock, type Clock } from '../core/ports/clock';
+import type { GpuTaskContext, GpuTaskRunner } from '../core/ports/gpu-work';
 import type { Logger } from '../services/deps';
 import { GpuWorker } from '../worker/gpu-worker';
 import { APPS } from './apps';
-import { openAdapters } from './open-adapters';
+import { openAdapters, type Adapters } from './open-adapters';
 
 export interface GpuWorkerProcess {
   worker: GpuWorker;
@@ -11,7 +12,18 @@ export interface GpuWorkerProcess {
 }
 
 /** Every app's GPU task kinds (AppModule.gpuTasks), for the GPU workers. */
-export const gpuRunners = (): Record<string, GpuTaskRunner> => Object.assign({}, ...APPS.map((a) => a.gpuTasks ?? {}));
+const gpuRunners = (): Record<string, GpuTaskRunner> => Object.assign({}, ...APPS.map((a) => a.gpuTasks ?? {}));
+
+/**
+ * A GPU worker on the adapters' GPU task queue, running every app's task kinds, with the
+ * adapters' image-operation provider; `fetch` reaches the tasks' URLs.
+ */
+export function newGpuWorker(adapters: Pick<Adapters, 'gpuQueue' | 'providers'>, opts: { concurrency: number; log: Logger; clock: Clock; fetch?: GpuTaskContext['fetch'] }): GpuWorker {
+  return new GpuWorker({
+    queue: adapters.gpuQueue, runners: gpuRunners(), concurrency: opts.concurrency, log: opts.log,
+    context: { fetch: opts.fetch ?? ((url, init) => fetch(url, init)), imageOps: adapters.providers.imageOps, log: opts.log, now: () => opts.clock.now() },
+  });
+}
 
 /**
  * `npx mediaforge gpu-worker`: a GPU worker on its own, with no database: the GPU task queue on
@@ -20,10 +32,7 @@ export const gpuRunners = (): Record<string, GpuTaskRunner> => Object.assign({},
  */
 export async function openGpuWorkerProcess(config: Config, log: Logger): Promise<GpuWorkerProcess> {
   const adapters = await openAdapters(config, log, {});
-  const worker = new GpuWorker({
-    queue: adapters.gpuQueue, runners: gpuRunners(), concurrency: Math.max(1, config.env.GPU_WORKER_CONCURRENCY), log,
-    context: { fetch: (url, init) => fetch(url, init), imageOps: adapters.providers.imageOps, log, now: () => new Date() },
-  });
+  const worker = newGpuWorker(adapters, { concurrency: Math.max(1, config.env.GPU_WORKER_CONCURRENCY), log, clock: systemClock });
   return {
     worker,
     async close() {

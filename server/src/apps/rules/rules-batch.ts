@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { IMAGE_LIMITS } from '../../core/media/image-limits';
+import type { ImageMime } from '../../core/ports/media';
+import { UPLOAD_MIME_EXT } from '../../services/uploads/uploads-service';
 import type { ItemStatus, Job } from '../../core/ports/store';
 import { RuleOperations, type RuleOperation } from './rule-operations';
 
@@ -11,7 +13,8 @@ export const MAX_IMAGE_BYTES = IMAGE_LIMITS.maxBytes;
 export const MAX_OUTPUT_BYTES = 200 * 1024 * 1024;
 /** A batch whose items have not all ended by then fails, and its undone items are refunded. */
 export const BATCH_TIMEOUT_MS = 60 * 60 * 1000;
-export const UPLOAD_MIMES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+/** The photos a batch takes: the platform's upload types (services/uploads UPLOAD_MIME_EXT). */
+export const UPLOAD_MIMES = ['image/jpeg', 'image/png', 'image/webp'] as const satisfies readonly ImageMime[];
 export const GPU_TASK_KIND = 'rules.apply';
 
 const OUTPUT_FORMATS = { jpeg: ['image/jpeg', 'jpg'], png: ['image/png', 'png'], webp: ['image/webp', 'webp'], avif: ['image/avif', 'avif'] } as const;
@@ -23,9 +26,8 @@ export function outputOf(ops: readonly RuleOperation[]): { mime: string; ext: st
   return { mime, ext };
 }
 
-const EXT: Record<(typeof UPLOAD_MIMES)[number], string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
 /** Where a batch's photo and its result live: under the owner and the job. */
-export const inputKey = (job: Pick<Job, 'id' | 'userId'>, idx: number, mime: (typeof UPLOAD_MIMES)[number]) => `rules/${job.userId}/${job.id}/in/${idx}.${EXT[mime]}`;
+export const inputKey = (job: Pick<Job, 'id' | 'userId'>, idx: number, mime: (typeof UPLOAD_MIMES)[number]) => `rules/${job.userId}/${job.id}/in/${idx}.${UPLOAD_MIME_EXT[mime]}`;
 export const outputKey = (job: Pick<Job, 'id' | 'userId'>, idx: number, ext: string) => `rules/${job.userId}/${job.id}/out/${idx}.${ext}`;
 
 const BatchImage = z.object({
@@ -49,11 +51,10 @@ export const BatchInput = z.object({
 });
 export type BatchInput = z.infer<typeof BatchInput>;
 
-/** An item's input: its photo and where its result goes. */
+/** An item's input: its photo (its result's key is `outputKey` of the job and the item). */
 export interface BatchItemInput {
   key: string;
   mime: string;
-  outputKey: string;
   [k: string]: string;
 }
 

@@ -9,7 +9,7 @@ import type { Deps } from '../../services/deps';
 import { publishJob } from '../../services/jobs/job-events';
 import { afterCommit, type Moved } from '../../services/jobs/move-job';
 import { resumeWaitTx } from '../../services/jobs/waits';
-import { MAX_OUTPUT_BYTES, itemEnded, type BatchItemInput } from './rules-batch';
+import { BatchInput, MAX_OUTPUT_BYTES, itemEnded, outputKey } from './rules-batch';
 import { BATCH_PIPELINE, PROCESS_STEP } from './rules-pipeline';
 import { RULES_APP } from './rules-app-name';
 
@@ -73,10 +73,9 @@ export async function acceptCallback(deps: Deps, jobId: string, headers: HeaderS
   const body = CallbackBody.safeParse(parsed);
   if (!body.success) throw invalid('INVALID_REQUEST', `Invalid callback: ${body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
   const report = body.data;
+  if (report.item >= job.itemCount) throw invalid('INVALID_REQUEST', `This job has items 0 to ${job.itemCount - 1}; there is no item ${report.item}`);
   // Checked before the transaction (object storage is outside it): what the worker says it stored.
-  const items = await deps.store.read((r) => r.items.list(jobId));
-  if (!items.some((i) => i.idx === report.item)) throw invalid('INVALID_REQUEST', `This job has no item ${report.item} running (it has ${items.length})`);
-  const expectedKey = (items.find((i) => i.idx === report.item)?.input as BatchItemInput | undefined)?.outputKey;
+  const expectedKey = outputKey(job, report.item, BatchInput.parse(job.input).output.ext);
   let outcome: CallbackBody = report;
   if (report.status === 'done') {
     const head = report.output.key === expectedKey ? await deps.storage.head(report.output.key) : null;
@@ -94,6 +93,7 @@ export async function acceptCallback(deps: Deps, jobId: string, headers: HeaderS
       throw new AppError('conflict', 'JOB_WRONG_STATE', `Callback ${verified.deliveryId} was already received`, { replay: true });
     }
     const locked = (await repos.jobs.getForUpdate(jobId))!;
+    // A draft has no items yet: nothing was sent, so nothing can be reported.
     if (isTerminal(locked.status) || locked.status === 'draft') {
       throw new AppError('conflict', 'JOB_WRONG_STATE', `Job is ${locked.status}; item ${report.item} is not taken`, { status: locked.status });
     }

@@ -9,8 +9,8 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, type Child } from '../../testing/child-process';
 import { freePort } from '../../testing/free-port';
-import { putUpload, s3User } from '../../testing/rules-flow';
-import { createTestPlatform, serverMode, TEST_ADMIN_KEY, type TestPlatform } from '../../testing/test-platform';
+import { proUserWithRule, uploadedBatch } from '../../testing/rules-flow';
+import { createTestPlatform, serverMode, type TestPlatform } from '../../testing/test-platform';
 import { dropQueue } from '../../testing/test-redis';
 
 /**
@@ -84,21 +84,9 @@ const photos = () => (made ??= (async () => {
 })());
 
 /** A pro user's batch of PHOTOS photos (distinct JPEGs with grain), uploaded and confirmed, under SLOW_RULE. */
-async function uploadedBatch(t: TestPlatform) {
-  const { token, userId } = await s3User(t);
-  expect((await t.call('PATCH', `/v1/admin/users/${userId}`, { token: TEST_ADMIN_KEY, body: { plan: 'pro' } })).status).toBe(200);
-  const rule = await t.call('POST', '/s3/rules', { token, body: { name: 'slow', operations: SLOW_RULE } });
-  expect(rule.status, JSON.stringify(rule.body)).toBe(201);
-  const made = await t.call('POST', '/s3/jobs', { token, body: { rule_id: rule.body.data.id, image_count: PHOTOS } });
-  expect(made.status, JSON.stringify(made.body)).toBe(201);
-  const jobId: string = made.body.data.job.job_id;
-  for (const [i, photo] of (await photos()).entries()) {
-    const put = await putUpload(t, made.body.data.uploads[i], photo);
-    expect(put.status).toBe(200);
-  }
-  const confirmed = await t.call('POST', `/s3/jobs/${jobId}/confirm-upload`, { token });
-  expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
-  return { token, userId, jobId };
+async function slowBatch(t: TestPlatform) {
+  const { token, ruleId } = await proUserWithRule(t, SLOW_RULE);
+  return { token, jobId: await uploadedBatch(t, token, { ruleId, photos: await photos() }) };
 }
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false>): Promise<T> {
@@ -147,25 +135,26 @@ async function assertCompletedOnce(s: Setup, token: string, jobId: string) {
   }
 }
 
+/** Two workers, the batch executed, each worker with an item in flight. */
+async function busyBatch() {
+  const s = await setup();
+  const [a, b] = [s.startWorker(), s.startWorker()];
+  const { token, jobId } = await slowBatch(s.t);
+  await Promise.all([a.started, b.started]);
+  expect((await s.t.call('POST', `/s3/jobs/${jobId}/execute`, { token })).status).toBe(200);
+  await bothBusy(s.t);
+  return { s, a, b, token, jobId };
+}
+
 describe.skipIf(!serverMode)('gpu-worker processes killed mid-batch', () => {
   it('one of two SIGKILLed with an item in flight: its task is redelivered, every item done, charged once', async () => {
-    const s = await setup();
-    const [a, b] = [s.startWorker(), s.startWorker()];
-    const { token, jobId } = await uploadedBatch(s.t);
-    await Promise.all([a.started, b.started]);
-    expect((await s.t.call('POST', `/s3/jobs/${jobId}/execute`, { token })).status).toBe(200);
-    await bothBusy(s.t);
+    const { s, a, b, token, jobId } = await busyBatch();
     await a.child.kill('SIGKILL');
     await assertCompletedOnce(s, token, jobId);
   }, 60_000);
 
   it('both SIGKILLed with items in flight, one started again later: the job still completes', async () => {
-    const s = await setup();
-    const [a, b] = [s.startWorker(), s.startWorker()];
-    const { token, jobId } = await uploadedBatch(s.t);
-    await Promise.all([a.started, b.started]);
-    expect((await s.t.call('POST', `/s3/jobs/${jobId}/execute`, { token })).status).toBe(200);
-    await bothBusy(s.t);
+    const { s, a, b, token, jobId } = await busyBatch();
     await Promise.all([a.child.kill('SIGKILL'), b.child.kill('SIGKILL')]);
     // Nobody works on the batch for a while (longer than a lock): its tasks wait, none is lost.
     await new Promise((r) => setTimeout(r, LOCK_MS + 1_000));

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { AppError, invalid, notFound } from '../../core/errors/app-error';
 import { isTerminal } from '../../core/jobs/job-status';
-import { InvalidMediaError, ImageOverLimitError, MediaLimitError } from '../../core/ports/media';
+import type { ImageMime } from '../../core/ports/media';
 import type { Job, JsonObject } from '../../core/ports/store';
 import { priceOf } from '../../services/credits/prices';
 import type { Deps } from '../../services/deps';
@@ -12,22 +11,22 @@ import { cancelJob } from '../../services/jobs/cancel-job';
 import { afterCommit, mustMoveJob, type Moved } from '../../services/jobs/move-job';
 import { newJobId } from '../../services/jobs/submit-job';
 import { getRecord } from '../../services/records/records-service';
+import { inspectStoredImage, type StoredImage } from '../../services/uploads/uploads-service';
 import {
-  BatchInput, MAX_IMAGE_BYTES, UPLOAD_MIMES, UPLOAD_URL_TTL_SEC, batchStatus, inputKey, itemEnded, outputKey, outputOf, type BatchItemInput,
+  BatchInput, MAX_IMAGE_BYTES, UPLOAD_URL_TTL_SEC, batchStatus, inputKey, itemEnded, outputOf, type BatchItemInput,
 } from './rules-batch';
 import { RULES_APP } from './rules-app-name';
 import { PRESETS } from './rules-presets';
 import { RULE } from './rules-service';
 import type { RuleOperation } from './rule-operations';
-
 import { BATCH_PIPELINE } from './rules-pipeline';
-type UploadMime = (typeof UPLOAD_MIMES)[number];
+
 
 export interface CreateBatchInput {
   rule_id?: string;
   preset_id?: string;
   image_count: number;
-  mimes?: UploadMime[];
+  mimes?: ImageMime[];
   sizes?: number[];
 }
 
@@ -111,11 +110,9 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, 
   return out;
 }
 
-type Examined = { ok: true; mime: UploadMime; size: number; width: number; height: number; sha256: string } | { ok: false; missing: boolean; reason: string };
-
 /**
  * Seed 003 `POST /jobs/{id}/confirm-upload`: every photo is there, within MAX_IMAGE_BYTES, and a
- * real JPEG, PNG or WebP (magic bytes and a full decode, in the media toolkit's isolated workers);
+ * real JPEG, PNG or WebP (services/uploads inspectStoredImage: magic bytes and a full decode, in the media toolkit's isolated workers);
  * then the job is `uploaded`. Otherwise INVALID_REQUEST naming each missing or refused index
  * (`details.missing`, `details.invalid`) with fresh upload URLs for them (`details.uploads`,
  * `details.expires_at`: the first ones may have expired); a refused object is deleted first.
@@ -126,9 +123,9 @@ export async function confirmBatchUpload(deps: Deps, actor: Actor, jobId: string
   if (job.status !== 'draft') throw wrongState(job, 'only a job waiting for its photos can be confirmed');
   if (job.state.uploaded === true) return batchView(deps, job);
   const input = BatchInput.parse(job.input);
-  const examined = await mapLimit(input.images, 4, (img) => examine(deps, img.key));
-  const missing = examined.flatMap((e, i) => (!e.ok && e.missing ? [i] : []));
-  const bad = examined.flatMap((e, i) => (!e.ok && !e.missing ? [{ index: i, reason: e.reason }] : []));
+  const examined = await mapLimit(input.images, 4, (img) => inspectStoredImage(deps, img.key, MAX_IMAGE_BYTES));
+  const missing = examined.flatMap((e, i) => (e.status === 'missing' ? [i] : []));
+  const bad = examined.flatMap((e, i) => (e.status === 'refused' ? [{ index: i, reason: e.reason }] : []));
   if (missing.length || bad.length) {
     await Promise.all(bad.map((b) => deps.storage.delete(input.images[b.index]!.key)));
     const parts = [
@@ -139,31 +136,12 @@ export async function confirmBatchUpload(deps: Deps, actor: Actor, jobId: string
     throw invalid('INVALID_REQUEST', `Upload not complete: ${parts.join('; ')}; upload them again with error.uploads`, { missing, invalid: bad, ...again });
   }
   const images = input.images.map((img, i) => {
-    const e = examined[i] as Extract<Examined, { ok: true }>;
+    const e = examined[i] as Extract<StoredImage, { status: 'image' }>;
     return { ...img, mime: e.mime, size: e.size, width: e.width, height: e.height };
   });
   const updated = await deps.store.tx((r) => r.jobs.update(job.id, { input: { ...input, images } as unknown as JsonObject, state: { ...job.state, uploaded: true } }, ['draft']));
   if (!updated) throw wrongState((await deps.store.read((r) => r.jobs.get(job.id)))!, 'only a job waiting for its photos can be confirmed');
   return batchView(deps, updated);
-}
-
-async function examine(deps: Deps, key: string): Promise<Examined> {
-  const head = await deps.storage.head(key);
-  if (!head) return { ok: false, missing: true, reason: 'nothing uploaded' };
-  if (head.size === 0) return { ok: false, missing: false, reason: 'the file is empty' };
-  if (head.size > MAX_IMAGE_BYTES) return { ok: false, missing: false, reason: `${head.size} bytes is over the ${MAX_IMAGE_BYTES}-byte limit` };
-  const body = await deps.storage.get(key, MAX_IMAGE_BYTES);
-  if (!body) return { ok: false, missing: true, reason: 'nothing uploaded' };
-  try {
-    const info = await deps.media.inspectImage(body);
-    if (!(UPLOAD_MIMES as readonly string[]).includes(info.mime)) return { ok: false, missing: false, reason: `${info.mime} is not a JPEG, PNG or WebP image` };
-    return { ok: true, mime: info.mime as UploadMime, size: body.length, width: info.width, height: info.height, sha256: createHash('sha256').update(body).digest('hex') };
-  } catch (err) {
-    if (err instanceof InvalidMediaError || err instanceof ImageOverLimitError || err instanceof MediaLimitError) {
-      return { ok: false, missing: false, reason: `not a readable JPEG, PNG or WebP image (${err.message})` };
-    }
-    throw err;
-  }
 }
 
 /**
@@ -190,7 +168,7 @@ export async function executeBatch(deps: Deps, actor: Actor, jobId: string) {
       queued = await mustMoveJob(repos, locked, 'queued', { run: locked.run + 1 }, { now, note: 'executed' });
       await repos.items.insertMany(input.images.map((img, idx) => ({
         jobId: locked.id, idx, status: 'pending' as const, cost: price, output: null, error: null,
-        input: { key: img.key, mime: img.mime ?? img.declaredMime, outputKey: outputKey(locked, idx, input.output.ext) } satisfies BatchItemInput,
+        input: { key: img.key, mime: img.mime ?? img.declaredMime } satisfies BatchItemInput,
       })));
       return queued.job;
     });
@@ -241,8 +219,9 @@ export async function batchView(deps: Deps, job: Job) {
   const input = BatchInput.parse(job.input);
   const ttl = deps.settings.mediaUrlTtlSec;
   const byItem = new Map(assets.filter((a) => a.itemIdx !== null).map((a) => [a.itemIdx!, a]));
+  const itemsByIdx = new Map(items.map((i) => [i.idx, i]));
   const itemViews = await Promise.all(input.images.map(async (img, index) => {
-    const item = items.find((i) => i.idx === index);
+    const item = itemsByIdx.get(index);
     const asset = byItem.get(index);
     const status = item?.status ?? (job.status === 'cancelled' ? 'cancelled' : 'pending');
     return {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FatalStepError } from '../../core/jobs/step-errors';
 import type { JobItem } from '../../core/ports/store';
 import { stepsFor, type PipelineDef, type PollResult, type StepContext } from '../../engine/pipeline';
-import { BATCH_TIMEOUT_MS, BatchInput, GPU_TASK_KIND, MAX_IMAGE_BYTES, MAX_OUTPUT_BYTES, itemEnded, type BatchItemInput } from './rules-batch';
+import { BATCH_TIMEOUT_MS, BatchInput, GPU_TASK_KIND, MAX_IMAGE_BYTES, MAX_OUTPUT_BYTES, itemEnded, outputKey, type BatchItemInput } from './rules-batch';
 import { RULES_APP } from './rules-app-name';
 
 export const BATCH_PIPELINE = 'rules.batch';
@@ -23,7 +23,7 @@ function specOf(ctx: StepContext<BatchInput>, item: JobItem) {
   return {
     jobId: ctx.job.id, item: item.idx, kind: GPU_TASK_KIND,
     input: { key: it.key, mime: it.mime, maxBytes: MAX_IMAGE_BYTES },
-    output: { key: it.outputKey, mime: ctx.input.output.mime, maxBytes: MAX_OUTPUT_BYTES },
+    output: { key: outputKey(ctx.job, item.idx, ctx.input.output.ext), mime: ctx.input.output.mime, maxBytes: MAX_OUTPUT_BYTES },
     params: { operations: ctx.input.operations },
     callbackPath: `/s3/jobs/${ctx.job.id}/callback`,
   };

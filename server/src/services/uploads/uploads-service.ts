@@ -75,22 +75,41 @@ export async function verifyOwnUpload(deps: Deps, userId: string, url: string): 
   }
 }
 
-/** The verified facts of an upload's bytes; throws PhotoRefused saying why they are not accepted. */
-async function examineUpload(deps: Deps, upload: Upload, url: string): Promise<{ size: number; sha256: string; width: number; height: number }> {
-  const head = await deps.storage.head(upload.key);
-  if (!head) throw badPhoto(url, 'Nothing was uploaded to this URL yet');
-  if (head.size < 1 || head.size > upload.declaredSize) throw new PhotoRefused(`Uploaded size ${head.size} does not match the declared ${upload.declaredSize} bytes`);
-  const body = await deps.storage.get(upload.key, upload.declaredSize);
-  if (!body) throw badPhoto(url, 'Nothing was uploaded to this URL yet');
-  let info;
+/** What an object in storage is, as an image: missing, refused (and why), or its verified facts. */
+export type StoredImage =
+  | { status: 'missing' }
+  | { status: 'refused'; reason: string }
+  | { status: 'image'; mime: ImageMime; size: number; sha256: string; width: number; height: number };
+
+/**
+ * Reads the object at `key` and checks it is a readable image within IMAGE_LIMITS (magic bytes, the
+ * header's limits, a full decode, in the media toolkit's isolated workers) and at most `maxBytes`
+ * (refused larger or empty, before its bytes are read). The one inspection of stored photos: an
+ * upload's verification and the rules app's confirm-upload both use it.
+ */
+export async function inspectStoredImage(deps: Pick<Deps, 'storage' | 'media'>, key: string, maxBytes: number): Promise<StoredImage> {
+  const head = await deps.storage.head(key);
+  if (!head) return { status: 'missing' };
+  if (head.size < 1) return { status: 'refused', reason: 'The file is empty' };
+  if (head.size > maxBytes) return { status: 'refused', reason: `The file is ${head.size} bytes, over the ${maxBytes} allowed` };
+  const body = await deps.storage.get(key, maxBytes);
+  if (!body) return { status: 'missing' };
   try {
-    info = await deps.media.inspectImage(body);
+    const info = await deps.media.inspectImage(body);
+    return { status: 'image', mime: info.mime, size: body.length, sha256: createHash('sha256').update(body).digest('hex'), width: info.width, height: info.height };
   } catch (err) {
-    // Over a limit or over the checker's memory/time budget: the photo is refused, with the reason.
-    if (err instanceof ImageOverLimitError || err instanceof MediaLimitError) throw new PhotoRefused(`Photo refused: ${err.message}`, { cause: err });
-    if (err instanceof InvalidMediaError) throw new PhotoRefused(`Not a readable image (${err.message})`, { cause: err });
+    // Over a limit or over the checker's memory/time budget: refused, with the reason.
+    if (err instanceof ImageOverLimitError || err instanceof MediaLimitError) return { status: 'refused', reason: `Photo refused: ${err.message}` };
+    if (err instanceof InvalidMediaError) return { status: 'refused', reason: `Not a readable image (${err.message})` };
     throw err;
   }
-  if (info.mime !== upload.mime) throw new PhotoRefused(`File is ${info.mime}, but ${upload.mime} was declared`);
-  return { size: body.length, sha256: createHash('sha256').update(body).digest('hex'), width: info.width, height: info.height };
+}
+
+/** The verified facts of an upload's bytes; throws PhotoRefused saying why they are not accepted. */
+async function examineUpload(deps: Deps, upload: Upload, url: string): Promise<{ size: number; sha256: string; width: number; height: number }> {
+  const seen = await inspectStoredImage(deps, upload.key, upload.declaredSize);
+  if (seen.status === 'missing') throw badPhoto(url, 'Nothing was uploaded to this URL yet');
+  if (seen.status === 'refused') throw new PhotoRefused(seen.reason);
+  if (seen.mime !== upload.mime) throw new PhotoRefused(`File is ${seen.mime}, but ${upload.mime} was declared`);
+  return { size: seen.size, sha256: seen.sha256, width: seen.width, height: seen.height };
 }
