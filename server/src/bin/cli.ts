@@ -1,11 +1,8 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { ConfigError, parseEnv } from '../config/env';
 import { resolveConfig, type Config } from '../config/config';
-import { describeSchema, schemaUsable } from '../adapters/db/schema-status';
-import { buildPlatform, type BuiltPlatform } from '../composition/build-platform';
+import type { BuiltPlatform } from '../composition/build-platform';
 import type { Logger } from '../services/deps';
-import { metricsApp } from '../http/routes/metrics-routes';
-import { openGpuWorkerProcess } from '../composition/gpu-worker-process';
 import { createLogger } from '../composition/logger';
 import { StartupFailure, databaseFailure, listenFailure, redisFailure, storageFailure, within } from './startup-failure';
 
@@ -70,6 +67,8 @@ async function main(argv: string[]): Promise<void> {
   }
   if (arg === undefined) console.log(`mediaforge: starting API + worker (${describeMode(config)}) on ${config.publicUrl}; "npx mediaforge --help" lists the commands`);
 
+  // Each command loads only its own code: a gpu-worker never loads the API's (imported below).
+  const { buildPlatform } = await import('../composition/build-platform');
   const built = await buildPlatform(config, { role: command as Exclude<Command, 'gpu-worker'> });
   try {
     await run(command, built, config);
@@ -106,6 +105,7 @@ async function run(command: Command, built: BuiltPlatform, config: Config): Prom
   if (command === 'start' || config.mode.database === 'pglite') {
     await built.migrate();
   } else {
+    const { describeSchema, schemaUsable } = await import('../adapters/db/schema-status');
     const status = await built.schemaStatus();
     if (!schemaUsable(status)) throw new StartupFailure(`${describeSchema(status)} (DATABASE_URL), then start "${command}" again.`);
     if (status.state === 'ahead') log.warn(describeSchema(status));
@@ -114,7 +114,10 @@ async function run(command: Command, built: BuiltPlatform, config: Config): Prom
   let server: ServerType | null = null;
   if (command === 'start' || command === 'api') server = await listen(built, config, built.app.fetch, config.env.PORT);
   // A worker serves no API; with METRICS_PORT its own step and provider figures can be scraped.
-  if (command === 'worker' && env.METRICS_PORT !== undefined) server = await listen(built, config, metricsApp(built.platform).fetch, env.METRICS_PORT);
+  if (command === 'worker' && env.METRICS_PORT !== undefined) {
+    const { metricsApp } = await import('../http/routes/metrics-routes');
+    server = await listen(built, config, metricsApp(built.platform).fetch, env.METRICS_PORT);
+  }
   if (command === 'start' || command === 'worker') await built.worker.start();
   // One process runs it all: the rules app's photos are worked on here too (GPU_WORKER_CONCURRENCY=0: by gpu-workers only).
   if (command === 'start') await built.gpuWorker?.start();
@@ -168,6 +171,7 @@ function handleSignals(built: BuiltPlatform, server: ServerType | null, log: Log
 /** A GPU worker alone: Redis and the image-operation provider; stops on SIGTERM/SIGINT once its tasks end. */
 async function runGpuWorker(config: Config): Promise<void> {
   const log = createLogger(config.env.LOG_LEVEL);
+  const { openGpuWorkerProcess } = await import('../composition/gpu-worker-process');
   const proc = await openGpuWorkerProcess(config, log);
   await proc.worker.start();
   let stopping = false;

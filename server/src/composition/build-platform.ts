@@ -168,7 +168,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
 
   const app = createApp(platform);
   const gpuWorker = config.env.GPU_WORKER_CONCURRENCY > 0
-    ? newGpuWorker(adapters, {
+    ? newGpuWorker(adapters.gpuQueue, adapters.providers.imageOps, {
       concurrency: config.env.GPU_WORKER_CONCURRENCY, log, clock,
       ...(opts.gpuFetch === 'in-process' ? { fetch: async (url: string, init?: RequestInit) => app.request(url, init) } : {}),
     })

@@ -6,8 +6,6 @@ import type { MediaToolkit } from '../core/ports/media';
 import type { Providers } from '../core/ports/providers';
 import type { JobQueue } from '../core/ports/queue';
 import type { GpuTaskQueue } from '../core/ports/gpu-work';
-import { BullmqGpuQueue } from '../adapters/gpu/bullmq-gpu-queue';
-import { MemoryGpuQueue } from '../adapters/gpu/memory-gpu-queue';
 import type { ObjectStorage } from '../core/ports/storage';
 import { MemoryEventBus } from '../adapters/events/memory-event-bus';
 import { RedisEventBus } from '../adapters/events/redis-event-bus';
@@ -22,13 +20,18 @@ import { localStorageRoutes } from '../adapters/storage/local-storage-routes';
 import { S3ObjectStorage } from '../adapters/storage/s3-storage';
 import { systemClock, type Clock } from '../core/ports/clock';
 import type { Logger } from '../services/deps';
+import { openGpuQueue } from './open-gpu-queue';
 import { openProviders, type ProviderRoutes } from './open-providers';
 
-export interface Adapters {
+export interface Adapters extends ProviderSet {
   queue: JobQueue;
   /** Tasks for GPU workers: in-process, or on Redis beside the job queue (`<queue name>-gpu`). */
   gpuQueue: GpuTaskQueue;
   events: EventBus;
+}
+
+/** What the providers stand on and the providers themselves: storage (and its routes), media, and the providers the environment names. */
+export interface ProviderSet {
   storage: ObjectStorage;
   providers: Providers;
   /** Each capability's providers by name, as the environment lists them (null: providers injected by a test). */
@@ -38,12 +41,12 @@ export interface Adapters {
   close(): Promise<void>;
 }
 
-/** Picks each adapter by configuration: embedded defaults, or the server-mode services named by env. */
-export async function openAdapters(
-  config: Config,
-  log: Logger,
-  opts: Partial<Omit<Adapters, 'mounts' | 'close' | 'routes'>> & { queueName?: string; clock?: Clock },
-): Promise<Adapters> {
+/**
+ * Storage (S3, or local files with their signed-URL routes), the media toolkit (untrusted images
+ * decoded in child processes) and the providers the environment names, each by configuration
+ * unless `opts` gives it. A GPU worker opens this alone, and only once a task needs a provider.
+ */
+export async function openProviderSet(config: Config, opts: { storage?: ObjectStorage; media?: MediaToolkit; providers?: Providers; clock?: Clock } = {}): Promise<ProviderSet> {
   const { env } = config;
   // ffmpeg is started from a small helper process: a fork of this one would block its event loop.
   const launcher = new ProcessLauncher();
@@ -68,11 +71,26 @@ export async function openAdapters(
       storage = local;
     }
   }
-
   const { providers, routes } = opts.providers
     ? { providers: opts.providers, routes: null }
     : await openProviders(config, { storage, media, ffmpeg, clock: opts.clock ?? systemClock });
+  return {
+    storage, providers, routes, media, mounts,
+    async close() {
+      await isolated?.close();
+      await launcher.close();
+    },
+  };
+}
 
+/** Picks each adapter by configuration: embedded defaults, or the server-mode services named by env. */
+export async function openAdapters(
+  config: Config,
+  log: Logger,
+  opts: Partial<Omit<Adapters, 'mounts' | 'close' | 'routes'>> & { queueName?: string; clock?: Clock },
+): Promise<Adapters> {
+  const { env } = config;
+  const set = await openProviderSet(config, opts);
   // Processes share a queue (and its events) by name: QUEUE_NAME lets deployments and tests keep theirs apart.
   const queueName = opts.queueName ?? env.QUEUE_NAME;
   const queue = opts.queue ?? (config.mode.queue === 'bullmq'
@@ -82,21 +100,12 @@ export async function openAdapters(
   const events = opts.events ?? (config.mode.queue === 'bullmq' ? new RedisEventBus(env.REDIS_URL!, `${queueName ?? 'mediaforge'}:events:`, { onWarning: (m) => log.warn(m) }) : new MemoryEventBus());
 
   return {
-    queue, gpuQueue, events, storage, providers, routes, media, mounts,
+    ...set, queue, gpuQueue, events,
     async close() {
       await queue.close();
       await gpuQueue.close();
       await events.close();
-      await isolated?.close();
-      await launcher.close();
+      await set.close();
     },
   };
-}
-
-/** The GPU task queue a process shares with the others of its deployment (the API sends, `gpu-worker`s take). */
-export function openGpuQueue(config: Config, log: Logger, queueName: string | undefined): GpuTaskQueue {
-  const onError = (err: unknown, task: { task_id: string }) => log.error({ err, taskId: task.task_id }, 'gpu task failed');
-  return config.mode.queue === 'bullmq'
-    ? new BullmqGpuQueue({ connection: config.env.REDIS_URL!, queueName: `${queueName ?? 'mediaforge'}-gpu`, lockDurationMs: config.env.GPU_TASK_LOCK_MS, onError, onWarning: (m) => log.warn(m) })
-    : new MemoryGpuQueue(onError);
 }

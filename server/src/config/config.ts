@@ -28,14 +28,20 @@ function embeddedSecret(dataDir: string): string {
 
 export function resolveConfig(env: Env): Config {
   const dataDir = path.resolve(env.DATA_DIR);
-  const jwtSecret = env.JWT_SECRET ?? embeddedSecret(dataDir);
+  // Read (or made) when first used: a gpu-worker, which signs nothing, leaves DATA_DIR alone.
+  let jwtSecret: string | undefined;
+  const secret = () => (jwtSecret ??= env.JWT_SECRET ?? embeddedSecret(dataDir));
   const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
   return {
     env,
     dataDir,
     publicUrl: (env.PUBLIC_URL ?? `http://${host}:${env.PORT}`).replace(/\/+$/, ''),
-    jwtSecret,
-    storageSecret: `storage:${jwtSecret}`,
+    get jwtSecret() {
+      return secret();
+    },
+    get storageSecret() {
+      return `storage:${secret()}`;
+    },
     metricsToken: env.METRICS_TOKEN,
     mode: {
       database: env.DATABASE_URL ? 'postgres' : 'pglite',

@@ -1,4 +1,3 @@
-import type { GpuTaskRunner } from '../core/ports/gpu-work';
 import type { Plan } from '../core/ports/store';
 import type { PipelineDef } from '../engine/pipeline';
 import type { AppPlanLimits } from '../services/identity/plan-limits';
@@ -24,8 +23,6 @@ export interface AppModule {
   pipelines: readonly PipelineDef[];
   /** What each plan allows in this app: the engine's admission enforces `runningJobs`, the app its own counts. */
   planLimits: Record<Plan, AppPlanLimits>;
-  /** The GPU task kinds it sends (`GpuTask.kind`) and the code a GPU worker runs for each. */
-  gpuTasks?: Record<string, GpuTaskRunner>;
   /** Credits of its priced actions by action name (`image`), the defaults the PRICES setting may change. */
   prices?: Record<string, number>;
 }

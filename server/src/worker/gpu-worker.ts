@@ -4,7 +4,7 @@ import type { Logger } from '../services/deps';
 
 export interface GpuWorkerOptions {
   queue: GpuTaskQueue;
-  /** The code of each task kind (AppModule.gpuTasks of every app). */
+  /** The code of each task kind (composition/gpu-tasks.ts GPU_TASKS). */
   runners: Record<string, GpuTaskRunner>;
   context: Omit<GpuTaskContext, 'compute'>;
   /**

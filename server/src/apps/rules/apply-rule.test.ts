@@ -82,6 +82,46 @@ describe('applyRule', () => {
     expect((await sharp(out.body).metadata()).channels).toBe(3);
   });
 
+  it('runs the operations in the rule\'s order, whichever of them share one sharp pipeline', async () => {
+    const photo = await makeImage('image/png', 6, 500);
+    const png = { op: 'output', format: 'png' };
+    // One operation at a time through lossless PNG: what the rule means.
+    const stepwise = async (ops: unknown[]) => {
+      let body = photo;
+      for (const op of ops) body = (await applyRule(body, rule([op, png]), ai)).body;
+      return sharp(body).raw().toBuffer();
+    };
+    const rules = [
+      [{ op: 'resize', width: 300 }, { op: 'sharpen', sigma: 1.5 }, { op: 'watermark_text', text: 'mf', size: 30, opacity: 1 }, { op: 'contrast', value: 40 }],
+      [{ op: 'contrast', value: 40 }, { op: 'brightness', value: 30 }, { op: 'sharpen', sigma: 2 }],
+      [{ op: 'brightness', value: 30 }, { op: 'contrast', value: 40 }],
+      [{ op: 'sharpen', sigma: 2 }, { op: 'saturation', value: -60 }, { op: 'crop_ratio', ratio: '16:9' }, { op: 'resize', width: 200 }],
+    ];
+    for (const ops of rules) {
+      const fused = await sharp((await applyRule(photo, rule([...ops, png]), ai)).body).raw().toBuffer();
+      const apart = await stepwise(ops);
+      expect(fused.length, JSON.stringify(ops)).toBe(apart.length);
+      let diff = 0;
+      for (let i = 0; i < fused.length; i++) diff += Math.abs(fused[i]! - apart[i]!);
+      expect(diff / fused.length, JSON.stringify(ops)).toBeLessThan(1.5);
+    }
+  });
+
+  it('flattens a cut-out onto the background_fill colour, even into a JPEG', async () => {
+    const photo = await makeImage('image/jpeg', 3, 200);
+    // A cut-out whose left half is transparent.
+    const cutOut: AiOperation = async (req) => {
+      const { data, info } = await sharp(req.image).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      for (let y = 0; y < info.height; y++) for (let x = 0; x < info.width / 2; x++) data[(y * info.width + x) * 4 + 3] = 0;
+      return sharp(data, { raw: info }).png().toBuffer();
+    };
+    for (const ops of [[{ op: 'remove_background' }, { op: 'background_fill', color: '#ff0000' }], [{ op: 'remove_background' }, { op: 'background_fill', color: '#ff0000' }, { op: 'resize', width: 100 }]]) {
+      const out = await applyRule(photo, rule(ops), cutOut);
+      const { data } = await sharp(out.body).raw().toBuffer({ resolveWithObject: true });
+      expect([data[0], data[1], data[2]], JSON.stringify(ops)).toEqual([expect.closeTo(255, -1.5), expect.closeTo(0, -1.5), expect.closeTo(0, -1.5)]);
+    }
+  });
+
   it('orients by EXIF and keeps no metadata in the output', async () => {
     // 200x100 pixels whose EXIF says "rotate 90°": upright it is 100x200.
     const sideways = await sharp({ create: { width: 200, height: 100, channels: 3, background: '#888' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();

@@ -3,8 +3,6 @@ import { toSeedError } from './rules-errors';
 import { RULES_APP } from './rules-app-name';
 import { RULES_PLAN_LIMITS, RULES_PRICES } from './rules-options';
 import { rulesRoutes } from './rules-routes';
-import { GPU_TASK_KIND } from './rules-batch';
-import { runRuleTask } from './rules-gpu-task';
 import { batchPipeline } from './rules-pipeline';
 
 /**
@@ -17,7 +15,6 @@ export const rulesApp: AppModule = {
   routes: rulesRoutes,
   consolePaths: ['/rules', '/rules/batch'],
   pipelines: [batchPipeline],
-  gpuTasks: { [GPU_TASK_KIND]: runRuleTask },
   planLimits: RULES_PLAN_LIMITS,
   prices: RULES_PRICES,
 };

@@ -15,7 +15,6 @@ export const MAX_OUTPUT_BYTES = 200 * 1024 * 1024;
 export const BATCH_TIMEOUT_MS = 60 * 60 * 1000;
 /** The photos a batch takes: the platform's upload types (services/uploads UPLOAD_MIME_EXT). */
 export const UPLOAD_MIMES = ['image/jpeg', 'image/png', 'image/webp'] as const satisfies readonly ImageMime[];
-export const GPU_TASK_KIND = 'rules.apply';
 
 const OUTPUT_FORMATS = { jpeg: ['image/jpeg', 'jpg'], png: ['image/png', 'png'], webp: ['image/webp', 'webp'], avif: ['image/avif', 'avif'] } as const;
 

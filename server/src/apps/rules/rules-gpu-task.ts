@@ -6,6 +6,9 @@ import { applyRule, ImageTooLargeError, type AiOperation } from './apply-rule';
 import { RuleOperations } from './rule-operations';
 import type { CallbackBody } from './rules-callback';
 
+/** The GPU task kind of one batch item (GpuTask.kind): composition/gpu-tasks.ts runs runRuleTask for it. */
+export const GPU_TASK_KIND = 'rules.apply';
+
 /** A failure the item is reported with (it is refunded); anything else is retried later by the job. */
 class ItemFailure extends Error {
   constructor(readonly code: string, message: string) {

@@ -146,7 +146,7 @@ async function busyBatch() {
   return { s, a, b, token, jobId };
 }
 
-describe.skipIf(!serverMode)('gpu-worker processes killed mid-batch', () => {
+describe.skipIf(!serverMode)('gpu-worker processes', () => {
   it('one of two SIGKILLed with an item in flight: its task is redelivered, every item done, charged once', async () => {
     const { s, a, b, token, jobId } = await busyBatch();
     await a.child.kill('SIGKILL');
@@ -161,5 +161,19 @@ describe.skipIf(!serverMode)('gpu-worker processes killed mid-batch', () => {
     expect(['queued', 'running', 'waiting']).toContain((await s.t.deps.store.read((r) => r.jobs.get(jobId)))!.status);
     await s.startWorker().started;
     await assertCompletedOnce(s, token, jobId);
+  }, 60_000);
+
+  it('runs a rule with AI operations, opening the image-operation provider only when a task asks for one', async () => {
+    const s = await setup();
+    const w = s.startWorker();
+    const { token, ruleId } = await proUserWithRule(s.t, [{ op: 'upscale', scale: 2 }, { op: 'remove_background' }, { op: 'background_fill', color: '#ffffff' }]);
+    const jobId = await uploadedBatch(s.t, token, { ruleId, count: 2 });
+    await w.started;
+    expect((await s.t.call('POST', `/s3/jobs/${jobId}/execute`, { token })).status).toBe(200);
+    expect((await s.t.waitForJob(jobId, ['completed', 'failed', 'cancelled'], 30_000)).status).toBe('completed');
+    const view = (await s.t.call('GET', `/s3/jobs/${jobId}`, { token })).body.data;
+    expect(view.progress).toEqual({ done: 2, failed: 0, total: 2 });
+    const out = await s.t.app.request(view.items[0].output_url);
+    expect(await sharp(Buffer.from(await out.arrayBuffer())).metadata()).toMatchObject({ format: 'jpeg', width: 640, height: 640 });
   }, 60_000);
 });

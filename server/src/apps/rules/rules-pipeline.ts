@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { FatalStepError } from '../../core/jobs/step-errors';
 import type { JobItem } from '../../core/ports/store';
 import { stepsFor, type PipelineDef, type PollResult, type StepContext } from '../../engine/pipeline';
-import { BATCH_TIMEOUT_MS, BatchInput, GPU_TASK_KIND, MAX_IMAGE_BYTES, MAX_OUTPUT_BYTES, itemEnded, outputKey, type BatchItemInput } from './rules-batch';
+import { GPU_TASK_KIND } from './rules-gpu-task';
+import { BATCH_TIMEOUT_MS, BatchInput, MAX_IMAGE_BYTES, MAX_OUTPUT_BYTES, itemEnded, outputKey, type BatchItemInput } from './rules-batch';
 import { RULES_APP } from './rules-app-name';
 
 export const BATCH_PIPELINE = 'rules.batch';
