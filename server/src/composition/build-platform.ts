@@ -130,7 +130,7 @@ export async function buildPlatform(config: Config, opts: BuildOptions): Promise
   for (const appModule of APPS) for (const def of appModule.pipelines) pipelines.register(def);
   opts.pipelines?.(pipelines);
   const runner = new PipelineRunner(deps, pipelines, { workerId: opts.workerId });
-  const reconciler = new Reconciler(deps, pipelines, runner, { staleQueuedMs: opts.staleQueuedMs ?? 30_000 });
+  const reconciler = new Reconciler(deps, pipelines, runner, { staleQueuedMs: opts.staleQueuedMs ?? 30_000, sweeps: APPS.flatMap((a) => (a.sweep ? [a.sweep] : [])) });
   const worker = new Worker(deps, runner, reconciler, {
     concurrency: config.env.WORKER_CONCURRENCY,
     // One process owns an embedded database, so at start nothing else can be running its jobs.

@@ -21,8 +21,10 @@ export interface ReconcilerOptions {
   /** A queued job untouched this long is enqueued again (the crash between commit and enqueue). */
   staleQueuedMs: number;
   batch?: number;
-  /** How often a tick also deletes unused uploads and ended rate-limit counters (upload-sweeper, counter-sweeper). */
+  /** How often a tick also deletes unused uploads and ended rate-limit counters (upload-sweeper, counter-sweeper) and runs the apps' sweeps. */
   sweepUploadsEveryMs?: number;
+  /** The apps' own housekeeping (AppModule.sweep), run with the uploads' sweep. */
+  sweeps?: readonly ((deps: Deps, now: Date) => Promise<number>)[];
 }
 
 /**
@@ -76,6 +78,7 @@ export class Reconciler {
       this.lastSweepAt = now.getTime();
       await sweepUnusedUploads(this.deps, now, batch);
       await sweepEndedCounters(this.deps, now);
+      for (const sweep of this.opts.sweeps ?? []) await sweep(this.deps, now);
     }
   }
 

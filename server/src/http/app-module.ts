@@ -1,4 +1,5 @@
 import type { Plan } from '../core/ports/store';
+import type { Deps } from '../services/deps';
 import type { PipelineDef } from '../engine/pipeline';
 import type { AppPlanLimits } from '../services/identity/plan-limits';
 import type { newRouter } from './app-env';
@@ -23,6 +24,8 @@ export interface AppModule {
   pipelines: readonly PipelineDef[];
   /** What each plan allows in this app: the engine's admission enforces `runningJobs`, the app its own counts. */
   planLimits: Record<Plan, AppPlanLimits>;
+  /** Its housekeeping, run by the reconciler about once a minute (rules: drafts never run); resolves to how many things it changed. */
+  sweep?: (deps: Deps, now: Date) => Promise<number>;
   /** Credits of its priced actions by action name (`image`), the defaults the PRICES setting may change. */
   prices?: Record<string, number>;
 }

@@ -128,6 +128,18 @@ describe('BatchPage', () => {
     await screen.findByText('지금 작업 상태(취소됨)에서는 할 수 없습니다.');
   });
 
+  it('starting over after a refused run cancels the job it made, so it holds no waiting slot', async () => {
+    fakeServer.routes.set('POST /s3/jobs/{id}/execute', () => fail(402, 'INSUFFICIENT_CREDITS', 'Not enough credits', { needed: 2, balance: 0 }));
+    fakeServer.routes.set('POST /s3/jobs/{id}/cancel', () => ok(batchJob('cancelled', 2)));
+    renderWith(<BatchPage />);
+    await pick(photo('a.jpg'), photo('b.jpg'));
+    start(2);
+    await screen.findByRole('alert');
+    fireEvent.click(screen.getByRole('button', { name: '새 작업 시작' }));
+    await waitFor(() => expect(fakeServer.sent('POST /s3/jobs/{id}/cancel')).toHaveLength(1));
+    expect(fakeServer.sent('POST /s3/jobs/{id}/cancel')[0]!.params?.path).toEqual({ id: 'job_1' });
+  });
+
   it('cancels a running batch and says how many credits came back', async () => {
     fakeServer.routes.set('POST /s3/jobs/{id}/cancel', () => ok({ ...batchJob('cancelled', 2, [{ status: 'done', output_url: '/files/out/0.webp' }, { status: 'cancelled' }]), credits: { charged: 2, refunded: 1 } }));
     renderWith(<BatchPage />, 'en');

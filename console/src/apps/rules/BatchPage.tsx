@@ -109,6 +109,8 @@ export function BatchPage() {
   }
 
   function startOver() {
+    // A job made and not run would hold a waiting slot (and its photos) for a day: cancel it.
+    if (jobId && phase !== 'watching') void rulesApi.cancel(jobId).catch(() => {});
     photos.forEach((p) => URL.revokeObjectURL(p.preview));
     setPhotos([]);
     setJobId(null);

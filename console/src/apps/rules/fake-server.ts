@@ -13,7 +13,7 @@ export const fail = (status: number, code: string, message: string, details: Rec
 
 
 export const ME: RulesMe = {
-  user_id: 'usr_1', plan: 'free', credits: 10, rule_slots: { used: 1, limit: 2 }, running_jobs: { count: 0, limit: 1 }, max_images_per_job: 3,
+  user_id: 'usr_1', plan: 'free', credits: 10, rule_slots: { used: 1, limit: 2 }, running_jobs: { count: 0, limit: 1 }, waiting_jobs: { count: 0, limit: 2 }, max_images_per_job: 3,
 };
 
 export const PRESETS: Preset[] = [

@@ -12,6 +12,8 @@ export interface SeedErrorDetails {
   balance?: number;
   limit?: number;
   used?: number;
+  /** CONCURRENCY_LIMIT of POST /s3/jobs: the jobs made and not yet executed. */
+  waiting?: number;
   status?: string;
   missing?: number[];
   invalid?: { index: number; reason: string }[];
@@ -35,6 +37,7 @@ export function explain(err: unknown, t: Translate): string {
       case 'RULE_SLOT_FULL':
         return t('rules.error.slotFull', { limit: e.limit ?? '?' });
       case 'CONCURRENCY_LIMIT':
+        if (e.waiting !== undefined) return t('rules.error.waiting', { limit: e.limit ?? '?' });
         // Retry-After always comes with it; ten seconds is the server's own guess when it does not.
         return t('rules.error.concurrency', { limit: e.limit ?? '?', seconds: err.retryAfterSec ?? 10 });
       case 'JOB_WRONG_STATE':

@@ -1203,6 +1203,11 @@ export interface components {
                     count: number;
                     limit: number;
                 };
+                /** @description Jobs made and not yet executed (their photos stored, nothing charged): past the limit POST /s3/jobs answers CONCURRENCY_LIMIT */
+                waiting_jobs: {
+                    count: number;
+                    limit: number;
+                };
                 max_images_per_job: number;
             };
             error: null;

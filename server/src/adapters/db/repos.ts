@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { ACTIVE_STATUSES, type JobStatus } from '../../core/jobs/job-status';
 import type { Clock } from '../../core/ports/clock';
@@ -110,6 +110,26 @@ export function createRepos(db: Db, clock: Clock, hot: HotQueries = new HotQueri
         if (f.entityKey) conds.push(eq(t.jobs.entityKey, f.entityKey));
         const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(t.jobs).where(and(...conds));
         return row?.n ?? 0;
+      },
+      async countDrafts(f) {
+        const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(t.jobs)
+          .where(and(eq(t.jobs.userId, f.userId), eq(t.jobs.app, f.app), eq(t.jobs.status, 'draft')));
+        return row?.n ?? 0;
+      },
+      async findDrafts(q) {
+        const rows = await db.select().from(t.jobs)
+          .where(and(eq(t.jobs.status, 'draft'), eq(t.jobs.app, q.app), lt(t.jobs.createdAt, q.createdBefore)))
+          .orderBy(asc(t.jobs.createdAt)).limit(q.limit);
+        return rows.map(toJob);
+      },
+      async findCancelledDrafts(q) {
+        const rows = await db.select().from(t.jobs)
+          .where(and(
+            eq(t.jobs.status, 'cancelled'), eq(t.jobs.app, q.app), eq(t.jobs.run, 0),
+            gt(t.jobs.updatedAt, q.updatedAfter), lt(t.jobs.updatedAt, q.updatedBefore), sql`${t.jobs.state}->>'swept' is null`,
+          ))
+          .orderBy(asc(t.jobs.updatedAt)).limit(q.limit);
+        return rows.map(toJob);
       },
       async findQueuedOlderThan(before, limit) {
         const rows = await db.select().from(t.jobs)

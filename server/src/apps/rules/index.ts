@@ -4,6 +4,7 @@ import { RULES_APP } from './rules-app-name';
 import { RULES_PLAN_LIMITS, RULES_PRICES } from './rules-options';
 import { rulesRoutes } from './rules-routes';
 import { batchPipeline } from './rules-pipeline';
+import { sweepRulesDrafts } from './rules-sweep';
 
 /**
  * Seed 003 ("S3 API Contracts", a product's name, not Amazon S3): presets, saved rules and batch
@@ -16,5 +17,6 @@ export const rulesApp: AppModule = {
   consolePaths: ['/rules', '/rules/batch'],
   pipelines: [batchPipeline],
   planLimits: RULES_PLAN_LIMITS,
+  sweep: sweepRulesDrafts,
   prices: RULES_PRICES,
 };

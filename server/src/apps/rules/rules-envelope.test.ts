@@ -30,7 +30,7 @@ describe('seed 003 under /s3: the envelope on every answer', () => {
     const me = await t.call('GET', '/s3/me', { token: anon.body.data.token });
     expectEnvelope(me.body, true);
     expect(me.body.data).toEqual({
-      user_id: anon.body.data.user_id, plan: 'free', credits: 10, rule_slots: { used: 0, limit: 2 }, running_jobs: { count: 0, limit: 1 }, max_images_per_job: 10,
+      user_id: anon.body.data.user_id, plan: 'free', credits: 10, rule_slots: { used: 0, limit: 2 }, running_jobs: { count: 0, limit: 1 }, waiting_jobs: { count: 0, limit: 2 }, max_images_per_job: 10,
     });
     // The same users as the platform's: the token works on /v1 too.
     expect((await t.call('GET', '/v1/me', { token: anon.body.data.token })).body.id).toBe(anon.body.data.user_id);

@@ -48,8 +48,9 @@ const wrongState = (job: Job, want: string) => new AppError('conflict', 'JOB_WRO
 /**
  * Seed 003 `POST /jobs`: a draft batch with the rule's operations as they are now and one
  * presigned PUT per photo (Content-Type as declared, JPEG by default; with `sizes`, exactly that
- * many bytes, else up to MAX_IMAGE_BYTES). At most the plan's images per job (INVALID_REQUEST);
- * nothing is charged until `execute`.
+ * many bytes, else up to MAX_IMAGE_BYTES). At most the plan's images per job (INVALID_REQUEST),
+ * and the plan's `waitingJobs` not yet run (CONCURRENCY_LIMIT, counted under the user's row lock:
+ * nothing is charged until `execute`, so this is what bounds the photos a user may store).
  */
 export async function createBatch(deps: Deps, actor: Actor, body: CreateBatchInput) {
   const user = await deps.store.read((r) => r.users.get(actor.userId));
@@ -66,10 +67,17 @@ export async function createBatch(deps: Deps, actor: Actor, body: CreateBatchInp
     return { key: inputKey(owner, idx, mime), declaredMime: mime, ...(size === undefined ? {} : { declaredSize: size }) };
   });
   const input: BatchInput = { rule: rule.ref, operations: rule.operations, output: outputOf(rule.operations), images };
-  const job = await deps.store.tx((r) => r.jobs.insert({
-    id: jobId, userId: actor.userId, app: RULES_APP, pipeline: BATCH_PIPELINE, status: 'draft',
-    input: input as unknown as JsonObject, entityKey: null, itemCount: images.length, history: [{ status: 'draft', at: now.toISOString() }],
-  }));
+  const job = await deps.store.tx(async (r) => {
+    await r.users.getForUpdate(actor.userId);
+    const waiting = await r.jobs.countDrafts({ userId: actor.userId, app: RULES_APP });
+    if (waiting >= limits.waitingJobs!) {
+      throw new AppError('rate_limited', 'CONCURRENCY_LIMIT', `${waiting} of your jobs wait for their photos or to be run, the most on the ${user?.plan ?? 'free'} plan: execute or cancel one first`, { waiting, limit: limits.waitingJobs });
+    }
+    return r.jobs.insert({
+      id: jobId, userId: actor.userId, app: RULES_APP, pipeline: BATCH_PIPELINE, status: 'draft',
+      input: input as unknown as JsonObject, entityKey: null, itemCount: images.length, history: [{ status: 'draft', at: now.toISOString() }],
+    });
+  });
   return { job: await batchView(deps, job), ...(await uploadGrants(deps, images, images.map((_, i) => i))) };
 }
 

@@ -161,11 +161,14 @@ export function rulesRoutes(platform: Platform) {
   r.openapi(me, async (c) => {
     const user = await getUser(deps, c.get('actor').userId);
     const limits = appLimits(deps.settings, user.plan, RULES_APP);
-    const running = await deps.store.read((repos) => repos.jobs.countActive({ userId: user.id, app: RULES_APP }));
+    const [running, waiting] = await deps.store.read((repos) => Promise.all([
+      repos.jobs.countActive({ userId: user.id, app: RULES_APP }), repos.jobs.countDrafts({ userId: user.id, app: RULES_APP }),
+    ]));
     return answer(c, {
       user_id: user.id, plan: user.plan, credits: user.credits,
       rule_slots: { used: await countRules(deps, user.id), limit: limits.ruleSlots! },
       running_jobs: { count: running, limit: limits.runningJobs },
+      waiting_jobs: { count: waiting, limit: limits.waitingJobs! },
       max_images_per_job: limits.imagesPerJob!,
     });
   });

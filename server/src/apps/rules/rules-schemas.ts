@@ -19,6 +19,7 @@ export const MeData = z.object({
   credits: z.number().int(),
   rule_slots: z.object({ used: z.number().int(), limit: z.number().int() }),
   running_jobs: z.object({ count: z.number().int(), limit: z.number().int() }),
+  waiting_jobs: z.object({ count: z.number().int(), limit: z.number().int() }).openapi({ description: 'Jobs made and not yet executed (their photos stored, nothing charged): past the limit POST /s3/jobs answers CONCURRENCY_LIMIT' }),
   max_images_per_job: z.number().int(),
 });
 

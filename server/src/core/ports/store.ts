@@ -354,6 +354,15 @@ export interface Repos {
     waitStep(input: { jobId: string; workerId: string; step: string; attempts: number; wait: StepWait; at: Date }): Promise<boolean>;
     list(query: JobListQuery): Promise<Job[]>;
     countActive(filter: { userId?: string; app?: string; entityKey?: string }): Promise<number>;
+    /** A user's drafts of one app: jobs made and not yet run or cancelled. */
+    countDrafts(filter: { userId: string; app: string }): Promise<number>;
+    /**
+     * For an app's sweeps: its drafts made before `createdBefore`, or (`cancelledDrafts`) its jobs
+     * cancelled as drafts (never run) between `updatedAfter` and `updatedBefore` whose state has no
+     * `swept` mark. Oldest first.
+     */
+    findDrafts(q: { app: string; createdBefore: Date; limit: number }): Promise<Job[]>;
+    findCancelledDrafts(q: { app: string; updatedAfter: Date; updatedBefore: Date; limit: number }): Promise<Job[]>;
     /** Jobs the reconciler must look at: queued or running with an expired lease, expired waits, due polls. */
     findQueuedOlderThan(before: Date, limit: number): Promise<Job[]>;
     findExpiredLeases(now: Date, limit: number): Promise<Job[]>;
