@@ -70,6 +70,23 @@ describe('applyRule', () => {
     expect(differs(0, 0)).toBe(false);
   });
 
+  it('sets a long watermark smaller so that it fits across the photo, Korean as well as Latin', async () => {
+    const photo = await makeImage('image/png', 7, 400);
+    const base = await sharp((await applyRule(photo, rule([{ op: 'output', format: 'png' }]), ai)).body).raw().toBuffer({ resolveWithObject: true });
+    for (const text of ['상품 사진 워터마크가 아주 길게 들어가는 경우입니다', 'A rather long watermark line that would run off a small photo']) {
+      const marked = await sharp((await applyRule(photo, rule([{ op: 'watermark_text', text, size: 48, opacity: 1 }, { op: 'output', format: 'png' }]), ai)).body).raw().toBuffer();
+      const { width, height, channels } = base.info;
+      // The columns the watermark's ink reaches: some, and none at the photo's right edge (where a cut-off text ends).
+      const inked = new Set<number>();
+      for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * channels;
+        if (Math.abs(base.data[i]! - marked[i]!) > 30) inked.add(x);
+      }
+      expect(inked.size, text).toBeGreaterThan(100);
+      expect(Math.max(...inked), text).toBeLessThan(width - 3);
+    }
+  });
+
   it('sends AI operations to the provider as PNG, and flattens a cut-out onto white for JPEG', async () => {
     const photo = await makeImage('image/jpeg', 2, 200);
     const seen: string[] = [];

@@ -162,6 +162,18 @@ async function settled(stage: Stage): Promise<Stage> {
 const from = (raw: Raw) => sharp(raw.data, { raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels } });
 const toRaw = (s: Sharp) => s.raw().toBuffer({ resolveWithObject: true });
 
+/** The smallest watermark text, in pixels: past it a long text is cut at the photo's edge rather than made unreadable. */
+const MIN_WATERMARK_PX = 8;
+/** Characters a sans-serif font sets about 1 em wide (Hangul, CJK, full-width forms, emoji); others take about 0.6 em. */
+const WIDE = /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]|\p{Extended_Pictographic}/u;
+
+/** The width of `text` in ems, as a sans-serif font sets it (an estimate: the SVG is rendered by librsvg, which cannot be asked). */
+function emsOf(text: string): number {
+  let ems = 0;
+  for (const ch of text) ems += WIDE.test(ch) ? 1 : 0.6;
+  return ems;
+}
+
 /** The classic operations queued on `s`, whose pixels are of size `at` (known for the SIZED ones). */
 function classic(s: Sharp, at: { width: number; height: number } | null, op: RuleOperation): Sharp {
   switch (op.op) {
@@ -182,8 +194,10 @@ function classic(s: Sharp, at: { width: number; height: number } | null, op: Rul
     case 'sharpen': return s.sharpen({ sigma: op.sigma });
     case 'background_fill': return s.flatten({ background: op.color });
     case 'watermark_text': {
-      const size = Math.min(op.size, Math.floor(at!.height / 2));
-      const width = Math.min(at!.width, Math.ceil(op.text.length * size * 0.7) + size);
+      // Smaller than asked when the text would not fit across the photo: never cut off at its edge.
+      const ems = emsOf(op.text);
+      const size = Math.max(MIN_WATERMARK_PX, Math.min(op.size, Math.floor(at!.height / 2), Math.floor((at!.width * 0.95) / (ems + 1))));
+      const width = Math.min(at!.width, Math.ceil((ems + 1) * size));
       const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${size * 1.4}"><text x="${size / 2}" y="${size}" font-family="sans-serif" font-size="${size}" fill="#ffffff" fill-opacity="${op.opacity}" stroke="#000000" stroke-opacity="${op.opacity / 2}">${xml(op.text)}</text></svg>`;
       return s.composite([{ input: Buffer.from(svg), gravity: CORNER[op.position] }]);
     }

@@ -54,7 +54,7 @@ describe('seed 003 under /s3: the envelope on every answer', () => {
     const noToken = await t.call('GET', '/s3/me');
     expect(noToken.status).toBe(401);
     expectEnvelope(noToken.body, false);
-    expect(noToken.body.error.code).toBe('AUTH_REQUIRED');
+    expect(noToken.body.error).toMatchObject({ code: 'AUTH_REQUIRED', message: 'Authorization: Bearer <token> is required; get one from POST /s3/auth/anon' });
     const badToken = await t.call('GET', '/s3/me', { token: 'not-a-jwt' });
     expect(badToken.status).toBe(401);
     expect(badToken.body.error.code).toBe('AUTH_INVALID');

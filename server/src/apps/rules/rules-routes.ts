@@ -147,7 +147,7 @@ const cancel = createRoute({
 export function rulesRoutes(platform: Platform) {
   const { deps } = platform;
   const r = newRouter();
-  const auth = requireUser(platform);
+  const auth = requireUser(platform, 'POST /s3/auth/anon');
   for (const path of ['/s3/me', '/s3/presets', '/s3/presets/*', '/s3/rules', '/s3/rules/*', '/s3/jobs']) r.use(path, auth);
   // The GPU worker's callback carries no user token: its signature, with the job's secret, is its authority.
   r.use('/s3/jobs/*', (c, next) => (c.req.method === 'POST' && /^\/s3\/jobs\/[^/]+\/callback$/.test(c.req.path) ? next() : auth(c, next)));

@@ -25,10 +25,13 @@ export function isAdminKey(platform: Platform, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Requires a user's bearer token; the actor and user come from it, never from the body. */
-export const requireUser = (platform: Platform): MiddlewareHandler => async (c, next) => {
+/**
+ * Requires a user's bearer token; the actor and user come from it, never from the body. `signUp`
+ * is the request that gives one, as the mount's contract names it (AUTH_REQUIRED says it).
+ */
+export const requireUser = (platform: Platform, signUp = 'POST /v1/auth/anon'): MiddlewareHandler => async (c, next) => {
   const token = bearer(c.req.header('authorization'));
-  if (!token) throw new AppError('unauthorized', 'AUTH_REQUIRED', 'Authorization: Bearer <token> is required; get one from POST /v1/auth/anon');
+  if (!token) throw new AppError('unauthorized', 'AUTH_REQUIRED', `Authorization: Bearer <token> is required; get one from ${signUp}`);
   const { sub } = await platform.tokens.verify(token);
   const user = await platform.users.get(sub);
   if (!user) throw new AppError('unauthorized', 'AUTH_INVALID', 'Unknown user; sign in again');
