@@ -9,7 +9,8 @@
  * GPU_WORKER_CONCURRENCY=2 (the reference's) takes the tasks from Redis, fetching and storing over
  * HTTP and calling back signed, as a deployment's would. Bar: its rate at least 0.7 of sharp alone.
  * Embedded mode: the same job on the GPU worker inside the process, as `start` runs it (tasks'
- * URLs over the network too); its ratio is for information.
+ * URLs over the network too); its ratio is for information. Both processes have their heaps set as
+ * the CLI sets them (composition/heap-tuning.ts; run.ts for this one), the reference's included.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

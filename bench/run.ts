@@ -17,6 +17,7 @@ import { httpLoad, type HttpLoadResult } from './http-load';
 import { median, percentile } from './percentile';
 import { predictionOutput } from '../server/src/testing/prediction-output';
 import { benchRulesGpu, type BenchKit } from './rules-gpu';
+import { tuneHeapForMedia } from '../server/src/composition/heap-tuning';
 
 /** A row's verdict against its bar: `ok`, `BELOW BAR` (counted and flagged), or '' when it has none. */
 type Verdict = 'ok' | 'BELOW BAR' | '';
@@ -439,6 +440,8 @@ const only = process.argv[2] ?? 'abcdefgh';
 const modes = process.argv[3] ?? 'embedded,server';
 
 async function main() {
+  // This process is the API (and the embedded worker) being measured: its heap is set as the CLI sets every command's.
+  tuneHeapForMedia();
   const server = await serverModeEnv();
   // createTestPlatform picks server mode from process.env; run embedded first with it cleared.
   const saved = { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL };

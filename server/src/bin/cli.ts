@@ -4,6 +4,7 @@ import { resolveConfig, type Config } from '../config/config';
 import type { BuiltPlatform } from '../composition/build-platform';
 import type { Logger } from '../services/deps';
 import { createLogger } from '../composition/logger';
+import { tuneHeapForMedia } from '../composition/heap-tuning';
 import { StartupFailure, databaseFailure, listenFailure, redisFailure, storageFailure, within } from './startup-failure';
 
 const USAGE = `Usage: npx mediaforge [command]
@@ -28,6 +29,7 @@ type Command = (typeof COMMANDS)[number];
 const REACH_TIMEOUT_MS = 10_000;
 
 async function main(argv: string[]): Promise<void> {
+  tuneHeapForMedia();
   const arg = argv[0];
   if (arg === 'help' || arg === '--help' || arg === '-h') {
     console.log(USAGE);
