@@ -73,7 +73,7 @@ describe('applyRule', () => {
   it('sets a long watermark smaller so that it fits across the photo, Korean as well as Latin', async () => {
     const photo = await makeImage('image/png', 7, 400);
     const base = await sharp((await applyRule(photo, rule([{ op: 'output', format: 'png' }]), ai)).body).raw().toBuffer({ resolveWithObject: true });
-    for (const text of ['상품 사진 워터마크가 아주 길게 들어가는 경우입니다', 'A rather long watermark line that would run off a small photo']) {
+    for (const text of ['상품 사진 워터마크가 아주 길게 들어가는 경우입니다', 'A rather long watermark line that would run off a small photo', 'THE QUICK BROWN FOX JUMPS OVER THE LAZY DOG MMMM WWWW', 'W'.repeat(40)]) {
       const marked = await sharp((await applyRule(photo, rule([{ op: 'watermark_text', text, size: 48, opacity: 1 }, { op: 'output', format: 'png' }]), ai)).body).raw().toBuffer();
       const { width, height, channels } = base.info;
       // The columns the watermark's ink reaches: some, and none at the photo's right edge (where a cut-off text ends).
@@ -84,6 +84,14 @@ describe('applyRule', () => {
       }
       expect(inked.size, text).toBeGreaterThan(100);
       expect(Math.max(...inked), text).toBeLessThan(width - 3);
+    }
+  });
+
+  it('marks a photo only a few pixels tall or wide without failing it', async () => {
+    for (const [width, height] of [[10, 10], [4, 4], [300, 6], [5, 100], [1, 1]] as const) {
+      const tiny = await sharp({ create: { width, height, channels: 3, background: '#345' } }).png().toBuffer();
+      const out = await applyRule(tiny, rule([{ op: 'watermark_text', text: '© mediaforge 2026', size: 32, opacity: 1 }]), ai);
+      expect(out, `${width}x${height}`).toMatchObject({ width, height });
     }
   });
 

@@ -94,4 +94,18 @@ describe('seed 003 jobs made and not yet run', () => {
     expect((await t.deps.store.read((r) => r.jobs.get(oldId)))!.state).toMatchObject({ swept: true });
     expect(await waiting(token)).toEqual({ count: 0, limit: 2 });
   });
+
+  it('a job uploaded and then cancelled shows its photos until the sweep deletes them, then no URL', async () => {
+    const { token } = await s3User(t);
+    const made = await draft(token);
+    const id = made.body.data.job.job_id;
+    expect((await putUpload(t, made.body.data.uploads[0], await makeImage('image/jpeg', 3, 200))).status).toBe(200);
+    expect((await t.call('POST', `/s3/jobs/${id}/confirm-upload`, { token })).status).toBe(200);
+    expect((await t.call('POST', `/s3/jobs/${id}/cancel`, { token })).status).toBe(200);
+    const before = (await t.call('GET', `/s3/jobs/${id}`, { token })).body.data.items[0];
+    expect((await t.app.request(before.input_url)).status).toBe(200);
+    clock.advance(31 * 60 * 1000);
+    await sweep();
+    expect((await t.call('GET', `/s3/jobs/${id}`, { token })).body.data.items[0]).toMatchObject({ status: 'cancelled', input_url: null });
+  });
 });

@@ -235,7 +235,8 @@ export async function batchView(deps: Deps, job: Job) {
     return {
       index,
       status,
-      input_url: job.state.uploaded === true ? await deps.storage.signedGetUrl(img.key, ttl) : null,
+      // A job cancelled before it ran loses its photos to the sweep (`swept`).
+      input_url: job.state.uploaded === true && job.state.swept !== true ? await deps.storage.signedGetUrl(img.key, ttl) : null,
       output_url: status === 'done' && asset ? await deps.storage.signedGetUrl(asset.storageKey, ttl) : null,
       output: status === 'done' && asset ? { mime: asset.mime, size: asset.size, width: asset.width, height: asset.height } : null,
       error: item?.error ? { code: String(item.error.code ?? 'FAILED'), message: String(item.error.message ?? '') } : null,
