@@ -135,9 +135,9 @@ describe('mediaforge CLI: start-up failures name the cause and the variable', ()
     noStack(out);
   }, 60_000);
 
-  it('a REDIS_URL nobody answers', async () => {
+  it.each(['start', 'gpu-worker'])('a REDIS_URL nobody answers (%s)', async (command) => {
     const port = await freePort();
-    const { code, out } = await runToExit('start', { REDIS_URL: `redis://127.0.0.1:${port}`, DATA_DIR: tempDir(), PORT: String(await freePort()), HOST: '127.0.0.1' }, { embedded: true });
+    const { code, out } = await runToExit(command, { REDIS_URL: `redis://127.0.0.1:${port}`, DATA_DIR: tempDir(), PORT: String(await freePort()), HOST: '127.0.0.1' }, { embedded: true });
     expect(code).toBe(1);
     expect(out).toContain(`cannot reach Redis at 127.0.0.1:${port}`);
     expect(out).toContain('Fix REDIS_URL');

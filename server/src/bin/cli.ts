@@ -31,7 +31,7 @@ const REACH_TIMEOUT_MS = 10_000;
 async function main(argv: string[]): Promise<void> {
   tuneHeapForMedia();
   const arg = argv[0];
-  if (arg === 'help' || arg === '--help' || arg === '-h') {
+  if (arg === 'help' || argv.includes('--help') || argv.includes('-h')) {
     console.log(USAGE);
     return;
   }
@@ -175,6 +175,13 @@ async function runGpuWorker(config: Config): Promise<void> {
   const log = createLogger(config.env.LOG_LEVEL);
   const { openGpuWorkerProcess } = await import('../composition/gpu-worker-process');
   const proc = await openGpuWorkerProcess(config, log);
+  try {
+    await reach(() => proc.queue.ping(), (err) => redisFailure(err, config.env.REDIS_URL!));
+  } catch (err) {
+    await proc.close().catch(() => {});
+    if (err instanceof StartupFailure) fail(err.message);
+    throw err;
+  }
   await proc.worker.start();
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -10,6 +10,8 @@ import type { ProviderSet } from './open-adapters';
 
 export interface GpuWorkerProcess {
   worker: GpuWorker;
+  /** The GPU task queue this worker takes from (Redis): ping it before starting. */
+  queue: GpuTaskQueue;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function openGpuWorkerProcess(config: Config, log: Logger): Promise
   const worker = newGpuWorker(queue, imageOps, { concurrency: Math.max(1, config.env.GPU_WORKER_CONCURRENCY), log, clock: systemClock });
   return {
     worker,
+    queue,
     async close() {
       await worker.stop();
       await queue.close();

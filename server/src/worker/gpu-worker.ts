@@ -31,7 +31,7 @@ export class GpuWorker {
   async start(): Promise<void> {
     const { queue, concurrency, log } = this.opts;
     this.consumer = await queue.consume((task) => this.run(task), { concurrency: 2 * concurrency });
-    log.info({ concurrency, queue: queue.kind, kinds: Object.keys(this.opts.runners) }, 'gpu worker started');
+    log.info({ concurrency, queue: queue.kind, queueName: queue.name, kinds: Object.keys(this.opts.runners) }, 'gpu worker started');
   }
 
   /** Stops taking tasks and waits for the running ones (each ends with its callback). */

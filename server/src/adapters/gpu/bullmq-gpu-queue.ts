@@ -31,6 +31,9 @@ export class BullmqGpuQueue implements GpuTaskQueue {
   private readonly producer: RedisLink;
   private readonly queue: Queue<GpuTask>;
   private readonly queueName: string;
+  get name(): string {
+    return this.queueName;
+  }
   private readonly workers = new Set<{ close(force: boolean): Promise<void> }>();
   private readonly warn: WarningReporter;
   private closing: Promise<void> | null = null;
@@ -125,6 +128,11 @@ export class BullmqGpuQueue implements GpuTaskQueue {
       await this.producer.close();
     })();
     return this.closing;
+  }
+
+  async ping(): Promise<void> {
+    await this.ready();
+    await this.producer.client.ping();
   }
 
   private async ready(): Promise<void> {

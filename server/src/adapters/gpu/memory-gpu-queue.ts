@@ -16,12 +16,15 @@ interface Consumer {
  */
 export class MemoryGpuQueue implements GpuTaskQueue {
   readonly kind = 'memory' as const;
+  readonly name = 'in-process';
   private readonly waiting = new Fifo<GpuTask>();
   private readonly known = new Set<string>();
   private readonly consumers: Consumer[] = [];
   private closing: Promise<void> | null = null;
 
   constructor(private readonly onError: (err: unknown, task: GpuTask) => void = () => {}) {}
+
+  async ping(): Promise<void> {}
 
   async push(task: GpuTask): Promise<void> {
     if (this.closing) throw new Error('queue closed');

@@ -9,7 +9,9 @@ import { createTestPlatform, TEST_ADMIN_KEY, type TestPlatform } from '../../tes
 /** The GPU task queue with no worker: the test is the GPU worker, and sends the callbacks itself. */
 class HeldTasks implements GpuTaskQueue {
   readonly kind = 'memory' as const;
+  readonly name = 'held by the test';
   readonly tasks: GpuTask[] = [];
+  async ping() {}
   async push(task: GpuTask) {
     if (!this.tasks.some((t) => t.task_id === task.task_id)) this.tasks.push(task);
   }

@@ -86,6 +86,10 @@ export interface GpuTaskOutput {
 /** The queue between the API and `gpu-worker` processes: at least once, deduplicated by task id while pending. */
 export interface GpuTaskQueue {
   readonly kind: 'memory' | 'bullmq';
+  /** The queue's name where processes meet (BullMQ: `<QUEUE_NAME>-gpu`), for logs. */
+  readonly name: string;
+  /** Resolves once the queue's server answers; throws when it cannot be reached. */
+  ping(): Promise<void>;
   push(task: GpuTask): Promise<void>;
   /** Whether a task of this id waits or runs (a worker killed with it holds it until its lock expires). */
   pending(taskId: string): Promise<boolean>;
