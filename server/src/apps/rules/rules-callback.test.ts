@@ -237,6 +237,14 @@ describe('seed 003 batch limits and errors', () => {
       expect(res.status, path).toBe(404);
       expect(res.body.error.code).toBe('JOB_NOT_FOUND');
     }
+    // An id that cannot exist is not found in the same words as one that does not.
+    for (const id of ['job_nope', '%00%00', 'a'.repeat(5000), '%F0%9F%98%80']) {
+      for (const [method, path] of [['GET', ''], ['POST', '/cancel']] as const) {
+        const res = await t.call(method, `/s3/jobs/${id}${path}`, { token: stranger.token });
+        expect(res.status, `${id.slice(0, 20)}${path}`).toBe(404);
+        expect(res.body.error).toMatchObject({ code: 'JOB_NOT_FOUND', message: 'No such job of yours' });
+      }
+    }
     expect((await t.call('GET', `/s3/jobs/${jobId}`)).body.error.code).toBe('AUTH_REQUIRED');
   });
 

@@ -43,6 +43,8 @@ describe('seed 003 rules: saved, listed, changed and deleted by their owner only
     const { token } = await s3User();
     for (const [body, words] of [
       [{ name: '', operations: OPS }, 'name is required'],
+      [{ operations: OPS }, 'name is required'],
+      [{ name: 7, operations: OPS }, 'name must be a string'],
       [{ name: 'x', operations: [] }, 'operations needs at least one operation'],
       [{ name: 'x', operations: [{ op: 'glow' }] }, 'op must be one of'],
       [{ name: 'x', operations: [{ op: 'brightness', value: 500 }] }, 'value must be from -100 to 100'],
@@ -53,6 +55,15 @@ describe('seed 003 rules: saved, listed, changed and deleted by their owner only
       const res = await t.call('POST', '/s3/rules', { token, body });
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body).toMatchObject({ success: false, data: null, error: { code: 'INVALID_REQUEST' } });
+      expect(res.body.error.message).toContain(words);
+    }
+    // A job's photo count: missing is required, sent as text is the wrong type (not "required").
+    for (const [body, words] of [
+      [{ preset_id: 'food' }, 'image_count is required: how many photos'],
+      [{ preset_id: 'food', image_count: '3' }, 'image_count must be a number'],
+    ] as const) {
+      const res = await t.call('POST', '/s3/jobs', { token, body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.message).toContain(words);
     }
   });

@@ -1,10 +1,12 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import { createRoute, z, type Hook } from '@hono/zod-openapi';
+import type { Context, Env } from 'hono';
 import { notFound } from '../../core/errors/app-error';
 import { newRouter, type AppEnv } from '../../http/app-env';
 import { envelope } from '../../http/errors';
 import { clientAddress } from '../../http/middleware/client-address';
 import { requireUser } from '../../http/middleware/auth';
+import { validationHook } from '../../http/middleware/validation';
+import { findTextFault } from '../../core/text/text-rule';
 import type { Platform } from '../../http/platform';
 import { bearerSecurity } from '../../http/schemas';
 import { appLimits } from '../../services/identity/plan-limits';
@@ -83,6 +85,11 @@ const deleteRuleRoute = createRoute({
 
 const JobId = z.object({ id: z.string().min(1).max(100) });
 const jobNotFound = fail('JOB_NOT_FOUND: no such job of yours');
+/** A job id that cannot exist (over 100 characters, a NUL) is a job not found, in the seed's code, as any unknown id is. */
+const jobIdHook = ((result, c) => {
+  if (result.target === 'param' && (!result.success || findTextFault(result.data))) throw notFound('JOB_NOT_FOUND', 'No such job of yours');
+  return validationHook(result, c);
+}) satisfies Hook<unknown, Env, string, unknown> as never;
 
 const createJob = createRoute({
   method: 'post', path: '/s3/jobs', operationId: 's3CreateJob', tags: TAG, security: bearerSecurity,
@@ -191,10 +198,10 @@ export function rulesRoutes(platform: Platform) {
   });
 
   r.openapi(createJob, async (c) => created(c, await createBatch(deps, c.get('actor'), c.req.valid('json'))));
-  r.openapi(confirmUpload, async (c) => answer(c, await confirmBatchUpload(deps, c.get('actor'), c.req.valid('param').id)));
-  r.openapi(execute, async (c) => answer(c, await executeBatch(deps, c.get('actor'), c.req.valid('param').id)));
-  r.openapi(getJobRoute, async (c) => answer(c, await getBatch(deps, c.get('actor'), c.req.valid('param').id)));
-  r.openapi(cancel, async (c) => answer(c, await cancelBatch(deps, c.get('actor'), c.req.valid('param').id)));
+  r.openapi(confirmUpload, async (c) => answer(c, await confirmBatchUpload(deps, c.get('actor'), c.req.valid('param').id)), jobIdHook);
+  r.openapi(execute, async (c) => answer(c, await executeBatch(deps, c.get('actor'), c.req.valid('param').id)), jobIdHook);
+  r.openapi(getJobRoute, async (c) => answer(c, await getBatch(deps, c.get('actor'), c.req.valid('param').id)), jobIdHook);
+  r.openapi(cancel, async (c) => answer(c, await cancelBatch(deps, c.get('actor'), c.req.valid('param').id)), jobIdHook);
   r.openapi(callback, async (c) => {
     const raw = new Uint8Array(await c.req.arrayBuffer());
     const { id } = c.req.valid('param');

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { typeError } from '../../http/field-errors';
 import { RuleOperation, RuleOperations } from './rule-operations';
 import { MAX_IMAGE_BYTES, UPLOAD_MIMES } from './rules-batch';
 
@@ -27,7 +28,7 @@ export const PresetData = z.object({
   id: z.string(), name: z.string(), name_en: z.string(), description: z.string(), operations: z.array(RuleOperation),
 });
 
-const RuleName = z.string({ error: 'name is required' }).trim().min(1, 'name is required').max(80, 'name must be at most 80 characters');
+const RuleName = z.string({ error: typeError('name', 'a string') }).trim().min(1, 'name is required').max(80, 'name must be at most 80 characters');
 
 export const RuleBody = z.object({ name: RuleName, operations: RuleOperations }).strict().openapi('S3RuleRequest');
 export const RulePatch = z
@@ -45,7 +46,7 @@ export const CreateJobBody = z
   .object({
     rule_id: z.string().min(1).max(100).optional().describe('One of your rules; or give preset_id'),
     preset_id: z.string().min(1).max(100).optional().describe('A preset (GET /s3/presets); or give rule_id'),
-    image_count: z.number({ error: 'image_count is required: how many photos (1 to your plan\'s images per job)' }).int('image_count must be a whole number').min(1, 'image_count must be at least 1').max(200, 'image_count must be at most 200'),
+    image_count: z.number({ error: typeError('image_count', 'a number', 'how many photos (1 to your plan\'s images per job)') }).int('image_count must be a whole number').min(1, 'image_count must be at least 1').max(200, 'image_count must be at most 200'),
     mimes: z.array(UploadMime, { error: 'mimes must be a list of image/jpeg, image/png or image/webp' }).optional().describe('Content-Type of each photo, in order (default image/jpeg)'),
     sizes: z.array(z.number().int().min(1).max(MAX_IMAGE_BYTES, `each size must be at most ${MAX_IMAGE_BYTES} bytes`)).optional().describe('Bytes of each photo, in order: each URL then takes exactly that many'),
   })

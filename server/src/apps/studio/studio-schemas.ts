@@ -1,16 +1,15 @@
 import { z } from '@hono/zod-openapi';
+import { typeError } from '../../http/field-errors';
 import { queryInt } from '../../http/query-params';
 import { CAMERAS, keysOf, MAX_PROMPT_CHARS, MOODS, RATIOS, STYLES, VIDEO_SECONDS, VIDEO_SIZES } from './studio-options';
 
 const MAX_IDEA = 500;
 const MAX_EXTRA = 500;
 
-/** A field's type error: missing is "required", anything else "must be a string". */
-const stringError = (name: string) => (iss: { input?: unknown }) => (iss.input === undefined ? `${name} is required` : `${name} must be a string`);
 
 /** A text field: trimmed, with a letter or digit in it (not blank, not only invisible marks), within `max` characters. */
 const text = (name: string, max: number) =>
-  z.string({ error: stringError(name) }).trim().min(1, `${name} is required`).max(max, `${name} must be at most ${max} characters`)
+  z.string({ error: typeError(name, 'a string') }).trim().min(1, `${name} is required`).max(max, `${name} must be at most ${max} characters`)
     .refine((s) => /[\p{L}\p{N}]/u.test(s), `${name} must contain letters or digits`);
 
 const oneOf = <T extends readonly [string, ...string[]]>(name: string, values: T) =>
@@ -28,7 +27,7 @@ export const PromptBody = z
     mood: MoodSchema,
     camera: CameraSchema,
     ratio: RatioSchema,
-    extra: z.string({ error: stringError('extra') }).trim().max(MAX_EXTRA, `extra must be at most ${MAX_EXTRA} characters`).optional(),
+    extra: z.string({ error: typeError('extra', 'a string') }).trim().max(MAX_EXTRA, `extra must be at most ${MAX_EXTRA} characters`).optional(),
   })
   .strict()
   .openapi('StudioPromptRequest');
@@ -44,7 +43,7 @@ export const ImageBody = z
     ratio: RatioSchema.default('1:1'),
     style: StyleSchema.optional(),
     seed: seed.optional().openapi({ description: 'The same prompt, ratio and seed give the same image on the same provider; omitted, a random one' }),
-    negativePrompt: z.string({ error: stringError('negativePrompt') }).trim().max(500, 'negativePrompt must be at most 500 characters').optional(),
+    negativePrompt: z.string({ error: typeError('negativePrompt', 'a string') }).trim().max(500, 'negativePrompt must be at most 500 characters').optional(),
   })
   .strict()
   .openapi('StudioImageRequest');
@@ -63,7 +62,7 @@ export const ImageResponse = z
 export const VideoBody = z
   .object({
     prompt: text('prompt', MAX_PROMPT_CHARS),
-    imageId: z.string({ error: stringError('imageId') }).min(1, 'imageId must not be empty').max(100, 'imageId must be at most 100 characters').optional().openapi({ description: 'One of your images: the first frame (image-to-video)' }),
+    imageId: z.string({ error: typeError('imageId', 'a string') }).min(1, 'imageId must not be empty').max(100, 'imageId must be at most 100 characters').optional().openapi({ description: 'One of your images: the first frame (image-to-video)' }),
     seconds: z.union(VIDEO_SECONDS.map((s) => z.literal(s)) as [z.ZodLiteral<4>, z.ZodLiteral<8>, z.ZodLiteral<12>], { error: `seconds must be one of ${VIDEO_SECONDS.join(', ')}` }).default(4),
     size: oneOf('size', VIDEO_SIZES).optional().openapi({ description: "Default: the image's orientation, else 1280x720" }),
     seed: seed.optional(),
