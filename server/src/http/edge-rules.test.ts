@@ -105,6 +105,8 @@ describe('one contract per mount (issue 7, section 6)', () => {
     const api = await t.call('POST', '/api/upload/presign', { token: me.token, body: big });
     expect(api.status).toBe(413);
     expect(api.body).toMatchObject({ error: expect.stringContaining('larger than'), code: 'PAYLOAD_TOO_LARGE' });
+    // The rest of the body is never read: the connection is closed, and the answer says so.
+    expect(api.headers.get('connection')).toBe('close');
     const v1 = await t.call('POST', '/v1/admin/credits', { token: TEST_ADMIN_KEY, body: big });
     expect(v1.body).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
 

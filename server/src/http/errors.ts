@@ -43,6 +43,8 @@ export function errorResponse(c: Context, err: AppError): Response {
   const mount = c.get('mount') as Mount | undefined;
   const mapped: AppError = mount?.mapError?.(err) ?? err;
   if (mapped.retryAfterSec !== undefined) c.header('Retry-After', String(mapped.retryAfterSec));
+  // The rest of a too-large body is never read, so the connection cannot carry another request: say so.
+  if (err.kind === 'too_large') c.header('Connection', 'close');
   return c.json(errorBody(mount?.errorStyle ?? 'platform', mapped, c.get('requestId')), STATUS[mapped.kind]);
 }
 
