@@ -1,0 +1,86 @@
+import { matchingView } from './matching-view';
+
+/**
+ * A prompt blocklist that spelling tricks do not get past (issue 12's content guard, seed 004
+ * "콘텐츠 가드"): both the terms and the text are folded to one skeleton before they are compared.
+ * - Compatibility forms, invisible characters and accents go (matchingView): "ｎｕ\u200Bdé" is "nude".
+ * - Look-alike letters become the Latin letter they imitate: Cyrillic "nudе", Greek "νude", "nud3", "$ex".
+ * - Hangul is compared as jamo with final consonants folded to initial ones, so a word typed as
+ *   separate jamo ("ㄴㅜㄷㅡ") or split by spaces ("누 드") is the word, and particles after it ("누드를")
+ *   do not hide it: a term in Hangul (or any script without spaces between words) matches anywhere.
+ * - A Latin-script term matches at the start of a word ("nudes"; not "Sussex" for "sex"), also when
+ *   the word is spelt out letter by letter ("n u d e", "n.u.d.e").
+ */
+export interface Blocklist {
+  /** The first term the text contains, as the list writes it; null when none. */
+  find(text: string): string | null;
+}
+
+/** Look-alikes of Latin letters: Cyrillic and Greek letters, and the digits and signs that stand for letters. */
+const LOOK_ALIKES: Readonly<Record<string, string>> = {
+  а: 'a', в: 'b', е: 'e', ё: 'e', з: '3', і: 'i', ј: 'j', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', ѕ: 's', ԁ: 'd', ո: 'n',
+  α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w',
+  '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i', '|': 'l',
+};
+const LOOK_ALIKE = new RegExp(`[${Object.keys(LOOK_ALIKES).map((c) => (/[$|]/.test(c) ? `\\${c}` : c)).join('')}]`, 'gu');
+
+/** Hangul final consonants (U+11A8..U+11C2) as the initial consonants they sound as. */
+const FINALS = ['ᄀ', 'ᄁ', 'ᄀᄉ', 'ᄂ', 'ᄂᄌ', 'ᄂᄒ', 'ᄃ', 'ᄅ', 'ᄅᄀ', 'ᄅᄆ', 'ᄅᄇ', 'ᄅᄉ', 'ᄅᄐ', 'ᄅᄑ', 'ᄅᄒ', 'ᄆ', 'ᄇ', 'ᄇᄉ', 'ᄉ', 'ᄊ', 'ᄋ', 'ᄌ', 'ᄎ', 'ᄏ', 'ᄐ', 'ᄑ', 'ᄒ'];
+const FINAL = /[\u11A8-\u11C2]/gu;
+
+const LATIN_WORD = /^[a-z ]+$/;
+const NOT_WORD = /[^\p{L}\p{N}]+/gu;
+
+/** The skeleton both sides are compared on, words kept apart by single spaces. */
+function skeleton(text: string): string {
+  return matchingView(text.normalize('NFC')).view
+    .toLowerCase()
+    .replace(LOOK_ALIKE, (c) => LOOK_ALIKES[c] ?? c)
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(FINAL, (c) => FINALS[c.charCodeAt(0) - 0x11a8]!)
+    .replace(NOT_WORD, ' ')
+    .trim();
+}
+
+/**
+ * The words of a skeleton (each after a space, so a term matches at a word's start), and its runs
+ * of single letters joined ("a n u d e" is "anude"): a term matches anywhere in a spelt-out run.
+ */
+function latinWords(skel: string): { words: string; runs: string[] } {
+  const runs: string[] = [];
+  let run = '';
+  for (const word of skel.split(' ')) {
+    if ([...word].length === 1) {
+      run += word;
+      continue;
+    }
+    if (run.length > 1) runs.push(run);
+    run = '';
+  }
+  if (run.length > 1) runs.push(run);
+  return { words: ` ${skel}`, runs };
+}
+
+/**
+ * The blocklist of `terms` (each a word or a few, in any script; blank ones are ignored). Folding
+ * the text is linear in its length; each term is one substring search.
+ */
+export function compileBlocklist(terms: readonly string[]): Blocklist {
+  const compiled = terms
+    .map((term) => ({ term, key: skeleton(term) }))
+    .filter((t) => t.key !== '')
+    .map((t) => (LATIN_WORD.test(t.key) ? { term: t.term, latin: ` ${t.key}`, anywhere: null } : { term: t.term, latin: null, anywhere: t.key.replaceAll(' ', '') }));
+  return {
+    find(text) {
+      const skel = skeleton(text);
+      const { words, runs } = latinWords(skel);
+      const compact = skel.replaceAll(' ', '');
+      for (const t of compiled) {
+        const hit = t.latin !== null ? words.includes(t.latin) || runs.some((r) => r.includes(t.latin!.slice(1))) : compact.includes(t.anywhere!);
+        if (hit) return t.term;
+      }
+      return null;
+    },
+  };
+}
