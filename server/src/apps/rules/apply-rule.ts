@@ -24,11 +24,11 @@ const xml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`)
 /**
  * Applies a rule's operations in order to one image (seed 003: what a GPU worker does to each
  * item). Each operation works on the pixels the one before left: operations that sharp runs in
- * the rule's order share one pipeline, others meet through raw pixels (Stage); `auto_orient` applies the input's EXIF orientation
- * wherever it stands. AI operations go to `ai` as PNG. The output is encoded as the last `output`
- * says (JPEG 85 by default); a format without alpha gets transparency flattened onto white (or the
- * background_fill colour). Outputs
- * carry no metadata (EXIF, GPS, XMP), whether or not the rule says `strip_metadata`.
+ * the rule's order share one pipeline, others meet through raw pixels (Stage); `auto_orient`
+ * applies the input's EXIF orientation wherever it stands. AI operations go to `ai` as PNG. The
+ * output is encoded as the last `output` says (JPEG 85 by default); a format without alpha gets
+ * transparency flattened onto white (or the background_fill colour). Outputs carry no metadata
+ * (EXIF, GPS, XMP), whether or not the rule says `strip_metadata`.
  *
  * Uses sharp in the calling process: the GPU worker's, never the API's. Throws sharp's error for
  * an input it cannot decode.

@@ -163,7 +163,7 @@ describe.skipIf(!serverMode)('gpu-worker processes', () => {
     await assertCompletedOnce(s, token, jobId);
   }, 60_000);
 
-  it('runs a rule with AI operations, opening the image-operation provider only when a task asks for one', async () => {
+  it('runs a rule with AI operations through the image-operation provider it opens on first use', async () => {
     const s = await setup();
     const w = s.startWorker();
     const { token, ruleId } = await proUserWithRule(s.t, [{ op: 'upscale', scale: 2 }, { op: 'remove_background' }, { op: 'background_fill', color: '#ffffff' }]);

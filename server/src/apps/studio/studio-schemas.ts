@@ -6,7 +6,6 @@ import { CAMERAS, keysOf, MAX_PROMPT_CHARS, MOODS, RATIOS, STYLES, VIDEO_SECONDS
 const MAX_IDEA = 500;
 const MAX_EXTRA = 500;
 
-
 /** A text field: trimmed, with a letter or digit in it (not blank, not only invisible marks), within `max` characters. */
 const text = (name: string, max: number) =>
   z.string({ error: typeError(name, 'a string') }).trim().min(1, `${name} is required`).max(max, `${name} must be at most ${max} characters`)

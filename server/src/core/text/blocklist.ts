@@ -43,11 +43,8 @@ function skeleton(text: string): string {
     .trim();
 }
 
-/**
- * The words of a skeleton (each after a space, so a term matches at a word's start), and its runs
- * of single letters joined ("a n u d e" is "anude"): a term matches anywhere in a spelt-out run.
- */
-function latinWords(skel: string): { words: string; runs: string[] } {
+/** A skeleton's runs of single letters, each joined ("a n u d e" is "anude"): a word spelt out letter by letter. */
+function spelledRuns(skel: string): string[] {
   const runs: string[] = [];
   let run = '';
   for (const word of skel.split(' ')) {
@@ -59,7 +56,7 @@ function latinWords(skel: string): { words: string; runs: string[] } {
     run = '';
   }
   if (run.length > 1) runs.push(run);
-  return { words: ` ${skel}`, runs };
+  return runs;
 }
 
 /**
@@ -70,17 +67,16 @@ export function compileBlocklist(terms: readonly string[]): Blocklist {
   const compiled = terms
     .map((term) => ({ term, key: skeleton(term) }))
     .filter((t) => t.key !== '')
-    .map((t) => (LATIN_WORD.test(t.key) ? { term: t.term, latin: ` ${t.key}`, anywhere: null } : { term: t.term, latin: null, anywhere: t.key.replaceAll(' ', '') }));
+    .map((t) => ({ ...t, latin: LATIN_WORD.test(t.key), compact: t.key.replaceAll(' ', '') }));
   return {
     find(text) {
       const skel = skeleton(text);
-      const { words, runs } = latinWords(skel);
+      // Latin terms: at a word's start (each word follows a space), or inside a spelt-out run.
+      const words = ` ${skel}`;
+      const runs = spelledRuns(skel);
       const compact = skel.replaceAll(' ', '');
-      for (const t of compiled) {
-        const hit = t.latin !== null ? words.includes(t.latin) || runs.some((r) => r.includes(t.latin!.slice(1))) : compact.includes(t.anywhere!);
-        if (hit) return t.term;
-      }
-      return null;
+      const hit = compiled.find((t) => (t.latin ? words.includes(` ${t.key}`) || runs.some((r) => r.includes(t.key)) : compact.includes(t.compact)));
+      return hit?.term ?? null;
     },
   };
 }
