@@ -3,7 +3,7 @@ import type { GpuWork } from '../core/ports/gpu-work';
 import type { MediaToolkit } from '../core/ports/media';
 import type { Providers } from '../core/ports/providers';
 import type { ObjectStorage } from '../core/ports/storage';
-import type { Asset, AssetKind, Job, JobItem, Json, JsonObject } from '../core/ports/store';
+import type { Asset, AssetKind, Job, JobItem, Json, JsonObject, Repos } from '../core/ports/store';
 import type { Clock, Logger } from '../services/deps';
 import { checkedPipeline } from './pipeline-checks';
 import type { Predict } from './predict';
@@ -174,6 +174,13 @@ export interface PipelineDef<I = any> {
   steps: StepDef<I>[];
   /** The job's `result` once every step is done. */
   result?(ctx: ResultContext<I>): Promise<Json> | Json;
+  /**
+   * Runs inside the transaction of every `ctx.settleItem`, after the item's row (and a failed
+   * item's refund) is written, under the job's row lock: where an app keeps its own rows in step
+   * with its items (the gallery puts a finished image into its entity's media_assets). A throw
+   * rolls the settle back and fails the step like any step error.
+   */
+  onItemSettled?(repos: Repos, job: Job, settled: { idx: number; output: Json | null; error: { code: string; message: string } | null }, now: Date): Promise<void>;
 }
 
 /**

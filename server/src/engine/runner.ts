@@ -262,13 +262,15 @@ export class PipelineRunner {
       },
       items: () => deps.store.read((r) => r.items.list(job.id)),
       settleItem: async (idx, result) => {
-        await this.owned(job.id, async (repos) => {
+        const onSettled = this.pipelines.get(job.pipeline)?.onItemSettled;
+        await this.owned(job.id, async (repos, current) => {
           if ('output' in result) {
             await repos.items.update(job.id, idx, { status: 'done', output: result.output, error: null });
           } else {
             await repos.items.update(job.id, idx, { status: 'failed', error: result.error });
             await refundItem(repos, job, idx, `item failed: ${result.error.code}`);
           }
+          await onSettled?.(repos, current, { idx, output: 'output' in result ? result.output : null, error: 'error' in result ? result.error : null }, deps.clock.now());
         });
       },
       predict: predictor({

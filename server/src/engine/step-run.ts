@@ -57,7 +57,7 @@ async function runStepOnce(step: StepDef, ctx: StepContext, signal: AbortSignal)
 }
 
 /** A step error's code and message, and whether the step is tried again (a provider error says so itself). */
-export function failureOf(step: StepDef, attempt: number, err: unknown): StepFailure {
+export function failureOf(step: Pick<StepDef, 'maxAttempts'>, attempt: number, err: unknown): StepFailure {
   const message = err instanceof Error ? err.message : String(err);
   const code = err instanceof FatalStepError || err instanceof RetryableStepError ? err.code : 'STEP_FAILED';
   const retryable = err instanceof RetryableStepError || (isRetryableProviderError(err) && !(err instanceof FatalStepError));
@@ -91,4 +91,17 @@ export function aborted(signal: AbortSignal): Promise<never> {
 
 function isRetryableProviderError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true;
+}
+
+/**
+ * For a step that owns one job item (ctx.settleItem): what to settle the item with when `err` ends
+ * that item (a fatal error, or a retryable one out of attempts), so one item's failure does not
+ * fail its siblings' job. Rethrows what the engine must handle itself: a prediction to wait for,
+ * a lost lease, a retry still due.
+ */
+export function itemFailureOf(step: Pick<StepDef, 'maxAttempts'>, attempt: number, err: unknown): { code: string; message: string } {
+  if (err instanceof StepSuspended || err instanceof LeaseLostError) throw err;
+  const failure = failureOf(step, attempt, err);
+  if (failure.retry) throw err;
+  return { code: failure.code, message: failure.message };
 }

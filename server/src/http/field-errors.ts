@@ -1,3 +1,5 @@
+import { z } from '@hono/zod-openapi';
+
 /**
  * A zod type error of a body field in words (the `error` option of z.string(), z.number()...): a
  * missing field is "`name` is required" (and `hint`, what to send), a value of another type
@@ -5,3 +7,12 @@
  */
 export const typeError = (name: string, kind: string, hint?: string) => (iss: { input?: unknown }) =>
   iss.input === undefined ? `${name} is required${hint ? `: ${hint}` : ''}` : `${name} must be ${kind}`;
+
+/** A text field: trimmed, with a letter or digit in it (not blank, not only invisible marks), within `max` characters. */
+export const textField = (name: string, max: number) =>
+  z.string({ error: typeError(name, 'a string') }).trim().min(1, `${name} is required`).max(max, `${name} must be at most ${max} characters`)
+    .refine((s) => /[\p{L}\p{N}]/u.test(s), `${name} must contain letters or digits`);
+
+/** One word of a vocabulary; anything else says which words there are. */
+export const oneOf = <T extends readonly [string, ...string[]]>(name: string, values: T) =>
+  z.enum(values, { error: `${name} must be one of ${values.join(', ')}` });

@@ -4,6 +4,7 @@ import { ACTIVE_STATUSES, type JobStatus } from '../../core/jobs/job-status';
 import type { Clock } from '../../core/ports/clock';
 import type { AppRecord, Asset, Job, JobItem, JobStep, LedgerEntry, Repos, Upload, User } from '../../core/ports/store';
 import { HotQueries, type SqlRunner } from './hot-queries';
+import { galleryRepos } from './gallery-repos';
 import { providerCallsRepo } from './provider-calls-repo';
 import * as t from './schema';
 
@@ -331,9 +332,14 @@ export function createRepos(db: Db, clock: Clock, hot: HotQueries = new HotQueri
       async deleteForJob(jobId, ids) {
         if (ids.length) await db.delete(t.assets).where(and(eq(t.assets.jobId, jobId), inArray(t.assets.id, ids)));
       },
+      async delete(id) {
+        const rows = await db.delete(t.assets).where(eq(t.assets.id, id)).returning({ id: t.assets.id });
+        return rows.length > 0;
+      },
     },
 
     providerCalls: providerCallsRepo(db),
+    ...galleryRepos(db),
 
     webhooks: {
       async remember(provider, deliveryId) {

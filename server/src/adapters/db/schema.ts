@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
+  boolean,
   check,
   doublePrecision,
   index,
@@ -261,4 +263,61 @@ export const appRecords = pgTable(
     updatedAt: ts('updated_at').notNull(),
   },
   (t) => [index('app_records_owner').on(t.userId, t.app, t.kind, t.createdAt)],
+);
+
+/**
+ * Seed 004's entities: characters, stories and origchat characters, each owned by one user and
+ * public or not. `fields` holds what prompts are prefilled from (description, personality, ...);
+ * `avatar_url`, `gallery_count` and `representative_image_version` are the seed's columns, kept
+ * current by every change to the entity's images (apps/gallery).
+ */
+export const entities = pgTable(
+  'entities',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull().references(() => users.id),
+    kind: text('kind').notNull(),
+    name: text('name').notNull(),
+    isPublic: boolean('is_public').notNull().default(false),
+    fields: jsonb('fields').notNull().default({}),
+    avatarUrl: text('avatar_url'),
+    galleryCount: integer('gallery_count').notNull().default(0),
+    representativeImageVersion: integer('representative_image_version').notNull().default(0),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [index('entities_owner').on(t.userId, t.kind, t.createdAt), index('entities_public').on(t.kind, t.createdAt).where(sql`${t.isPublic}`)],
+);
+
+/**
+ * Seed 004's `media_assets`: an entity's gallery. One row per image, the same id as its asset
+ * (the stored object, its size and sha256); deleting the asset deletes the row. At most one
+ * primary per entity (a partial unique index).
+ */
+export const mediaAssets = pgTable(
+  'media_assets',
+  {
+    id: text('id').primaryKey().references(() => assets.id, { onDelete: 'cascade' }),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull().references(() => entities.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    width: integer('width'),
+    height: integer('height'),
+    isPrimary: boolean('is_primary').notNull().default(false),
+    orderIndex: integer('order_index').notNull(),
+    status: text('status').notNull().default('ready'),
+    provider: text('provider'),
+    seed: bigint('seed', { mode: 'number' }),
+    style: text('style'),
+    ratio: text('ratio'),
+    phash: text('phash'),
+    // The batch that made it, or for a crop the image it was cut from.
+    jobId: text('job_id'),
+    sourceId: text('source_id'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [
+    index('media_assets_entity').on(t.entityId, t.orderIndex),
+    uniqueIndex('media_assets_one_primary').on(t.entityId).where(sql`${t.isPrimary}`),
+  ],
 );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dHashHex, hammingDistance } from './dhash';
+import { hammingDistance } from '../../core/media/phash';
+import { dHashHex } from './dhash';
 
 describe('dHashHex', () => {
   it('sets a bit where a pixel is brighter than its right neighbour', () => {

@@ -12,11 +12,3 @@ export function dHashHex(px: Uint8Array): string {
   }
   return bits.toString(16).padStart(16, '0');
 }
-
-/** Bits that differ between two hashes: near 0 for the same picture re-encoded or resized. */
-export function hammingDistance(a: string, b: string): number {
-  let diff = BigInt(`0x${a}`) ^ BigInt(`0x${b}`);
-  let n = 0;
-  for (; diff; diff &= diff - 1n) n++;
-  return n;
-}

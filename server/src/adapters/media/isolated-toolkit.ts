@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { ImageOverLimitError, InvalidMediaError, type AssembleClip, type AssembleOptions, type ImageInfo, type MediaToolkit, type VideoInfo } from '../../core/ports/media';
+import { ImageOverLimitError, InvalidMediaError, type AssembleClip, type AssembleOptions, type ImageInfo, type ImageScreening, type MediaToolkit, type VideoInfo } from '../../core/ports/media';
 import { ChildPool, type ChildPoolStats } from './child-pool';
 
 const CHILD = fileURLToPath(new URL('./media-child.ts', import.meta.url));
@@ -54,6 +54,16 @@ export class IsolatedMediaToolkit implements MediaToolkit {
 
   perceptualHash(buf: Buffer): Promise<string> {
     return this.pool.run('perceptualHash', [buf]);
+  }
+
+  /** The classifier loads in the image worker that first screens (~0.2 s, ~200 MB), never in this process. */
+  screenImage(buf: Buffer): Promise<ImageScreening> {
+    return this.pool.run('screenImage', [buf]);
+  }
+
+  async cropImage(buf: Buffer, rect: { left: number; top: number; width: number; height: number }) {
+    const out = await this.pool.run<{ png: Uint8Array; width: number; height: number }>('cropImage', [buf, rect]);
+    return { ...out, png: toBuffer(out.png) };
   }
 
   async thumbnail(buf: Buffer, width: number) {

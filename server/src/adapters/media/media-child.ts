@@ -19,6 +19,8 @@ serveChild({
   inspectImage: (buf: Uint8Array) => toolkit.inspectImage(buffer(buf)),
   normalizeImage: (buf: Uint8Array, size: number) => toolkit.normalizeImage(buffer(buf), size),
   perceptualHash: (buf: Uint8Array) => toolkit.perceptualHash(buffer(buf)),
+  screenImage: (buf: Uint8Array) => toolkit.screenImage(buffer(buf)),
+  cropImage: (buf: Uint8Array, rect: { left: number; top: number; width: number; height: number }) => toolkit.cropImage(buffer(buf), rect),
   conformImage: (buf: Uint8Array) => toolkit.conformImage(buffer(buf)),
   thumbnail: (buf: Uint8Array, width: number) => toolkit.thumbnail(buffer(buf), width),
 });

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE_LIMITS } from '../../core/media/image-limits';
 import { ImageOverLimitError, InvalidMediaError } from '../../core/ports/media';
-import { hammingDistance } from './dhash';
+import { hammingDistance } from '../../core/media/phash';
 import { FfmpegRunner, defaultFfmpegPath } from './ffmpeg-runner';
 import { SharpFfmpegToolkit } from './media-toolkit';
 import { pngBomb } from './png-bomb';

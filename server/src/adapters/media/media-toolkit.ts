@@ -3,9 +3,10 @@ import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import { IMAGE_LIMITS, imageLimitProblem, type ImageLimits } from '../../core/media/image-limits';
-import { ImageOverLimitError, InvalidMediaError, MediaLimitError, type AssembleClip, type AssembleOptions, type AssembledVideo, type ImageInfo, type ImageMime, type MediaToolkit, type VideoInfo } from '../../core/ports/media';
+import { ImageOverLimitError, InvalidMediaError, MediaLimitError, type AssembleClip, type AssembleOptions, type AssembledVideo, type ImageInfo, type ImageMime, type ImageScreening, type MediaToolkit, type VideoInfo } from '../../core/ports/media';
 import { assembleFilterGraph } from './assemble-graph';
 import { dHashHex } from './dhash';
+import { NSFW_INPUT_SIZE, NsfwClassifier } from './nsfw-classifier';
 import { FfmpegError, type FfmpegRunner } from './ffmpeg-runner';
 import { withTempDir } from './temp-dir';
 import { parseProbe } from './video-probe';
@@ -36,6 +37,8 @@ export class SharpFfmpegToolkit implements MediaToolkit {
   private readonly fps: number;
   private readonly clipGain: number;
   private readonly bedGain: number;
+  /** Loaded on the first screenImage. */
+  private readonly nsfw = new NsfwClassifier();
 
   constructor(opts: MediaToolkitOptions) {
     this.ffmpeg = opts.ffmpeg;
@@ -81,6 +84,28 @@ export class SharpFfmpegToolkit implements MediaToolkit {
       this.image(buf, mime).autoOrient().greyscale().resize(9, 8, { fit: 'fill' }).raw().toBuffer(),
     );
     return dHashHex(px);
+  }
+
+  /** The NSFW scores from the image squeezed to the model's square (as the model was trained), and its dHash. */
+  async screenImage(buf: Buffer): Promise<ImageScreening> {
+    const { mime } = await this.header(buf);
+    const rgb = await this.decoding('cannot screen image', () =>
+      this.image(buf, mime).autoOrient().removeAlpha().resize(NSFW_INPUT_SIZE, NSFW_INPUT_SIZE, { fit: 'fill' }).raw().toBuffer(),
+    );
+    const [nsfw, phash] = await Promise.all([this.nsfw.scores(rgb), this.perceptualHash(buf)]);
+    return { nsfw, phash };
+  }
+
+  async cropImage(buf: Buffer, rect: { left: number; top: number; width: number; height: number }) {
+    const { mime } = await this.header(buf);
+    return this.decoding('cannot crop image', async () => {
+      const oriented = await this.image(buf, mime).autoOrient().png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true });
+      const { width: w, height: h } = oriented.info;
+      const ok = [rect.left, rect.top, rect.width, rect.height].every(Number.isInteger) && rect.left >= 0 && rect.top >= 0 && rect.width >= 1 && rect.height >= 1;
+      if (!ok || rect.left + rect.width > w || rect.top + rect.height > h) throw new RangeError(`the crop ${rect.width}x${rect.height} at (${rect.left}, ${rect.top}) is not inside the ${w}x${h} image`);
+      const { data, info } = await sharp(oriented.data).extract(rect).png().toBuffer({ resolveWithObject: true });
+      return { png: data, width: info.width, height: info.height };
+    });
   }
 
   async thumbnail(buf: Buffer, width: number) {
@@ -242,7 +267,7 @@ export class SharpFfmpegToolkit implements MediaToolkit {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof InvalidMediaError) throw err;
+      if (err instanceof InvalidMediaError || err instanceof RangeError) throw err;
       throw new InvalidMediaError(`${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CAMERAS, keysOf, MOODS, RATIOS, STYLES, VIDEO_SECONDS, VIDEO_SIZES } from './studio-options';
+import { CAMERAS, MOODS, RATIOS, STYLES, VIDEO_SECONDS, VIDEO_SIZES } from './studio-options';
+import { keysOf } from '../../core/enum-keys';
 
 /** The inputs the studio's jobs keep: what history shows and regenerate repeats (with a new seed). */
 export const PromptJobInput = z.object({

@@ -50,8 +50,6 @@ export type Mood = keyof typeof MOODS;
 export type Camera = keyof typeof CAMERAS;
 export type Ratio = keyof typeof RATIOS;
 
-export const keysOf = <T extends object>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
-
 /** The video sizes of the Videos API (sora-2: 1280x720, 720x1280; sora-2-pro adds 1792x1024, 1024x1792). */
 export const VIDEO_SIZES = ['1280x720', '720x1280', '1792x1024', '1024x1792'] as const;
 export type VideoSize = (typeof VIDEO_SIZES)[number];

@@ -6,7 +6,8 @@ import type { Platform } from '../../http/platform';
 import { bearerSecurity, FlatErrorSchema } from '../../http/schemas';
 import { priceOf } from '../../services/credits/prices';
 import { assetUrls, decodeCursor, getJobDetail, listJobs } from '../../services/jobs/read-jobs';
-import { CAMERAS, keysOf, MOODS, RATIOS, STYLES, VIDEO_SECONDS, VIDEO_SIZES } from './studio-options';
+import { CAMERAS, MOODS, RATIOS, STYLES, VIDEO_SECONDS, VIDEO_SIZES } from './studio-options';
+import { keysOf } from '../../core/enum-keys';
 import { STUDIO_APP, STUDIO_PIPELINES } from './studio-pipelines';
 import {
   HistoryQuery, HistoryResponse, ImageBody, ImageResponse, OptionsResponse, PromptBody, PromptResponse, VideoBody, VideoResponse,

@@ -1,18 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { typeError } from '../../http/field-errors';
+import { oneOf, textField as text, typeError } from '../../http/field-errors';
 import { queryInt } from '../../http/query-params';
-import { CAMERAS, keysOf, MAX_PROMPT_CHARS, MOODS, RATIOS, STYLES, VIDEO_SECONDS, VIDEO_SIZES } from './studio-options';
+import { CAMERAS, MAX_PROMPT_CHARS, MOODS, RATIOS, STYLES, VIDEO_SECONDS, VIDEO_SIZES } from './studio-options';
+import { keysOf } from '../../core/enum-keys';
 
 const MAX_IDEA = 500;
 const MAX_EXTRA = 500;
-
-/** A text field: trimmed, with a letter or digit in it (not blank, not only invisible marks), within `max` characters. */
-const text = (name: string, max: number) =>
-  z.string({ error: typeError(name, 'a string') }).trim().min(1, `${name} is required`).max(max, `${name} must be at most ${max} characters`)
-    .refine((s) => /[\p{L}\p{N}]/u.test(s), `${name} must contain letters or digits`);
-
-const oneOf = <T extends readonly [string, ...string[]]>(name: string, values: T) =>
-  z.enum(values, { error: `${name} must be one of ${values.join(', ')}` });
 
 export const StyleSchema = oneOf('style', keysOf(STYLES)).openapi('StudioStyle');
 export const MoodSchema = oneOf('mood', keysOf(MOODS)).openapi('StudioMood');

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { AppError, forbidden, notFound } from '../../core/errors/app-error';
+import { forbidden, notFound } from '../../core/errors/app-error';
 import type { Job, JsonObject } from '../../core/ports/store';
 import { priceOf } from '../../services/credits/prices';
 import type { Deps } from '../../services/deps';
@@ -8,6 +8,7 @@ import { assertOwner, type Actor } from '../../services/jobs/actor';
 import { awaitJobResult } from '../../services/jobs/await-job';
 import { cancelJob } from '../../services/jobs/cancel-job';
 import { submitJob } from '../../services/jobs/submit-job';
+import { moderate } from '../../services/moderation/moderate-prompt';
 import type { ImageJobInput, PromptJobInput, VideoJobInput } from './studio-input';
 import type { STUDIO_PLAN_LIMITS } from './studio-options';
 import { STUDIO_APP, STUDIO_PIPELINES, type StudioKind } from './studio-pipelines';
@@ -16,27 +17,6 @@ type RateKey = keyof typeof STUDIO_PLAN_LIMITS.free;
 
 /** A fresh 31-bit seed: what makes a regenerate differ from the first try. */
 export const newSeed = () => randomInt(0, 2 ** 31 - 1);
-
-/**
- * Seed 001 section 4: generation is costly, so text is checked by the moderation port before
- * anything is charged or queued. Flagged: 400 PROMPT_REFUSED naming the categories. The check
- * fails closed: with moderation unreachable nothing is generated (503 MODERATION_UNAVAILABLE).
- */
-export async function moderate(deps: Pick<Deps, 'providers' | 'log'>, ...texts: (string | undefined)[]): Promise<void> {
-  const text = texts.filter((t): t is string => !!t?.trim()).join('\n');
-  if (!text) return;
-  let verdict;
-  try {
-    verdict = await deps.providers.moderation.checkText(text);
-  } catch (err) {
-    deps.log.warn({ err }, 'studio: moderation failed');
-    throw new AppError('unavailable', 'MODERATION_UNAVAILABLE', 'The content check is unavailable right now; nothing was charged. Try again shortly', {}, undefined, { cause: err });
-  }
-  if (verdict.flagged) {
-    const categories = verdict.categories.length ? verdict.categories.join(', ') : 'content policy';
-    throw new AppError('invalid', 'PROMPT_REFUSED', `The prompt was refused by the content policy (${categories}); change it and try again. Nothing was charged`, { categories: verdict.categories });
-  }
-}
 
 /** Rate limit of the endpoint family, then moderation: both before any charge. */
 async function gate(deps: Deps, actor: Actor, key: RateKey, ...texts: (string | undefined)[]) {

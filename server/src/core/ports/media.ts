@@ -1,3 +1,4 @@
+import type { NsfwScores } from '../media/nsfw-policy';
 /** Media operations on untrusted and generated files (sharp, ffmpeg), each bounded in pixels and time. */
 export type ImageMime = 'image/jpeg' | 'image/png' | 'image/webp';
 
@@ -5,6 +6,11 @@ export interface ImageInfo {
   mime: ImageMime;
   width: number;
   height: number;
+}
+
+export interface ImageScreening {
+  nsfw: NsfwScores;
+  phash: string;
 }
 
 export interface VideoInfo {
@@ -47,6 +53,16 @@ export interface MediaToolkit {
   normalizeImage(buf: Buffer, size: number): Promise<{ png: Buffer; width: number; height: number }>;
   /** A 64-bit perceptual hash (dHash) as 16 hex characters. */
   perceptualHash(buf: Buffer): Promise<string>;
+  /**
+   * What a content guard needs of an image before anyone may see it: the offline NSFW classifier's
+   * scores (core/media/nsfw-policy.ts judges them) and its perceptual hash (as `perceptualHash`).
+   */
+  screenImage(buf: Buffer): Promise<ImageScreening>;
+  /**
+   * The part of an image inside `rect` (source pixels, after auto-orientation), as PNG. RangeError
+   * when the rectangle is not inside the image or under 1 px.
+   */
+  cropImage(buf: Buffer, rect: { left: number; top: number; width: number; height: number }): Promise<{ png: Buffer; width: number; height: number }>;
   /** A JPEG of an image (jpeg, png or webp, within the limits), auto-rotated, `width` px wide at its own aspect ratio. */
   thumbnail(buf: Buffer, width: number): Promise<{ jpeg: Buffer; width: number; height: number }>;
   /** A JPEG poster frame of an MP4, `width` px wide. */

@@ -135,6 +135,45 @@ export interface AppRecord {
   updatedAt: Date;
 }
 
+/** Seed 004's entity kinds: what a gallery belongs to. */
+export type EntityKind = 'character' | 'story' | 'origchat';
+
+/** A character, story or origchat character (seed 004), with the seed's gallery columns. */
+export interface Entity {
+  id: string;
+  userId: string;
+  kind: EntityKind;
+  name: string;
+  isPublic: boolean;
+  fields: JsonObject;
+  avatarUrl: string | null;
+  galleryCount: number;
+  representativeImageVersion: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** One image of an entity's gallery (seed 004's `media_assets`); its id is its asset's. */
+export interface MediaAsset {
+  id: string;
+  entityType: EntityKind;
+  entityId: string;
+  url: string;
+  width: number | null;
+  height: number | null;
+  isPrimary: boolean;
+  orderIndex: number;
+  status: 'pending' | 'ready' | 'failed';
+  provider: string | null;
+  seed: number | null;
+  style: string | null;
+  ratio: string | null;
+  phash: string | null;
+  jobId: string | null;
+  sourceId: string | null;
+  createdAt: Date;
+}
+
 export interface Upload {
   key: string;
   userId: string;
@@ -410,6 +449,24 @@ export interface Repos {
     /** True when it existed. */
     delete(id: string): Promise<boolean>;
   };
+  entities: {
+    insert(entity: Omit<Entity, 'avatarUrl' | 'galleryCount' | 'representativeImageVersion'>): Promise<Entity>;
+    get(id: string): Promise<Entity | null>;
+    /** Locks the row for the transaction: every change to an entity's gallery takes it first. */
+    getForUpdate(id: string): Promise<Entity | null>;
+    /** Newest first: a user's of one kind, or (owner omitted) the public ones of that kind. */
+    list(q: { kind: EntityKind; userId?: string; limit: number }): Promise<Entity[]>;
+    update(id: string, patch: Partial<Pick<Entity, 'name' | 'isPublic' | 'fields' | 'avatarUrl' | 'galleryCount' | 'representativeImageVersion'>> & { updatedAt: Date }): Promise<Entity | null>;
+    delete(id: string): Promise<boolean>;
+  };
+  mediaAssets: {
+    insert(row: MediaAsset): Promise<MediaAsset>;
+    get(id: string): Promise<MediaAsset | null>;
+    /** An entity's images by order_index, then age. */
+    listForEntity(entityId: string): Promise<MediaAsset[]>;
+    update(id: string, patch: Partial<Pick<MediaAsset, 'isPrimary' | 'orderIndex' | 'status'>>): Promise<void>;
+    delete(id: string): Promise<boolean>;
+  };
   uploads: {
     /** `createdAt` from the service's clock, which the sweeper's cut-offs are measured against. */
     insert(upload: Pick<Upload, 'key' | 'userId' | 'mime' | 'declaredSize' | 'createdAt'>): Promise<void>;
@@ -433,6 +490,8 @@ export interface Repos {
     get(id: string): Promise<Asset | null>;
     /** Removes these rows of the job (their objects are the caller's to delete). */
     deleteForJob(jobId: string, ids: string[]): Promise<void>;
+    /** Removes one row (and what references it: a gallery's media_assets row); its object is the caller's to delete. */
+    delete(id: string): Promise<boolean>;
   };
   providerCalls: {
     /** Records a call; false (nothing written) when its prediction id is recorded already. */

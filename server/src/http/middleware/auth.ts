@@ -40,6 +40,18 @@ export const requireUser = (platform: Platform, signUp = 'POST /v1/auth/anon'): 
   await next();
 };
 
+/**
+ * Reads that anyone may make and an owner sees more of (a public gallery): the actor from a bearer
+ * token when one is sent (a bad one is 401 as anywhere), none otherwise; read it with `viewerOf`.
+ */
+export const optionalUser = (platform: Platform): MiddlewareHandler => async (c, next) => {
+  if (!c.req.header('authorization')) return next();
+  return requireUser(platform)(c, next);
+};
+
+/** The actor behind `optionalUser`: null for an anonymous request. */
+export const viewerOf = (c: { get(key: 'actor'): Actor | undefined }): Actor | null => c.get('actor') ?? null;
+
 /** Admin routes: the ADMIN_API_KEY, or a signed-in user whose role is admin. */
 export const requireAdmin = (platform: Platform): MiddlewareHandler => async (c, next) => {
   const token = bearer(c.req.header('authorization'));

@@ -28,8 +28,8 @@ export interface AdmissionRequest {
    * `message` words the refusal (seed 000 clips: 'Daily free limit reached (1 Quick/day)').
    */
   daily?: { key: string; units: number; message?: (limit: number) => string };
-  /** At most this many active jobs for one entity (e.g. a gallery's character). */
-  entity?: { key: string; maxActive: number };
+  /** At most this many active jobs for one entity (a gallery's character); `message` words the refusal. */
+  entity?: { key: string; maxActive: number; message?: (limit: number) => string };
 }
 
 /** What an admitted job carries into its row: the plan it was admitted under and its daily hold. */
@@ -44,7 +44,7 @@ export interface Admitted {
  *    pass a limit together),
  * 2. the daily limit (429 DAILY_LIMIT with Retry-After to the next day),
  * 3. the plan's running-jobs limit of the app (429 CONCURRENCY_LIMIT),
- * 4. the entity's limit (429 ENTITY_BUSY),
+ * 4. the entity's limit (409 ENTITY_BUSY),
  * 5. one balance check for everything charged (402 INSUFFICIENT_CREDITS),
  * then `place` queues the job (an insert, or a draft's transition) and the charges are booked.
  * A refusal throws, and the caller's transaction rolls everything back. Limits come from the plan
@@ -82,7 +82,8 @@ export async function admitJob(
     await repos.lock(`entity:${req.entity.key}`);
     if ((await repos.jobs.countActive({ entityKey: req.entity.key })) >= req.entity.maxActive) {
       const limit = req.entity.maxActive;
-      throw new AppError('rate_limited', 'ENTITY_BUSY', `At most ${limit} job(s) at once for this item`, { limit });
+      // A conflict, not a rate: waiting does not help until that job ends.
+      throw new AppError('conflict', 'ENTITY_BUSY', req.entity.message?.(limit) ?? `At most ${limit} job(s) at once for this item`, { limit });
     }
   }
 

@@ -1,0 +1,112 @@
+import { randomInt } from 'node:crypto';
+import { notFound } from '../../core/errors/app-error';
+import { isTerminal } from '../../core/jobs/job-status';
+import type { Entity, EntityKind, Job, JobItem } from '../../core/ports/store';
+import { priceOf } from '../../services/credits/prices';
+import type { Deps } from '../../services/deps';
+import { assertOwner, type Actor } from '../../services/jobs/actor';
+import { cancelJob } from '../../services/jobs/cancel-job';
+import { submitJob } from '../../services/jobs/submit-job';
+import { moderate } from '../../services/moderation/moderate-prompt';
+import { checkPromptTerms, type galleryBlocklist } from './gallery-blocklist';
+import { ownEntity } from './gallery-entities';
+import { viewUrls } from './gallery-images';
+import { GalleryJobInput, ImageItemOutput } from './gallery-input';
+import { GALLERY_APP, type Ratio, type Style } from './gallery-options';
+import { blockedOrFailed, GENERATE_PIPELINE } from './gallery-pipeline';
+
+export interface GenerateRequest {
+  entityKind: EntityKind;
+  entityId: string;
+  count: number;
+  prompt: string;
+  negativePrompt?: string;
+  style: Style;
+  ratio: Ratio;
+  seed?: number;
+  variationStrength?: number;
+}
+
+/**
+ * Seed 004 `POST /media/generate`: the owner's batch of 1..8 images (403 NOT_OWNER for another's
+ * entity, 404 for none). Before any charge: the blocklist (400 PROMPT_BLOCKED) and the moderation
+ * port (400 PROMPT_REFUSED, 503 when unreachable). Then one admission: the daily images (429
+ * DAILY_LIMIT with Retry-After), one running batch per entity (409 ENTITY_BUSY), the balance for
+ * every image (402), each image charged as its own item so a failed or blocked one is refunded alone.
+ */
+export async function generateImages(deps: Deps, actor: Actor, blocklist: ReturnType<typeof galleryBlocklist>, req: GenerateRequest): Promise<Job> {
+  const entity = await ownEntity(deps, actor, req.entityKind, req.entityId);
+  checkPromptTerms(blocklist, req.prompt, req.negativePrompt);
+  await moderate(deps, req.prompt, req.negativePrompt);
+  const known = await deps.store.read((r) => r.mediaAssets.listForEntity(entity.id));
+  const input: GalleryJobInput = {
+    entity: { kind: entity.kind, id: entity.id }, prompt: req.prompt, ...(req.negativePrompt ? { negativePrompt: req.negativePrompt } : {}),
+    style: req.style, ratio: req.ratio, seed: req.seed ?? randomInt(0, 2 ** 31 - 1),
+    ...(req.variationStrength === undefined ? {} : { variationStrength: req.variationStrength }),
+    count: req.count, knownPhashes: known.flatMap((k) => (k.phash ? [k.phash] : [])),
+  };
+  const cost = priceOf(deps.settings, GALLERY_APP, 'image');
+  return submitJob(deps, {
+    userId: actor.userId, app: GALLERY_APP, pipeline: GENERATE_PIPELINE, input: { ...input },
+    items: Array.from({ length: req.count }, (_, idx) => ({ input: { index: idx }, cost })),
+    entity: { key: `gallery:${entity.id}`, maxActive: 1, message: () => `A batch for this ${entity.kind} is still generating; wait for it to finish or cancel it` },
+    daily: { key: 'imagesPerDay', units: req.count, message: (limit) => `Daily limit reached: ${limit} images a day. Try again tomorrow` },
+  });
+}
+
+const jobNotFound = (jobId: string) => notFound('JOB_NOT_FOUND', `No image job ${jobId}`);
+
+/** The caller's batch job (403 FORBIDDEN for another user's, 404 JOB_NOT_FOUND when none or not a batch). */
+export async function ownBatch(deps: Pick<Deps, 'store'>, actor: Actor, jobId: string): Promise<{ job: Job; items: JobItem[]; entity: Entity | null }> {
+  const found = await deps.store.read(async (r) => {
+    const job = await r.jobs.get(jobId);
+    if (!job || job.pipeline !== GENERATE_PIPELINE) return null;
+    const input = GalleryJobInput.parse(job.input);
+    return { job, items: await r.items.list(jobId), entity: await r.entities.get(input.entity.id) };
+  });
+  if (!found) throw jobNotFound(jobId);
+  assertOwner(found.job, actor);
+  return found;
+}
+
+/** The seed's job status words: running until the job ends. */
+const statusWord = (job: Job): 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' =>
+  job.status === 'queued' || job.status === 'draft' ? 'queued' : job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled' ? job.status : 'running';
+
+/**
+ * Seed `GET /media/jobs/{job_id}`: `{status, progress, results: [{asset_id, url}]}` with the images
+ * kept so far in batch order (they arrive one by one), and what did not make it: `failed` and
+ * `blocked` counts, and `errors` with each one's reason and the credits it gave back.
+ */
+export async function batchView(deps: Deps, found: { job: Job; items: JobItem[]; entity: Entity | null }) {
+  const { job, items, entity } = found;
+  const input = GalleryJobInput.parse(job.input);
+  const done = items.filter((i) => i.status === 'done').map((i) => ({ item: i, out: ImageItemOutput.parse(i.output) }));
+  const urls = entity ? await viewUrls(deps, entity, done.map((d) => d.out.assetId)) : new Map<string, string>();
+  const results = done.filter((d) => urls.has(d.out.assetId)).map((d) => ({ index: d.item.idx, asset_id: d.out.assetId, url: urls.get(d.out.assetId)! }));
+  const ended = items.filter((i) => i.status === 'failed');
+  const errors = ended.map((i) => ({
+    index: i.idx, kind: blockedOrFailed(i.error), code: String(i.error?.code ?? 'FAILED'), message: String(i.error?.message ?? ''), refunded: i.cost,
+  }));
+  // A cancelled or failed job's pending images were never made: counted as failed, refunded with the job.
+  const unmade = isTerminal(job.status) ? items.filter((i) => i.status === 'pending') : [];
+  return {
+    job_id: job.id, status: statusWord(job), progress: job.progress,
+    entity_type: input.entity.kind, entity_id: input.entity.id, count: input.count,
+    results,
+    succeeded: done.length,
+    failed: errors.filter((e) => e.kind === 'failed').length + unmade.length,
+    blocked: errors.filter((e) => e.kind === 'blocked').length,
+    errors,
+    refunded: errors.reduce((a, e) => a + e.refunded, 0) + unmade.reduce((a, i) => a + i.cost, 0),
+    error: job.status === 'failed' ? { code: String(job.error?.code ?? 'FAILED'), message: String(job.error?.message ?? '') } : null,
+    created_at: job.createdAt.toISOString(),
+  };
+}
+
+/** The seed's cancel button: a batch not ended stops; what it had not made is refunded. */
+export async function cancelBatch(deps: Deps, actor: Actor, jobId: string) {
+  await ownBatch(deps, actor, jobId);
+  const { refunded } = await cancelJob(deps, actor, jobId);
+  return { refunded };
+}

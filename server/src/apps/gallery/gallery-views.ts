@@ -1,0 +1,30 @@
+import type { Entity } from '../../core/ports/store';
+import type { Deps } from '../../services/deps';
+import type { Actor } from '../../services/jobs/actor';
+import { viewUrls } from './gallery-images';
+
+/**
+ * An entity as the API shows it: its fields at the top level (a story's name as `title`), whether
+ * the caller owns it (the console shows "대표이미지 생성" only then), and the seed's gallery
+ * columns, with `avatar_url` loadable by the caller now (a private entity's signed).
+ */
+export async function entityView(deps: Pick<Deps, 'store' | 'storage' | 'settings'>, entity: Entity, actor: Actor | null) {
+  let avatar = entity.avatarUrl;
+  if (avatar && !entity.isPublic) {
+    const primaryId = avatar.split('?')[0]!.split('/').pop()!;
+    avatar = (await viewUrls(deps, entity, [primaryId])).get(primaryId) ?? null;
+  }
+  return {
+    id: entity.id,
+    entity_type: entity.kind,
+    ...(entity.kind === 'story' ? { title: entity.name } : { name: entity.name }),
+    ...(entity.fields as Record<string, string>),
+    is_public: entity.isPublic,
+    is_owner: !!actor && actor.userId === entity.userId,
+    avatar_url: avatar,
+    gallery_count: entity.galleryCount,
+    representative_image_version: entity.representativeImageVersion,
+    created_at: entity.createdAt.toISOString(),
+    updated_at: entity.updatedAt.toISOString(),
+  };
+}
