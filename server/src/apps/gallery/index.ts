@@ -16,7 +16,7 @@ export const galleryApp: AppModule = {
     { prefix: '/origchats/', errorStyle: 'platform' },
   ],
   routes: galleryRoutes,
-  consolePaths: ['/gallery'],
+  consolePaths: ['/gallery', '/gallery/:collection/:id'],
   pipelines: [generatePipeline],
   planLimits: GALLERY_PLAN_LIMITS,
   prices: GALLERY_PRICES,
