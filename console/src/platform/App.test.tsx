@@ -76,6 +76,20 @@ describe('the console shell', () => {
     }
   });
 
+  it('opens an app’s page for a path its `:name` segments match, and no other', () => {
+    const gamma: ConsoleApp = { id: 'gamma', paths: ['/gamma', '/gamma/:kind/:id'], nav: 'nav.gamma', Page: () => <p>gamma page</p>, messages: { ko: { 'nav.gamma': '감마' }, en: { 'nav.gamma': 'Gamma' } } };
+    for (const [path, page] of [['/gamma/a/b', 'gamma page'], ['/gamma/a', 'alpha page'], ['/gamma/a/b/c', 'alpha page'], ['/gamma//b', 'alpha page']]) {
+      history.replaceState(null, '', path);
+      render(
+        <QueryClientProvider client={new QueryClient()}>
+          <I18nProvider initial="en" messages={catalog([...apps, gamma])}><App apps={[...apps, gamma]} /></I18nProvider>
+        </QueryClientProvider>,
+      );
+      expect(screen.getByText(page!), path).toBeTruthy();
+      cleanup();
+    }
+  });
+
   it('shows a job with the job page of the app it belongs to', async () => {
     renderAt('/jobs/j1');
     expect(await screen.findByText('alpha job j1')).toBeTruthy();

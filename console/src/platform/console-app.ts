@@ -9,7 +9,10 @@ import type { Lang } from './i18n/messages';
 export interface ConsoleApp<K extends string = string> {
   /** The server's name of the app, as its jobs carry it in `app` (e.g. 'clips'). */
   id: string;
-  /** The paths that open its page; the header links to the first. The first app's page is also the fallback for unknown paths. */
+  /**
+   * The paths that open its page; the header links to the first. The first app's page is also the
+   * fallback for unknown paths. A `:name` segment matches any one segment (`/gallery/:collection/:id`).
+   */
   paths: readonly [string, ...string[]];
   /** The message key of its header link. */
   nav: K;

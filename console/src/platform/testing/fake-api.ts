@@ -28,5 +28,5 @@ export function createFakeApi() {
     const response = new Response(null, { status, headers });
     return status >= 400 ? { error: body, response } : { data: body, response };
   };
-  return { server, api: { GET: answer('GET'), POST: answer('POST'), PUT: answer('PUT'), DELETE: answer('DELETE') } };
+  return { server, api: { GET: answer('GET'), POST: answer('POST'), PUT: answer('PUT'), PATCH: answer('PATCH'), DELETE: answer('DELETE') } };
 }
