@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import { notFound } from '../../core/errors/app-error';
-import { isTerminal } from '../../core/jobs/job-status';
 import type { Entity, EntityKind, Job, JobItem } from '../../core/ports/store';
 import { priceOf } from '../../services/credits/prices';
 import type { Deps } from '../../services/deps';
@@ -76,7 +75,8 @@ const statusWord = (job: Job): 'queued' | 'running' | 'completed' | 'failed' | '
 /**
  * Seed `GET /media/jobs/{job_id}`: `{status, progress, results: [{asset_id, url}]}` with the images
  * kept so far in batch order (they arrive one by one), and what did not make it: `failed` and
- * `blocked` counts, and `errors` with each one's reason and the credits it gave back.
+ * `blocked` counts, and `errors` with each one's reason and the credits it gave back (a cancelled
+ * batch's unmade images included). `progress`: the share of its images that have ended.
  */
 export async function batchView(deps: Deps, found: { job: Job; items: JobItem[]; entity: Entity | null }) {
   const { job, items, entity } = found;
@@ -84,21 +84,23 @@ export async function batchView(deps: Deps, found: { job: Job; items: JobItem[];
   const done = items.filter((i) => i.status === 'done').map((i) => ({ item: i, out: ImageItemOutput.parse(i.output) }));
   const urls = entity ? await viewUrls(deps, entity, done.map((d) => d.out.assetId)) : new Map<string, string>();
   const results = done.filter((d) => urls.has(d.out.assetId)).map((d) => ({ index: d.item.idx, asset_id: d.out.assetId, url: urls.get(d.out.assetId)! }));
-  const ended = items.filter((i) => i.status === 'failed');
-  const errors = ended.map((i) => ({
-    index: i.idx, kind: blockedOrFailed(i.error), code: String(i.error?.code ?? 'FAILED'), message: String(i.error?.message ?? ''), refunded: i.cost,
-  }));
-  // A cancelled or failed job's pending images were never made: counted as failed, refunded with the job.
-  const unmade = isTerminal(job.status) ? items.filter((i) => i.status === 'pending') : [];
+  // Images a cancelled or failed job never made are settled with it (cancelled, or failed without an error of their own).
+  const unmade = job.status === 'cancelled' ? { code: 'CANCELLED', message: 'Not made: the batch was cancelled' } : { code: String(job.error?.code ?? 'FAILED'), message: `Not made: ${String(job.error?.message ?? 'the batch failed')}` };
+  const errors = items.filter((i) => i.status === 'failed' || i.status === 'cancelled').map((i) => {
+    const own = i.status === 'failed' && i.error ? { code: String(i.error.code ?? 'FAILED'), message: String(i.error.message ?? '') } : unmade;
+    return { index: i.idx, kind: i.status === 'failed' ? blockedOrFailed(i.error) : 'failed' as const, ...own, refunded: i.cost };
+  });
+  // The share of the batch's images that have ended (the steps of images not asked for count for nothing).
+  const progress = job.status === 'completed' ? 1 : (done.length + errors.length) / Math.max(1, items.length);
   return {
-    job_id: job.id, status: statusWord(job), progress: job.progress,
+    job_id: job.id, status: statusWord(job), progress,
     entity_type: input.entity.kind, entity_id: input.entity.id, count: input.count,
     results,
     succeeded: done.length,
-    failed: errors.filter((e) => e.kind === 'failed').length + unmade.length,
+    failed: errors.filter((e) => e.kind === 'failed').length,
     blocked: errors.filter((e) => e.kind === 'blocked').length,
     errors,
-    refunded: errors.reduce((a, e) => a + e.refunded, 0) + unmade.reduce((a, i) => a + i.cost, 0),
+    refunded: errors.reduce((a, e) => a + e.refunded, 0),
     error: job.status === 'failed' ? { code: String(job.error?.code ?? 'FAILED'), message: String(job.error?.message ?? '') } : null,
     created_at: job.createdAt.toISOString(),
   };
