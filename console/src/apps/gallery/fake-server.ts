@@ -18,7 +18,7 @@ const T = '2026-12-03T09:00:00.000Z';
 
 export function entity(over: Partial<GalleryEntity> = {}): GalleryEntity {
   return {
-    id: 'chr_1', entity_type: 'character', name: '하늘', description: '은발의 검객 🗡️', is_public: true, is_owner: true,
+    id: 'chr_1', entity_type: 'character', name: '하늘', description: '은발의 검객 🗡️', is_public: true, is_owner: true, generating_job_id: null,
     avatar_url: null, gallery_count: 0, representative_image_version: 0, created_at: T, updated_at: T, ...over,
   };
 }

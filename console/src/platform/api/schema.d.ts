@@ -2128,6 +2128,8 @@ export interface components {
             excerpt?: string;
             is_public: boolean;
             is_owner: boolean;
+            /** @description To the owner: the batch still generating for it, else null */
+            generating_job_id: string | null;
             /** @description The primary image, loadable by the caller now (a public entity's stable path, versioned; a private one's signed URL) */
             avatar_url: string | null;
             gallery_count: number;

@@ -112,6 +112,11 @@ export function createRepos(db: Db, clock: Clock, hot: HotQueries = new HotQueri
         const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(t.jobs).where(and(...conds));
         return row?.n ?? 0;
       },
+      async activeOfEntity(entityKey) {
+        const [row] = await db.select({ id: t.jobs.id }).from(t.jobs)
+          .where(and(eq(t.jobs.entityKey, entityKey), inArray(t.jobs.status, [...ACTIVE_STATUSES]))).orderBy(desc(t.jobs.createdAt)).limit(1);
+        return row?.id ?? null;
+      },
       async countDrafts(f) {
         const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(t.jobs)
           .where(and(eq(t.jobs.userId, f.userId), eq(t.jobs.app, f.app), eq(t.jobs.status, 'draft')));

@@ -92,6 +92,8 @@ describe('seed 004 limits and input', () => {
     const busy = await slow.call('POST', '/media/generate', { token, body: { entity_type: 'character', entity_id: ch.id, prompt: 'again', count: 1 } });
     expect(busy.status).toBe(409);
     expect(busy.body.error.code).toBe('ENTITY_BUSY');
+    // The owner's page finds the running batch after a reload; others are not told.
+    expect((await t.call('GET', `/characters/${ch.id}`, { token })).body.generating_job_id).toBe(first);
     // Cancelled while its images generate: each unmade image listed, refunded, its day's images given back.
     const cancelled = await t.call('POST', `/media/jobs/${first}/cancel`, { token });
     expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
@@ -99,6 +101,7 @@ describe('seed 004 limits and input', () => {
     expect(cancelled.body.errors.map((e: { code: string }) => e.code)).toEqual(Array(8).fill('CANCELLED'));
     expect(await balanceOf(t, token)).toBe(110);
     expect((await t.call('POST', `/media/jobs/${first}/cancel`, { token })).status).toBe(409);
+    expect((await t.call('GET', `/characters/${ch.id}`, { token })).body.generating_job_id).toBeNull();
     await batchWhenEnded(t, token, await generate(t, token, ch.id, { count: 8, seed: 2000 }));
     await batchWhenEnded(t, token, await generate(t, token, other.id, { count: 8, entity_type: 'characters' }));
     await batchWhenEnded(t, token, await generate(t, token, ch.id, { count: 8, seed: 1000 }));

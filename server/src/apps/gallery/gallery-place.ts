@@ -4,6 +4,9 @@ import { GalleryJobInput, ImageItemOutput } from './gallery-input';
 /** The stable path of an image (the seed's `media_assets.url`): served to whoever may see the entity. */
 export const imagePath = (assetId: string) => `/media/assets/${assetId}`;
 
+/** The admission key of an entity's batches: one running at a time. */
+export const galleryEntityKey = (entityId: string) => `gallery:${entityId}`;
+
 /** The entity's `avatar_url`: its primary image's path, versioned so a cached card shows a new primary at once. */
 export const avatarUrlOf = (primaryId: string | null, version: number) => (primaryId ? `${imagePath(primaryId)}?v=${version}` : null);
 

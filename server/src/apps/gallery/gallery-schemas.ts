@@ -64,6 +64,7 @@ export const EntityResponse = z.object({
   excerpt: z.string().optional(),
   is_public: z.boolean(),
   is_owner: z.boolean(),
+  generating_job_id: z.string().nullable().openapi({ description: 'To the owner: the batch still generating for it, else null' }),
   avatar_url: z.string().nullable().openapi({ description: 'The primary image, loadable by the caller now (a public entity\'s stable path, versioned; a private one\'s signed URL)' }),
   gallery_count: z.number().int(),
   representative_image_version: z.number().int(),

@@ -10,6 +10,7 @@ import { moderate } from '../../services/moderation/moderate-prompt';
 import { checkPromptTerms, type galleryBlocklist } from './gallery-blocklist';
 import { ownEntity } from './gallery-entities';
 import { viewUrls } from './gallery-images';
+import { galleryEntityKey } from './gallery-place';
 import { GalleryJobInput, ImageItemOutput } from './gallery-input';
 import { GALLERY_APP, type Ratio, type Style } from './gallery-options';
 import { blockedOrFailed, GENERATE_PIPELINE } from './gallery-pipeline';
@@ -48,7 +49,7 @@ export async function generateImages(deps: Deps, actor: Actor, blocklist: Return
   return submitJob(deps, {
     userId: actor.userId, app: GALLERY_APP, pipeline: GENERATE_PIPELINE, input: { ...input },
     items: Array.from({ length: req.count }, (_, idx) => ({ input: { index: idx }, cost })),
-    entity: { key: `gallery:${entity.id}`, maxActive: 1, message: () => `A batch for this ${entity.kind} is still generating; wait for it to finish or cancel it` },
+    entity: { key: galleryEntityKey(entity.id), maxActive: 1, message: () => `A batch for this ${entity.kind} is still generating; wait for it to finish or cancel it` },
     daily: { key: 'imagesPerDay', units: req.count, message: (limit) => `Daily limit reached: ${limit} images a day. Try again tomorrow` },
   });
 }

@@ -393,6 +393,8 @@ export interface Repos {
     waitStep(input: { jobId: string; workerId: string; step: string; attempts: number; wait: StepWait; at: Date }): Promise<boolean>;
     list(query: JobListQuery): Promise<Job[]>;
     countActive(filter: { userId?: string; app?: string; entityKey?: string }): Promise<number>;
+    /** The newest active (queued, running, waiting) job of an entity (admission's `entity.key`), or null. */
+    activeOfEntity(entityKey: string): Promise<string | null>;
     /** A user's drafts of one app: jobs made and not yet run or cancelled. */
     countDrafts(filter: { userId: string; app: string }): Promise<number>;
     /**
