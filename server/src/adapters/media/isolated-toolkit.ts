@@ -56,7 +56,7 @@ export class IsolatedMediaToolkit implements MediaToolkit {
     return this.pool.run('perceptualHash', [buf]);
   }
 
-  /** The classifier loads in the image worker that first screens (~0.2 s, ~200 MB), never in this process. */
+  /** The classifier loads in each image worker on its first screen (about 1 s with TensorFlow.js, ~200 MB), never in this process. */
   screenImage(buf: Buffer): Promise<ImageScreening> {
     return this.pool.run('screenImage', [buf]);
   }
