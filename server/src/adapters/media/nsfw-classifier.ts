@@ -12,7 +12,7 @@ const require = createRequire(import.meta.url);
 /**
  * nsfwjs's MobileNetV2 on TensorFlow.js's WebAssembly backend, entirely offline: the model ships
  * inside the npm package as JS bundles and the wasm binaries inside @tensorflow/tfjs-backend-wasm.
- * About 50 ms an image on one core (the pure-JS backend takes near a second). Loaded on the first
+ * 50-100 ms an image on one core (the pure-JS backend takes near a second). Loaded on the first
  * call (about 1 s with the TensorFlow.js import, ~200 MB resident), so a process that never
  * screens an image pays nothing.
  */
