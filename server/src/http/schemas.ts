@@ -82,6 +82,8 @@ export const JobDetailSchema = JobSummarySchema.extend({
 }).openapi('JobDetail');
 
 export const bearerSecurity = [{ bearerAuth: [] }];
+/** Anyone may call it; with a bearer token the answer includes what is the caller's (a private gallery). */
+export const optionalBearerSecurity: Record<string, string[]>[] = [{}, { bearerAuth: [] }];
 
 export const errorResponses = {
   400: { description: 'Invalid request', content: { 'application/json': { schema: ErrorSchema } } },

@@ -1018,7 +1018,7 @@ export interface paths {
             cookie?: never;
         };
         /** Public stories, or mine (?mine=true) */
-        get: operations["listStorys"];
+        get: operations["listStories"];
         put?: never;
         /** A new story of mine */
         post: operations["createStory"];
@@ -5702,7 +5702,7 @@ export interface operations {
             };
         };
     };
-    listStorys: {
+    listStories: {
         parameters: {
             query?: {
                 /** @description true: your own (public and private); default: everyone's public ones */

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../../http/app-env';
 import { optionalUser, requireUser, viewerOf } from '../../http/middleware/auth';
 import type { Platform } from '../../http/platform';
-import { bearerSecurity, ErrorSchema } from '../../http/schemas';
+import { bearerSecurity, ErrorSchema, optionalBearerSecurity } from '../../http/schemas';
 import { dayWindow } from '../../core/quotas/day-window';
 import type { EntityKind } from '../../core/ports/store';
 import { priceOf } from '../../services/credits/prices';
@@ -54,7 +54,7 @@ function collectionRoutes(platform: Platform, r: ReturnType<typeof newRouter>, c
   });
 
   r.openapi(createRoute({
-    method: 'get', path: base, operationId: `list${K}s`, tags: TAG, security: [], summary: `Public ${collection}, or mine (?mine=true)`,
+    method: 'get', path: base, operationId: `list${capital(collection)}`, tags: TAG, security: optionalBearerSecurity, summary: `Public ${collection}, or mine (?mine=true)`,
     request: { query: EntityListQuery },
     responses: { 200: ok('Newest first', z.array(EntityResponse)), 400: err('Bad query'), 401: authFail },
   }), async (c) => {
@@ -66,7 +66,7 @@ function collectionRoutes(platform: Platform, r: ReturnType<typeof newRouter>, c
   });
 
   r.openapi(createRoute({
-    method: 'get', path: `${base}/{id}`, operationId: `get${K}`, tags: TAG, security: [], summary: `One ${kind}: public, or mine`,
+    method: 'get', path: `${base}/{id}`, operationId: `get${K}`, tags: TAG, security: optionalBearerSecurity, summary: `One ${kind}: public, or mine`,
     request: { params: EntityParam },
     responses: { 200: ok(`The ${kind}`, EntityResponse), 401: authFail, 404: notFound },
   }), async (c) => {
@@ -100,7 +100,7 @@ function collectionRoutes(platform: Platform, r: ReturnType<typeof newRouter>, c
   }), async (c) => c.json(promptPrefill(await ownEntity(deps, c.get('actor'), kind, c.req.valid('param').id)), 200));
 
   r.openapi(createRoute({
-    method: 'get', path: `${base}/{id}/images`, operationId: `list${K}Images`, tags: TAG, security: [],
+    method: 'get', path: `${base}/{id}/images`, operationId: `list${K}Images`, tags: TAG, security: optionalBearerSecurity,
     summary: 'The gallery in order (public entities to anyone, private ones to the owner)',
     request: { params: EntityParam },
     responses: { 200: ok('Images', z.array(ImageResponse)), 401: authFail, 404: notFound },
@@ -169,7 +169,7 @@ export function galleryRoutes(platform: Platform) {
   r.use('/media/assets/*', optional);
 
   r.openapi(createRoute({
-    method: 'get', path: '/media/options', operationId: 'getGalleryOptions', tags: TAG, security: [],
+    method: 'get', path: '/media/options', operationId: 'getGalleryOptions', tags: TAG, security: optionalBearerSecurity,
     summary: 'Styles, ratios, batch size, price per image, and with a token the images made today of the daily limit',
     responses: { 200: ok('Options', OptionsResponse), 401: authFail },
   }), async (c) => {
@@ -229,7 +229,7 @@ export function galleryRoutes(platform: Platform) {
   });
 
   r.openapi(createRoute({
-    method: 'get', path: '/media/assets/{asset_id}', operationId: 'getGalleryImage', tags: TAG, security: [],
+    method: 'get', path: '/media/assets/{asset_id}', operationId: 'getGalleryImage', tags: TAG, security: optionalBearerSecurity,
     summary: 'An image by its stable path (`url`, `avatar_url`): a redirect to its bytes, for whoever may see its entity',
     request: { params: z.object({ asset_id: Id }) },
     responses: { 302: { description: 'To a signed URL of the image' }, 401: authFail, 404: err('IMAGE_NOT_FOUND') },
