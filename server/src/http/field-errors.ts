@@ -11,7 +11,9 @@ export const typeError = (name: string, kind: string, hint?: string) => (iss: { 
 /** A text field: trimmed, with a letter or digit in it (not blank, not only invisible marks), within `max` characters. */
 export const textField = (name: string, max: number) =>
   z.string({ error: typeError(name, 'a string') }).trim().min(1, `${name} is required`).max(max, `${name} must be at most ${max} characters`)
-    .refine((s) => /[\p{L}\p{N}]/u.test(s), `${name} must contain letters or digits`);
+    .refine((s) => /[\p{L}\p{N}]/u.test(s), `${name} must contain letters or digits`)
+    // Direction overrides make text display as something else than it is ("\u202Eevil" shows "live").
+    .refine((s) => !/[\u202A-\u202E\u2066-\u2069]/u.test(s), `${name} must not contain text-direction override characters (U+202A-202E, U+2066-2069)`);
 
 /** One word of a vocabulary; anything else says which words there are. */
 export const oneOf = <T extends readonly [string, ...string[]]>(name: string, values: T) =>

@@ -25,7 +25,9 @@ describe('seed 004 permissions: owners change, visibility follows the public fla
       expect((await t.call('GET', `/characters/${ch.id}/images`, { token })).status).toBe(404);
       expect((await t.call('GET', `/media/assets/${a}`, { token })).status).toBe(404);
     }
-    expect((await t.call('GET', `/media/jobs/${batch.job_id}`, { token: other.token })).status).toBe(403);
+    // Another user's job is not found either: its entity may be private.
+    expect((await t.call('GET', `/media/jobs/${batch.job_id}`, { token: other.token })).body.error.code).toBe('JOB_NOT_FOUND');
+    expect((await t.call('POST', `/media/jobs/${batch.job_id}/cancel`, { token: other.token })).status).toBe(404);
 
     // Public: readable by anyone, changeable by the owner only.
     expect((await t.call('PATCH', `/characters/${ch.id}`, { token: owner.token, body: { is_public: true } })).status).toBe(200);
@@ -102,13 +104,20 @@ describe('seed 004 limits and input', () => {
     expect(await balanceOf(t, token)).toBe(110);
     expect((await t.call('POST', `/media/jobs/${first}/cancel`, { token })).status).toBe(409);
     expect((await t.call('GET', `/characters/${ch.id}`, { token })).body.generating_job_id).toBeNull();
+    // Deleting an entity while its batch generates cancels the batch: nothing paid for nothing.
+    const doomed = await makeCharacter(t, token, { name: '지울 캐릭터' });
+    const doomedJob = await generate(t, token, doomed.id, { count: 2 });
+    expect((await t.call('DELETE', `/characters/${doomed.id}`, { token })).status).toBe(204);
+    expect(await batchWhenEnded(t, token, doomedJob)).toMatchObject({ status: 'cancelled', refunded: 2, results: [] });
+    expect(await balanceOf(t, token)).toBe(110);
+    expect((await t.call('GET', '/media/options', { token })).body.images_today).toBe(0);
     await batchWhenEnded(t, token, await generate(t, token, ch.id, { count: 8, seed: 2000 }));
     await batchWhenEnded(t, token, await generate(t, token, other.id, { count: 8, entity_type: 'characters' }));
     await batchWhenEnded(t, token, await generate(t, token, ch.id, { count: 8, seed: 1000 }));
     const before = await balanceOf(t, token);
     const over = await t.call('POST', '/media/generate', { token, body: { entity_type: 'character', entity_id: ch.id, prompt: 'one more', count: 1 } });
     expect(over.status).toBe(429);
-    expect(over.body.error).toMatchObject({ code: 'DAILY_LIMIT', limit: 24 });
+    expect(over.body.error).toMatchObject({ code: 'DAILY_LIMIT', limit: 24, used: 24 });
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await balanceOf(t, token)).toBe(before);
   }

@@ -4,6 +4,8 @@ import type { Entity, EntityKind, JsonObject } from '../../core/ports/store';
 import type { Deps } from '../../services/deps';
 import { appLimits } from '../../services/identity/plan-limits';
 import type { Actor } from '../../services/jobs/actor';
+import { cancelJob } from '../../services/jobs/cancel-job';
+import { galleryEntityKey } from './gallery-place';
 import { GALLERY_APP, MAX_PROMPT_CHARS } from './gallery-options';
 
 /** Seed 004 "프롬프트 프리필": the fields each kind keeps, beside its name (a story's title). */
@@ -39,7 +41,7 @@ export async function visibleEntity(deps: Pick<Deps, 'store'>, actor: Actor | nu
 /** The actor's own entity: 404 as `visibleEntity`, and 403 NOT_OWNER when another user's public one (seed: 오너만). */
 export async function ownEntity(deps: Pick<Deps, 'store'>, actor: Actor, kind: EntityKind, id: string): Promise<Entity> {
   const entity = await visibleEntity(deps, actor, kind, id);
-  if (entity.userId !== actor.userId && !actor.isAdmin) throw forbidden('NOT_OWNER', `Only the owner of this ${kind} may change its images`);
+  if (entity.userId !== actor.userId && !actor.isAdmin) throw forbidden('NOT_OWNER', `Only the owner of this ${kind} may change it, its images, or generate for it`);
   return entity;
 }
 
@@ -84,11 +86,19 @@ export async function updateEntity(deps: Pick<Deps, 'store' | 'clock'>, actor: A
 }
 
 /**
- * Deletes the actor's entity with its gallery: the rows, and then the stored images (a crop's and
- * a batch's alike). A batch still running for it places nothing afterwards (placeGeneratedImage).
+ * Deletes the actor's entity with its gallery: a batch still generating for it is cancelled (what
+ * it had not made refunded), then the rows go, and then the stored images (a crop's and a batch's
+ * alike).
  */
-export async function deleteEntity(deps: Pick<Deps, 'store' | 'storage' | 'log'>, actor: Actor, kind: EntityKind, id: string): Promise<void> {
+export async function deleteEntity(deps: Deps, actor: Actor, kind: EntityKind, id: string): Promise<void> {
   await ownEntity(deps, actor, kind, id);
+  // A batch still generating for it stops first: what it had not made is refunded.
+  const running = await deps.store.read((r) => r.jobs.activeOfEntity(galleryEntityKey(id)));
+  if (running) {
+    await cancelJob(deps, actor, running).catch((err: unknown) => {
+      if (!(err instanceof AppError && err.code === 'JOB_WRONG_STATE')) throw err;
+    });
+  }
   const keys = await deps.store.tx(async (r) => {
     const rows = await r.mediaAssets.listForEntity(id);
     const assets = (await Promise.all(rows.map((row) => r.assets.get(row.id)))).filter((a) => a !== null);

@@ -3,6 +3,7 @@ import { InvalidMediaError, type MediaToolkit } from '../../core/ports/media';
 import { batchWhenEnded, generate, makeCharacter } from '../../testing/gallery-flow';
 import { balanceOf } from '../../testing/studio-flow';
 import { createTestPlatform, type TestPlatform } from '../../testing/test-platform';
+import { placeGeneratedImage } from './gallery-place';
 
 /** What the next screenings say, in call order: the images of a batch race, so a test counts outcomes, not which image got which. */
 const script: ('ok' | 'nsfw' | 'broken')[] = [];
@@ -67,8 +68,30 @@ describe('seed 004 content guard: every image screened before anyone can fetch i
       expect(res.status, prompt).toBe(400);
       expect(res.body.error.code, prompt).toBe('PROMPT_BLOCKED');
     }
-    const clean = await t.call('POST', '/media/generate', { token, body: { entity_type: 'character', entity_id: ch.id, prompt: '칼로리 걱정 없는 플로리다의 성기사 🍰'.repeat(3), count: 1 } });
+    // Ordinary words around or across spaces from a term are not the term; a negative prompt says what to avoid.
+    const clean = await t.call('POST', '/media/generate', {
+      token, body: { entity_type: 'character', entity_id: ch.id, prompt: '칼로리 걱정 없는 플로리다의 성기사, 바나나 체리 과일 바구니, a marvelous sextant 🍰', negative_prompt: 'nude, nsfw', count: 1 },
+    });
     expect(clean.status, JSON.stringify(clean.body)).toBe(202);
     expect(await balanceOf(t, token)).toBe(9);
+    const named = await t.call('POST', '/characters', { token, body: { name: 'Pikachu', description: '누 드 모델', is_public: true } });
+    expect(named.body.error).toMatchObject({ code: 'ENTITY_TEXT_BLOCKED', term: '누드' });
+    const rtl = await t.call('POST', '/characters', { token, body: { name: '\u202eevil' } });
+    expect(rtl.body.error.message).toMatch(/text-direction override/);
+  });
+});
+
+describe('the gallery decides duplicates under the entity lock', () => {
+  it('placing a near-duplicate of a kept image throws DUPLICATE_IMAGE (the settle rolls back), whatever the step saw', async () => {
+    const { token } = await t.signUp();
+    const ch = await makeCharacter(t, token);
+    const batch = await batchWhenEnded(t, token, await generate(t, token, ch.id, { count: 1 }));
+    const job = (await t.deps.store.read((r) => r.jobs.get(batch.job_id)))!;
+    const kept = (await t.deps.store.read((r) => r.mediaAssets.listForEntity(ch.id)))[0]!;
+    // A sibling that screened before `kept` was placed: same picture, one bit apart.
+    const phash = (BigInt(`0x${kept.phash}`) ^ 1n).toString(16).padStart(16, '0');
+    const output = { assetId: 'ast_sibling', phash, width: 768, height: 1024, seed: 1, provider: 'stub-image' };
+    await expect(t.deps.store.tx((r) => placeGeneratedImage(r, job, { idx: 1, output }, new Date()))).rejects.toMatchObject({ code: 'DUPLICATE_IMAGE' });
+    expect((await t.call('GET', `/characters/${ch.id}`, { token })).body.gallery_count).toBe(1);
   });
 });

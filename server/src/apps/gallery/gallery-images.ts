@@ -1,6 +1,7 @@
 import { randomUUID, createHash } from 'node:crypto';
 import { invalid, notFound } from '../../core/errors/app-error';
 import { nsfwVerdict } from '../../core/media/nsfw-policy';
+import { nearDuplicateOf } from '../../core/media/phash';
 import type { Entity, EntityKind, MediaAsset, Repos } from '../../core/ports/store';
 import type { Deps } from '../../services/deps';
 import type { Actor } from '../../services/jobs/actor';
@@ -157,6 +158,10 @@ export async function cropImage(deps: Deps, actor: Actor, kind: EntityKind, id: 
   const screening = await deps.media.screenImage(cut.png);
   const nsfw = nsfwVerdict(screening.nsfw);
   if (nsfw) throw invalid('CONTENT_BLOCKED', `The crop was blocked by the content guard: ${nsfw}`);
+  const rows = await deps.store.read((r) => r.mediaAssets.listForEntity(entity.id));
+  if (nearDuplicateOf(screening.phash, rows.flatMap((r) => (r.phash ? [r.phash] : [])))) {
+    throw invalid('DUPLICATE_IMAGE', 'This crop is the same picture as an image the gallery has (crop a smaller part); not kept twice');
+  }
   const newId = `ast_${randomUUID().replace(/-/g, '')}`;
   const storageKey = `gallery/${entity.id}/${newId}.png`;
   await deps.storage.put(storageKey, cut.png, 'image/png');

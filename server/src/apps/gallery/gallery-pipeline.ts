@@ -29,8 +29,8 @@ export function imagePrompt(input: Pick<GalleryJobInput, 'prompt' | 'style' | 'n
   return `${input.prompt.trim()}\nStyle: ${STYLES[input.style]}${avoid}`;
 }
 
-/** Image `idx`'s seed: the batch's seed plus its place, so a batch of 8 asks for 8 different images. */
-export const seedOf = (input: GalleryJobInput, idx: number) => (input.seed + idx) % 2 ** 31;
+/** Image `idx`'s seed: the batch's seed plus its place, so a batch of 8 asks for 8 different images; within the seeds the API takes (0..2^31-2). */
+export const seedOf = (input: GalleryJobInput, idx: number) => (input.seed + idx) % (2 ** 31 - 1);
 
 /**
  * Image `n` of the batch (1..8): the steps have no needs, so the images of a batch generate side

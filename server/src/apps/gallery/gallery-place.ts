@@ -1,3 +1,5 @@
+import { FatalStepError } from '../../core/jobs/step-errors';
+import { nearDuplicateOf } from '../../core/media/phash';
 import type { Entity, Job, Json, MediaAsset, Repos } from '../../core/ports/store';
 import { GalleryJobInput, ImageItemOutput } from './gallery-input';
 
@@ -28,7 +30,9 @@ export async function syncEntityColumns(repos: Repos, entity: Entity, rows: Medi
 /**
  * The pipeline's onItemSettled: a finished image joins its entity's gallery, in the transaction
  * that settles its item. Last in order; primary when the gallery has none (its avatar follows).
- * Nothing happens for a failed or blocked image, or when the entity was deleted meanwhile.
+ * Nothing happens for a failed or blocked image, or when the entity was deleted meanwhile. A
+ * near-duplicate of an image already placed (a sibling that finished at the same moment) throws
+ * DUPLICATE_IMAGE: the check under the entity's lock is the one that decides.
  */
 export async function placeGeneratedImage(repos: Repos, job: Job, settled: { idx: number; output: Json | null }, now: Date): Promise<void> {
   if (settled.output === null) return;
@@ -38,6 +42,11 @@ export async function placeGeneratedImage(repos: Repos, job: Job, settled: { idx
   if (!entity) return;
   const rows = await repos.mediaAssets.listForEntity(entity.id);
   if (rows.some((r) => r.id === out.assetId)) return;
+  // The step compared with what was kept when it looked; a sibling may have been placed since.
+  // Thrown, this rolls the settle back and the step settles the image as a blocked duplicate.
+  if (nearDuplicateOf(out.phash, rows.flatMap((r) => (r.phash ? [r.phash] : [])))) {
+    throw new FatalStepError('A near-duplicate of an image this gallery has; not kept twice', 'DUPLICATE_IMAGE');
+  }
   const row = await repos.mediaAssets.insert({
     id: out.assetId, entityType: entity.kind, entityId: entity.id, url: imagePath(out.assetId), width: out.width, height: out.height,
     isPrimary: !rows.some((r) => r.isPrimary), orderIndex: rows.reduce((m, r) => Math.max(m, r.orderIndex + 1), 0), status: 'ready',

@@ -8,7 +8,7 @@ import type { EntityKind } from '../../core/ports/store';
 import { priceOf } from '../../services/credits/prices';
 import { appLimits } from '../../services/identity/plan-limits';
 import { keysOf } from '../../core/enum-keys';
-import { galleryBlocklist } from './gallery-blocklist';
+import { checkEntityText, galleryBlocklist } from './gallery-blocklist';
 import { createEntity, deleteEntity, listEntities, ownEntity, promptPrefill, updateEntity, visibleEntity, type EntityChange } from './gallery-entities';
 import { cropImage, deleteImage, imageObject, listImages, reorderImages, setPrimary } from './gallery-images';
 import { COLLECTIONS, DEFAULT_COUNT, entityKindOf, GALLERY_APP, MAX_BATCH, RATIOS, STYLES, type Collection } from './gallery-options';
@@ -33,7 +33,7 @@ function changeOf(body: Record<string, unknown>): EntityChange {
 }
 
 /** The routes of one collection (`/characters`): CRUD, the prompt prefill, and the gallery's images. */
-function collectionRoutes(platform: Platform, r: ReturnType<typeof newRouter>, collection: Collection) {
+function collectionRoutes(platform: Platform, r: ReturnType<typeof newRouter>, collection: Collection, blocklist: ReturnType<typeof galleryBlocklist>) {
   const { deps } = platform;
   const kind: EntityKind = COLLECTIONS[collection];
   const K = capital(kind);
@@ -46,9 +46,10 @@ function collectionRoutes(platform: Platform, r: ReturnType<typeof newRouter>, c
   r.openapi(createRoute({
     method: 'post', path: base, operationId: `create${K}`, tags: TAG, security: bearerSecurity, summary: `A new ${kind} of mine`,
     request: { body: json(CreateBodies[kind]) },
-    responses: { 201: ok('Created', EntityResponse), 400: err('A field is missing or too long'), 401: authFail, 403: err('ENTITY_LIMIT') },
+    responses: { 201: ok('Created', EntityResponse), 400: err('A field is missing or too long; ENTITY_TEXT_BLOCKED: an adult-content term'), 401: authFail, 403: err('ENTITY_LIMIT') },
   }), async (c) => {
     const body = c.req.valid('json') as Record<string, unknown>;
+    checkEntityText(blocklist, Object.values(body).filter((v): v is string => typeof v === 'string'));
     const entity = await createEntity(deps, c.get('actor'), kind, changeOf(body) as EntityChange & { name: string });
     return c.json(await entityView(deps, entity, c.get('actor')), 201);
   });
@@ -79,7 +80,9 @@ function collectionRoutes(platform: Platform, r: ReturnType<typeof newRouter>, c
     request: { params: EntityParam, body: json(PatchBodies[kind]) },
     responses: { 200: ok('Changed', EntityResponse), 400: err('Bad field'), 401: authFail, 403: notOwner, 404: notFound },
   }), async (c) => {
-    const entity = await updateEntity(deps, c.get('actor'), kind, c.req.valid('param').id, changeOf(c.req.valid('json') as Record<string, unknown>));
+    const body = c.req.valid('json') as Record<string, unknown>;
+    checkEntityText(blocklist, Object.values(body).filter((v): v is string => typeof v === 'string'));
+    const entity = await updateEntity(deps, c.get('actor'), kind, c.req.valid('param').id, changeOf(body));
     return c.json(await entityView(deps, entity, c.get('actor')), 200);
   });
 
@@ -214,14 +217,14 @@ export function galleryRoutes(platform: Platform) {
     method: 'get', path: '/media/jobs/{job_id}', operationId: 'getGalleryJob', tags: TAG, security: bearerSecurity,
     summary: 'The batch: status, progress, results as they arrive, failed and blocked with reasons and refunds (poll every 2-3 s)',
     request: { params: JobParam },
-    responses: { 200: ok('The batch', BatchResponse), 401: authFail, 403: err('FORBIDDEN: not your job'), 404: err('JOB_NOT_FOUND') },
+    responses: { 200: ok('The batch', BatchResponse), 401: authFail, 404: err('JOB_NOT_FOUND: none, or not yours') },
   }), async (c) => c.json(await batchView(deps, await ownBatch(deps, c.get('actor'), c.req.valid('param').job_id)), 200));
 
   r.openapi(createRoute({
     method: 'post', path: '/media/jobs/{job_id}/cancel', operationId: 'cancelGalleryJob', tags: TAG, security: bearerSecurity,
     summary: 'Stop a batch; the images it had not made are refunded',
     request: { params: JobParam },
-    responses: { 200: ok('The batch', BatchResponse), 401: authFail, 403: err('FORBIDDEN'), 404: err('JOB_NOT_FOUND'), 409: err('JOB_WRONG_STATE: it has ended') },
+    responses: { 200: ok('The batch', BatchResponse), 401: authFail, 404: err('JOB_NOT_FOUND: none, or not yours'), 409: err('JOB_WRONG_STATE: it has ended') },
   }), async (c) => {
     const { job_id: jobId } = c.req.valid('param');
     await cancelBatch(deps, c.get('actor'), jobId);
@@ -235,11 +238,11 @@ export function galleryRoutes(platform: Platform) {
     responses: { 302: { description: 'To a signed URL of the image' }, 401: authFail, 404: err('IMAGE_NOT_FOUND') },
   }), async (c) => {
     const { storageKey, isPublic } = await imageObject(deps, viewerOf(c), c.req.valid('param').asset_id);
-    const ttl = deps.settings.mediaUrlTtlSec;
-    c.header('Cache-Control', `${isPublic ? 'public' : 'private'}, max-age=${Math.max(0, ttl - 60)}`);
-    return c.redirect(await deps.storage.signedGetUrl(storageKey, ttl), 302);
+    // Cached a minute at most: an entity made private, or an image deleted, stops being served soon after.
+    c.header('Cache-Control', `${isPublic ? 'public' : 'private'}, max-age=60`);
+    return c.redirect(await deps.storage.signedGetUrl(storageKey, deps.settings.mediaUrlTtlSec), 302);
   });
 
-  for (const collection of Object.keys(COLLECTIONS) as Collection[]) collectionRoutes(platform, r, collection);
+  for (const collection of Object.keys(COLLECTIONS) as Collection[]) collectionRoutes(platform, r, collection, blocklist);
   return r;
 }

@@ -3,7 +3,7 @@ import { notFound } from '../../core/errors/app-error';
 import type { Entity, EntityKind, Job, JobItem } from '../../core/ports/store';
 import { priceOf } from '../../services/credits/prices';
 import type { Deps } from '../../services/deps';
-import { assertOwner, type Actor } from '../../services/jobs/actor';
+import type { Actor } from '../../services/jobs/actor';
 import { cancelJob } from '../../services/jobs/cancel-job';
 import { submitJob } from '../../services/jobs/submit-job';
 import { moderate } from '../../services/moderation/moderate-prompt';
@@ -36,8 +36,9 @@ export interface GenerateRequest {
  */
 export async function generateImages(deps: Deps, actor: Actor, blocklist: ReturnType<typeof galleryBlocklist>, req: GenerateRequest): Promise<Job> {
   const entity = await ownEntity(deps, actor, req.entityKind, req.entityId);
-  checkPromptTerms(blocklist, req.prompt, req.negativePrompt);
-  await moderate(deps, req.prompt, req.negativePrompt);
+  // The negative prompt is what the image must not show ("nude, nsfw"): not a request for it.
+  checkPromptTerms(blocklist, req.prompt);
+  await moderate(deps, req.prompt);
   const known = await deps.store.read((r) => r.mediaAssets.listForEntity(entity.id));
   const input: GalleryJobInput = {
     entity: { kind: entity.kind, id: entity.id }, prompt: req.prompt, ...(req.negativePrompt ? { negativePrompt: req.negativePrompt } : {}),
@@ -50,13 +51,18 @@ export async function generateImages(deps: Deps, actor: Actor, blocklist: Return
     userId: actor.userId, app: GALLERY_APP, pipeline: GENERATE_PIPELINE, input: { ...input },
     items: Array.from({ length: req.count }, (_, idx) => ({ input: { index: idx }, cost })),
     entity: { key: galleryEntityKey(entity.id), maxActive: 1, message: () => `A batch for this ${entity.kind} is still generating; wait for it to finish or cancel it` },
-    daily: { key: 'imagesPerDay', units: req.count, message: (limit) => `Daily limit reached: ${limit} images a day. Try again tomorrow` },
+    daily: {
+      key: 'imagesPerDay', units: req.count,
+      message: (limit, used) => (used >= limit
+        ? `Daily limit reached: ${limit} images a day. Try again tomorrow`
+        : `${used} of your ${limit} images today are made: ask for at most ${limit - used}, or try again tomorrow`),
+    },
   });
 }
 
-const jobNotFound = (jobId: string) => notFound('JOB_NOT_FOUND', `No image job ${jobId}`);
+const jobNotFound = (jobId: string) => notFound('JOB_NOT_FOUND', `No image job ${jobId} of yours`);
 
-/** The caller's batch job (403 FORBIDDEN for another user's, 404 JOB_NOT_FOUND when none or not a batch). */
+/** The caller's batch job; 404 JOB_NOT_FOUND when none, not a batch, or another user's (its entity may be private). */
 export async function ownBatch(deps: Pick<Deps, 'store'>, actor: Actor, jobId: string): Promise<{ job: Job; items: JobItem[]; entity: Entity | null }> {
   const found = await deps.store.read(async (r) => {
     const job = await r.jobs.get(jobId);
@@ -64,8 +70,7 @@ export async function ownBatch(deps: Pick<Deps, 'store'>, actor: Actor, jobId: s
     const input = GalleryJobInput.parse(job.input);
     return { job, items: await r.items.list(jobId), entity: await r.entities.get(input.entity.id) };
   });
-  if (!found) throw jobNotFound(jobId);
-  assertOwner(found.job, actor);
+  if (!found || (found.job.userId !== actor.userId && !actor.isAdmin)) throw jobNotFound(jobId);
   return found;
 }
 
@@ -83,7 +88,9 @@ export async function batchView(deps: Deps, found: { job: Job; items: JobItem[];
   const { job, items, entity } = found;
   const input = GalleryJobInput.parse(job.input);
   const done = items.filter((i) => i.status === 'done').map((i) => ({ item: i, out: ImageItemOutput.parse(i.output) }));
-  const urls = entity ? await viewUrls(deps, entity, done.map((d) => d.out.assetId)) : new Map<string, string>();
+  // Only images still in the gallery: one deleted since (or its entity) is no result any more.
+  const kept = entity ? new Set(await deps.store.read(async (r) => (await r.mediaAssets.listForEntity(entity.id)).map((m) => m.id))) : new Set<string>();
+  const urls = entity ? await viewUrls(deps, entity, done.map((d) => d.out.assetId).filter((id) => kept.has(id))) : new Map<string, string>();
   const results = done.filter((d) => urls.has(d.out.assetId)).map((d) => ({ index: d.item.idx, asset_id: d.out.assetId, url: urls.get(d.out.assetId)! }));
   // Images a cancelled or failed job never made are settled with it (cancelled, or failed without an error of their own).
   const unmade = job.status === 'cancelled' ? { code: 'CANCELLED', message: 'Not made: the batch was cancelled' } : { code: String(job.error?.code ?? 'FAILED'), message: `Not made: ${String(job.error?.message ?? 'the batch failed')}` };

@@ -7,9 +7,11 @@ import { matchingView } from './matching-view';
  * - Look-alike letters become the Latin letter they imitate: Cyrillic "nudе", Greek "νude", "nud3", "$ex".
  * - Hangul is compared as jamo with final consonants folded to initial ones, so a word typed as
  *   separate jamo ("ㄴㅜㄷㅡ") or split by spaces ("누 드") is the word, and particles after it ("누드를")
- *   do not hide it: a term in Hangul (or any script without spaces between words) matches anywhere.
- * - A Latin-script term matches at the start of a word ("nudes"; not "Sussex" for "sex"), also when
- *   the word is spelt out letter by letter ("n u d e", "n.u.d.e").
+ *   do not hide it: a term in Hangul (or any script without spaces between words) matches inside a
+ *   word, or across spaces when it starts a word (not 나체 in "바나나 체리").
+ * - A Latin-script term matches a whole word, with an ending that keeps its sense ("nudes", "sexy";
+ *   not "Sussex", "sextant" or "marvelous" for "sex" or "marvel"), also when the word is split by
+ *   spaces ("bat man", "ni pp le") or spelt out letter by letter ("n u d e", "n.u.d.e").
  */
 export interface Blocklist {
   /** The first term the text contains, as the list writes it; null when none. */
@@ -43,11 +45,24 @@ function skeleton(text: string): string {
     .trim();
 }
 
-/** A skeleton's runs of single letters, each joined ("a n u d e" is "anude"): a word spelt out letter by letter. */
-function spelledRuns(skel: string): string[] {
+/** Endings a Latin term keeps its meaning with ("nudes", "sexy"); any other ending is another word ("sextant"). */
+const SUFFIXES = ['', 's', 'es', 'y', 'ies', 'ed', 'ing', 'er', 'ers', 'ual', 'uality', 'ually', 'ity'];
+
+/**
+ * What a Latin term is compared with: `words`, each word and each two and three neighbours joined
+ * ("bat man", "ni pp le": a word split by spaces), compared whole; and `runs`, each run of single
+ * letters joined ("a n u d e" is "anude"), which a term may be anywhere inside.
+ */
+function latinCandidates(skel: string): { words: Set<string>; runs: string[] } {
+  const split = skel.split(' ');
+  const words = new Set<string>(split);
+  for (let i = 0; i < split.length; i++) {
+    if (i + 1 < split.length) words.add(split[i]! + split[i + 1]!);
+    if (i + 2 < split.length) words.add(split[i]! + split[i + 1]! + split[i + 2]!);
+  }
   const runs: string[] = [];
   let run = '';
-  for (const word of skel.split(' ')) {
+  for (const word of [...split, '']) {
     if ([...word].length === 1) {
       run += word;
       continue;
@@ -55,13 +70,32 @@ function spelledRuns(skel: string): string[] {
     if (run.length > 1) runs.push(run);
     run = '';
   }
-  if (run.length > 1) runs.push(run);
-  return runs;
+  return { words, runs };
+}
+
+/**
+ * Where a term in a script without spaces between words (Hangul) is found: anywhere inside one
+ * word ("누드를", compounds), or across spaces only when it starts a word ("누 드", "포르 노"), so
+ * the end of one word and the start of the next do not make a term ("바나나 체리" is not 나체).
+ */
+function foundInWords(skel: string, compactTerm: string): boolean {
+  const starts = new Set<number>();
+  let compact = '';
+  for (const word of skel.split(' ')) {
+    starts.add(compact.length);
+    compact += word;
+  }
+  for (let at = compact.indexOf(compactTerm); at !== -1; at = compact.indexOf(compactTerm, at + 1)) {
+    if (starts.has(at)) return true;
+    const crosses = [...starts].some((s) => s > at && s < at + compactTerm.length);
+    if (!crosses) return true;
+  }
+  return false;
 }
 
 /**
  * The blocklist of `terms` (each a word or a few, in any script; blank ones are ignored). Folding
- * the text is linear in its length; each term is one substring search.
+ * the text is linear in its length; each term is a lookup or a substring search.
  */
 export function compileBlocklist(terms: readonly string[]): Blocklist {
   const compiled = terms
@@ -71,11 +105,9 @@ export function compileBlocklist(terms: readonly string[]): Blocklist {
   return {
     find(text) {
       const skel = skeleton(text);
-      // Latin terms: at a word's start (each word follows a space), or inside a spelt-out run.
-      const words = ` ${skel}`;
-      const runs = spelledRuns(skel);
-      const compact = skel.replaceAll(' ', '');
-      const hit = compiled.find((t) => (t.latin ? words.includes(` ${t.key}`) || runs.some((r) => r.includes(t.key)) : compact.includes(t.compact)));
+      const { words, runs } = latinCandidates(skel);
+      const latinHit = (key: string) => SUFFIXES.some((end) => words.has(key + end)) || runs.some((r) => r.includes(key));
+      const hit = compiled.find((t) => (t.latin ? latinHit(t.compact) : foundInWords(skel, t.compact)));
       return hit?.term ?? null;
     },
   };

@@ -27,7 +27,7 @@ export interface AdmissionRequest {
    * `quickPerDay`); `units` of it are held by the job and given back if it delivers nothing.
    * `message` words the refusal (seed 000 clips: 'Daily free limit reached (1 Quick/day)').
    */
-  daily?: { key: string; units: number; message?: (limit: number) => string };
+  daily?: { key: string; units: number; message?: (limit: number, used: number) => string };
   /** At most this many active jobs for one entity (a gallery's character); `message` words the refusal. */
   entity?: { key: string; maxActive: number; message?: (limit: number) => string };
 }
@@ -68,7 +68,7 @@ export async function admitJob(
     quotaHold = { scope: `${req.app}.${req.daily.key}`, subject: req.userId, window: dayWindow(now, deps.settings.quotaTz), amount: req.daily.units };
     if (!(await repos.counters.incrementIfBelow(quotaHold, req.daily.units, limit))) {
       const used = await repos.counters.get(quotaHold);
-      const message = req.daily.message?.(limit) ?? `Daily limit reached: ${used} of ${limit} used today`;
+      const message = req.daily.message?.(limit, used) ?? `Daily limit reached: ${used} of ${limit} used today`;
       throw new AppError('rate_limited', 'DAILY_LIMIT', message, { limit, used }, secondsUntilNextDay(now, deps.settings.quotaTz));
     }
   }
