@@ -106,6 +106,8 @@ describe('the gallery in a browser', () => {
     await page.reload();
     await poll(() => page.getByTestId('primary-image').getAttribute('src')).toContain(ids[2]);
     const cells = page.getByRole('gridcell');
+    // The header comes with the entity; the gallery's cells with their own request.
+    await cells.nth(3).waitFor();
     await expect(cells.evaluateAll((els) => els.map((el) => el.getAttribute('aria-selected')))).resolves.toEqual(['false', 'false', 'true', 'false']);
     expect((await serverImages()).find((i) => i.is_primary)?.id).toBe(ids[2]);
 
