@@ -5030,16 +5030,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN: not your job */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description JOB_NOT_FOUND */
+            /** @description JOB_NOT_FOUND: none, or not yours */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5079,16 +5070,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description JOB_NOT_FOUND */
+            /** @description JOB_NOT_FOUND: none, or not yours */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5210,7 +5192,7 @@ export interface operations {
                     "application/json": components["schemas"]["GalleryEntity"];
                 };
             };
-            /** @description A field is missing or too long */
+            /** @description A field is missing or too long; ENTITY_TEXT_BLOCKED: an adult-content term */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5766,7 +5748,7 @@ export interface operations {
                     "application/json": components["schemas"]["GalleryEntity"];
                 };
             };
-            /** @description A field is missing or too long */
+            /** @description A field is missing or too long; ENTITY_TEXT_BLOCKED: an adult-content term */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6322,7 +6304,7 @@ export interface operations {
                     "application/json": components["schemas"]["GalleryEntity"];
                 };
             };
-            /** @description A field is missing or too long */
+            /** @description A field is missing or too long; ENTITY_TEXT_BLOCKED: an adult-content term */
             400: {
                 headers: {
                     [name: string]: unknown;
