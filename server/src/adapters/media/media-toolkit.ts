@@ -97,13 +97,12 @@ export class SharpFfmpegToolkit implements MediaToolkit {
   }
 
   async cropImage(buf: Buffer, rect: { left: number; top: number; width: number; height: number }) {
-    const { mime } = await this.header(buf);
+    // The header's size is after auto-orientation, as is an extract that follows autoOrient: one decode.
+    const { mime, width: w, height: h } = await this.header(buf);
+    const ok = [rect.left, rect.top, rect.width, rect.height].every(Number.isInteger) && rect.left >= 0 && rect.top >= 0 && rect.width >= 1 && rect.height >= 1;
+    if (!ok || rect.left + rect.width > w || rect.top + rect.height > h) throw new RangeError(`the crop ${rect.width}x${rect.height} at (${rect.left}, ${rect.top}) is not inside the ${w}x${h} image`);
     return this.decoding('cannot crop image', async () => {
-      const oriented = await this.image(buf, mime).autoOrient().png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true });
-      const { width: w, height: h } = oriented.info;
-      const ok = [rect.left, rect.top, rect.width, rect.height].every(Number.isInteger) && rect.left >= 0 && rect.top >= 0 && rect.width >= 1 && rect.height >= 1;
-      if (!ok || rect.left + rect.width > w || rect.top + rect.height > h) throw new RangeError(`the crop ${rect.width}x${rect.height} at (${rect.left}, ${rect.top}) is not inside the ${w}x${h} image`);
-      const { data, info } = await sharp(oriented.data).extract(rect).png().toBuffer({ resolveWithObject: true });
+      const { data, info } = await this.image(buf, mime).autoOrient().extract(rect).png().toBuffer({ resolveWithObject: true });
       return { png: data, width: info.width, height: info.height };
     });
   }
@@ -267,7 +266,7 @@ export class SharpFfmpegToolkit implements MediaToolkit {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof InvalidMediaError || err instanceof RangeError) throw err;
+      if (err instanceof InvalidMediaError) throw err;
       throw new InvalidMediaError(`${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
   }

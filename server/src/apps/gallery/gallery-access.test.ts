@@ -83,15 +83,14 @@ describe('seed 004 limits and input', () => {
       await slow.dispose();
     }
   });
-  async function limits(slow: TestPlatform) {
-    const t = slow;
+  async function limits(t: TestPlatform) {
     const { token, userId } = await t.signUp();
     await grantCredits(t, userId, 100);
     const ch = await makeCharacter(t, token);
     const other = await makeCharacter(t, token, { name: '두번째' });
     // The provider takes 1.5 s an image here: the first batch is still running when the second comes.
-    const first = await generate(slow, token, ch.id, { count: 8 });
-    const busy = await slow.call('POST', '/media/generate', { token, body: { entity_type: 'character', entity_id: ch.id, prompt: 'again', count: 1 } });
+    const first = await generate(t, token, ch.id, { count: 8 });
+    const busy = await t.call('POST', '/media/generate', { token, body: { entity_type: 'character', entity_id: ch.id, prompt: 'again', count: 1 } });
     expect(busy.status).toBe(409);
     expect(busy.body.error.code).toBe('ENTITY_BUSY');
     // The owner's page finds the running batch after a reload; others are not told.

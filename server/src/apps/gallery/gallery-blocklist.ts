@@ -21,9 +21,9 @@ export const COPYRIGHT_TERMS = [
   'ディズニー', 'ポケモン', 'ピカチュウ', 'ジブリ', '皮卡丘'
 ];
 
-/** The guard's lists: the defaults, and `extra` adult-content terms of an operator's own. */
-export function galleryBlocklist(extra: readonly string[] = []): { nsfw: Blocklist; copyright: Blocklist } {
-  return { nsfw: compileBlocklist([...NSFW_TERMS, ...extra]), copyright: compileBlocklist(COPYRIGHT_TERMS) };
+/** The guard's two lists, compiled once per router. */
+export function galleryBlocklist(): { nsfw: Blocklist; copyright: Blocklist } {
+  return { nsfw: compileBlocklist(NSFW_TERMS), copyright: compileBlocklist(COPYRIGHT_TERMS) };
 }
 
 /**

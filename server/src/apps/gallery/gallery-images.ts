@@ -5,6 +5,7 @@ import { nearDuplicateOf } from '../../core/media/phash';
 import type { Entity, EntityKind, MediaAsset, Repos } from '../../core/ports/store';
 import type { Deps } from '../../services/deps';
 import type { Actor } from '../../services/jobs/actor';
+import { assetUrls } from '../../services/jobs/read-jobs';
 import { canView, entityNotFound, ownEntity, visibleEntity } from './gallery-entities';
 import { imagePath, syncEntityColumns } from './gallery-place';
 
@@ -35,14 +36,9 @@ export interface ImageView {
  * fetch it), a private one's signed for the media URL lifetime (an <img> sends no token).
  */
 export async function viewUrls(deps: Pick<Deps, 'store' | 'storage' | 'settings'>, entity: Entity, ids: string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  if (entity.isPublic) {
-    for (const id of ids) out.set(id, imagePath(id));
-    return out;
-  }
+  if (entity.isPublic) return new Map(ids.map((id) => [id, imagePath(id)]));
   const assets = await deps.store.read((r) => Promise.all(ids.map((id) => r.assets.get(id))));
-  for (const a of assets) if (a) out.set(a.id, await deps.storage.signedGetUrl(a.storageKey, deps.settings.mediaUrlTtlSec));
-  return out;
+  return assetUrls(deps, assets.filter((a) => a !== null));
 }
 
 export async function imageViews(deps: Pick<Deps, 'store' | 'storage' | 'settings'>, entity: Entity, rows: MediaAsset[]): Promise<ImageView[]> {

@@ -25,8 +25,6 @@ export type Ratio = keyof typeof RATIOS;
 export const MAX_BATCH = 8;
 export const DEFAULT_COUNT = 4;
 export const MAX_PROMPT_CHARS = 2000;
-/** The detail page's mini gallery (seed "미니갤러리(최대 6)"). */
-export const MINI_GALLERY = 6;
 
 /** The collections of the paths (`/characters/{id}`) and the singular words of `entity_type`. */
 export const COLLECTIONS = { characters: 'character', stories: 'story', origchats: 'origchat' } as const satisfies Record<string, EntityKind>;

@@ -12,6 +12,9 @@ export const galleryEntityKey = (entityId: string) => `gallery:${entityId}`;
 /** The entity's `avatar_url`: its primary image's path, versioned so a cached card shows a new primary at once. */
 export const avatarUrlOf = (primaryId: string | null, version: number) => (primaryId ? `${imagePath(primaryId)}?v=${version}` : null);
 
+/** The primary image's id an `avatar_url` names (avatarUrlOf's inverse), or null. */
+export const primaryIdOf = (entity: Pick<Entity, 'avatarUrl'>) => entity.avatarUrl?.split('?')[0]!.split('/').pop() ?? null;
+
 /**
  * The seed's columns after a change to the entity's gallery (rows as they are now): the count, and
  * when the primary changed the avatar and a new representative_image_version. Call under the
@@ -19,8 +22,7 @@ export const avatarUrlOf = (primaryId: string | null, version: number) => (prima
  */
 export async function syncEntityColumns(repos: Repos, entity: Entity, rows: MediaAsset[], now: Date): Promise<Entity> {
   const primary = rows.find((r) => r.isPrimary) ?? null;
-  const currentPrimary = entity.avatarUrl?.split('?')[0] ?? null;
-  const changed = (primary ? imagePath(primary.id) : null) !== currentPrimary;
+  const changed = (primary?.id ?? null) !== primaryIdOf(entity);
   const version = entity.representativeImageVersion + (changed ? 1 : 0);
   return (await repos.entities.update(entity.id, {
     galleryCount: rows.length, representativeImageVersion: version, avatarUrl: avatarUrlOf(primary?.id ?? null, version), updatedAt: now,

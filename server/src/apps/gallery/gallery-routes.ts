@@ -26,6 +26,9 @@ const Id = z.string().min(1).max(100);
 const authFail = err('AUTH_REQUIRED or AUTH_INVALID');
 const capital = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 
+/** The text a body carries (name, title, fields): what the content guard reads. */
+const textsOf = (body: Record<string, unknown>) => Object.values(body).filter((v): v is string => typeof v === 'string');
+
 /** The body's fields as the service takes them: the name (a story's title), the public flag, the rest. */
 function changeOf(body: Record<string, unknown>): EntityChange {
   const { name, title, is_public: isPublic, ...fields } = body as { name?: string; title?: string; is_public?: boolean } & Record<string, string | null>;
@@ -49,7 +52,7 @@ function collectionRoutes(platform: Platform, r: ReturnType<typeof newRouter>, c
     responses: { 201: ok('Created', EntityResponse), 400: err('A field is missing or too long; ENTITY_TEXT_BLOCKED: an adult-content term'), 401: authFail, 403: err('ENTITY_LIMIT') },
   }), async (c) => {
     const body = c.req.valid('json') as Record<string, unknown>;
-    checkEntityText(blocklist, Object.values(body).filter((v): v is string => typeof v === 'string'));
+    checkEntityText(blocklist, textsOf(body));
     const entity = await createEntity(deps, c.get('actor'), kind, changeOf(body) as EntityChange & { name: string });
     return c.json(await entityView(deps, entity, c.get('actor')), 201);
   });
@@ -81,7 +84,7 @@ function collectionRoutes(platform: Platform, r: ReturnType<typeof newRouter>, c
     responses: { 200: ok('Changed', EntityResponse), 400: err('Bad field'), 401: authFail, 403: notOwner, 404: notFound },
   }), async (c) => {
     const body = c.req.valid('json') as Record<string, unknown>;
-    checkEntityText(blocklist, Object.values(body).filter((v): v is string => typeof v === 'string'));
+    checkEntityText(blocklist, textsOf(body));
     const entity = await updateEntity(deps, c.get('actor'), kind, c.req.valid('param').id, changeOf(body));
     return c.json(await entityView(deps, entity, c.get('actor')), 200);
   });

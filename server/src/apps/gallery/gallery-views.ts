@@ -2,7 +2,7 @@ import type { Entity } from '../../core/ports/store';
 import type { Deps } from '../../services/deps';
 import type { Actor } from '../../services/jobs/actor';
 import { viewUrls } from './gallery-images';
-import { galleryEntityKey } from './gallery-place';
+import { galleryEntityKey, primaryIdOf } from './gallery-place';
 
 /**
  * An entity as the API shows it: its fields at the top level (a story's name as `title`), whether
@@ -11,11 +11,8 @@ import { galleryEntityKey } from './gallery-place';
  * the batch still generating for it (`generating_job_id`).
  */
 export async function entityView(deps: Pick<Deps, 'store' | 'storage' | 'settings'>, entity: Entity, actor: Actor | null) {
-  let avatar = entity.avatarUrl;
-  if (avatar && !entity.isPublic) {
-    const primaryId = avatar.split('?')[0]!.split('/').pop()!;
-    avatar = (await viewUrls(deps, entity, [primaryId])).get(primaryId) ?? null;
-  }
+  const primaryId = primaryIdOf(entity);
+  const avatar = entity.isPublic || !primaryId ? entity.avatarUrl : ((await viewUrls(deps, entity, [primaryId])).get(primaryId) ?? null);
   const owner = !!actor && actor.userId === entity.userId;
   // The owner's page finds a batch still running after a reload (and what a 409 ENTITY_BUSY waits for).
   const generating = owner ? await deps.store.read((r) => r.jobs.activeOfEntity(galleryEntityKey(entity.id))) : null;

@@ -44,9 +44,9 @@ export const requireUser = (platform: Platform, signUp = 'POST /v1/auth/anon'): 
  * Reads that anyone may make and an owner sees more of (a public gallery): the actor from a bearer
  * token when one is sent (a bad one is 401 as anywhere), none otherwise; read it with `viewerOf`.
  */
-export const optionalUser = (platform: Platform): MiddlewareHandler => async (c, next) => {
-  if (!c.req.header('authorization')) return next();
-  return requireUser(platform)(c, next);
+export const optionalUser = (platform: Platform): MiddlewareHandler => {
+  const required = requireUser(platform);
+  return async (c, next) => (c.req.header('authorization') ? required(c, next) : next());
 };
 
 /** The actor behind `optionalUser`: null for an anonymous request. */

@@ -61,7 +61,7 @@ export async function listJobs(
 }
 
 /** Signed URLs for a job's assets, by slot. */
-export async function assetUrls(deps: Deps, assets: Asset[]): Promise<Map<string, string>> {
+export async function assetUrls(deps: Pick<Deps, 'storage' | 'settings'>, assets: Asset[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const a of assets) out.set(a.id, await deps.storage.signedGetUrl(a.storageKey, deps.settings.mediaUrlTtlSec));
   return out;
