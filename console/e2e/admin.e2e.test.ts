@@ -51,7 +51,7 @@ describe('the admin page in a browser', () => {
     const page = await openConsole('user');
     await page.getByRole('button', { name: '만들기' }).waitFor();
     const nav = page.getByRole('navigation', { name: 'main' });
-    await expect(nav.getByRole('link').allTextContents()).resolves.toEqual(['클립 만들기', '스튜디오', '사진 규칙', '갤러리', '내 작업']);
+    await expect(nav.getByRole('link').allTextContents()).resolves.toEqual(['클립 만들기', '스튜디오', '사진 규칙', '갤러리', '안전 뮤비', '내 작업']);
     await page.getByLabel('사진 선택').setInputFiles(photo);
     await page.getByText('업로드 완료').waitFor();
     await page.getByLabel('내 이야기로 다시 쓰기 (+1 크레딧)').check();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CREDENTIAL_ENV } from '../core/providers/credential-env';
 
 /** The providers each capability can be served by; `stub` makes real media offline. */
 export const PROVIDERS_OF = {
@@ -94,9 +95,9 @@ type ProviderEnv = z.infer<z.ZodObject<typeof providerEnvShape>>;
 function missingCredential(env: ProviderEnv, provider: ProviderName): string | null {
   switch (provider) {
     // A local OpenAI-compatible server (vLLM, Ollama, llama.cpp) needs no key; the public API does.
-    case 'openai': return env.OPENAI_API_KEY || env.OPENAI_BASE_URL ? null : 'OPENAI_API_KEY';
-    case 'replicate': return env.REPLICATE_API_TOKEN ? null : 'REPLICATE_API_TOKEN';
-    case 'fal': return env.FAL_KEY ? null : 'FAL_KEY';
+    case 'openai': return env.OPENAI_API_KEY || env.OPENAI_BASE_URL ? null : CREDENTIAL_ENV.openai!;
+    case 'replicate': return env.REPLICATE_API_TOKEN ? null : CREDENTIAL_ENV.replicate!;
+    case 'fal': return env.FAL_KEY ? null : CREDENTIAL_ENV.fal!;
     case 'comfyui': return env.COMFYUI_URL ? null : 'COMFYUI_URL';
     case 'runpod': return !env.RUNPOD_API_KEY ? 'RUNPOD_API_KEY' : !env.RUNPOD_IMAGE_OPS_ENDPOINT ? 'RUNPOD_IMAGE_OPS_ENDPOINT' : null;
     default: return null;

@@ -44,8 +44,14 @@ export function createApp(platform: Platform) {
   // GET does not even pass through them. Malformed JSON needs no check of its own: the route's
   // validator refuses it with a 400.
   const limit = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (c) => errorResponse(c, tooLarge()) });
-  for (const { prefix } of mounts) {
+  for (const { prefix, uploads = [] } of mounts) {
+    const uploadLimits = new Map(uploads.map((u) => [u.path, bodyLimit({ maxSize: u.maxBytes, onError: (c) => errorResponse(c, tooLarge(u.maxBytes)) })]));
     app.on(BODY_METHODS, `${prefix}*`, (c, next) => {
+      const uploadLimit = uploadLimits.get(c.req.path);
+      if (uploadLimit) {
+        if (!isMultipart(c.req.header('content-type'))) throw notMultipart(c.req.header('content-type'));
+        return uploadLimit(c, next);
+      }
       if (carriesBody(c.req.raw.headers) && !isJsonType(c.req.header('content-type'))) throw notJson(c.req.header('content-type'));
       return limit(c, next);
     });
@@ -106,4 +112,9 @@ const isJsonType = (value: string | undefined) => value !== undefined && /^appli
 const notJson = (sent: string | undefined) =>
   new AppError('unsupported_media', 'UNSUPPORTED_MEDIA_TYPE', `Send the body as JSON with the header Content-Type: application/json (got ${sent === undefined ? 'no Content-Type' : JSON.stringify(sent)})`);
 
-const tooLarge = () => new AppError('too_large', 'PAYLOAD_TOO_LARGE', `Request body is larger than ${JSON_BODY_LIMIT} bytes`);
+const tooLarge = (max = JSON_BODY_LIMIT) => new AppError('too_large', 'PAYLOAD_TOO_LARGE', `Request body is larger than ${max} bytes`);
+
+const isMultipart = (value: string | undefined) => value !== undefined && value.split(';')[0]!.trim().toLowerCase() === 'multipart/form-data';
+
+const notMultipart = (sent: string | undefined) =>
+  new AppError('unsupported_media', 'UNSUPPORTED_MEDIA_TYPE', `Send the upload as multipart/form-data with the file in the field \`file\` (got ${sent === undefined ? 'no Content-Type' : JSON.stringify(sent)})`);

@@ -14,6 +14,11 @@ export interface Mount {
    * error answered under the prefix passes through it, the platform's included.
    */
   mapError?: (err: AppError) => AppError;
+  /**
+   * Paths under the prefix that take a `multipart/form-data` upload of at most `maxBytes` instead
+   * of a JSON body (seed 002's PDF upload); every other body under the prefix is JSON of at most 256 KB.
+   */
+  uploads?: readonly { path: string; maxBytes: number }[];
 }
 
 /** The platform's own API; each app adds its mounts in its module (http/app-module.ts). */

@@ -1288,6 +1288,168 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mv/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The published lengths, styles, genres, models and review modes, the limits and the prices */
+        get: operations["getMvOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mv/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Plan a safety music video from typed guidelines (seed 002 section 1)
+         * @description Charged at submit (the plan, and the character image as its own item), refunded when it fails. The job runs INIT -> CONCEPT_GEN -> QA -> (HITL) -> LOCK_BLUEPRINT_CORE -> STYLE_BIND; poll GET /mv/jobs/{job_id}.
+         */
+        post: operations["createMvJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mv/jobs/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Plan a safety music video from a PDF of guidelines (seed 002 section 2, multipart)
+         * @description The PDF is checked by its magic bytes, at most 20 MB and 100 pages, not encrypted, with extractable text; its text is read per page (page_number from 1). Typed `guidelines` beside it are page 0.
+         */
+        post: operations["uploadMvJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mv/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A plan job as seed 002 section 3: running, hitl_required, completed or failed */
+        get: operations["getMvJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mv/jobs/{job_id}/render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render the completed plan into the music video (beyond the seed)
+         * @description The clips side by side from the character image, the music, then one MP4 with the music under the clips and the lyrics as a timed subtitle track (and WebVTT). Charged per clip and for the music, refunded if it fails. GET /mv/jobs/{job_id} shows `render`.
+         */
+        post: operations["renderMvJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mv/jobs/{job_id}/pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The text of the guidelines per page, as the evidence offsets index it */
+        get: operations["getMvJobPages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mv/jobs/{job_id}/hitl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A person's review (seed 002 section 4): the concept kept, its lyrics and scenes edited; the job resumes at LOCK_BLUEPRINT_CORE */
+        post: operations["reviewMvJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mv/jobs/{job_id}/character": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan's character image (seed 002 section 5): submitted, ready with a signed URL, or failed */
+        get: operations["getMvCharacter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mv/jobs/{job_id}/character/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The character image's bytes (seed 002 section 6), with its image/* type; 404 until ready */
+        get: operations["getMvCharacterImage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2212,6 +2374,319 @@ export interface components {
             speech_style?: string | null;
             original_world?: string | null;
             is_public?: boolean;
+        };
+        MvOptions: {
+            lengths: ("30s" | "60s" | "90s")[];
+            styles: ("minimal" | "modern" | "cartoon" | "anime" | "cinematic" | "documentary" | "retro" | "claymation" | "watercolor" | "pixel-art")[];
+            genres: ("hiphop" | "kpop" | "ballad" | "rock" | "edm" | "trot" | "jazz" | "folk" | "children" | "reggae")[];
+            llm_models: ("gpt-4o-mini" | "gpt-4o" | "gpt-4.1-mini" | "gpt-4.1" | "gpt-5-mini")[];
+            hitl_modes: ("skip" | "always" | "auto")[];
+            defaults: {
+                /** @enum {string} */
+                llm_model: "gpt-4o-mini" | "gpt-4o" | "gpt-4.1-mini" | "gpt-4.1" | "gpt-5-mini";
+                llm_temperature: number;
+            };
+            limits: {
+                pdf_max_bytes: number;
+                pdf_max_pages: number;
+                guidelines_max_chars: number;
+            };
+            /** @description Credits: a plan and its character image at submit; a render is a clip each plus the music */
+            prices: {
+                plan: number;
+                character: number;
+                clip: number;
+                music: number;
+            };
+        };
+        MvJobId: {
+            job_id: string;
+        };
+        MvPlanRequest: {
+            /**
+             * @default
+             * @example 작업 전 보호구를 착용한다.
+             *     장비 이상 징후 발견 시 즉시 중지한다.
+             */
+            guidelines: string;
+            /**
+             * @default 30s
+             * @enum {string}
+             */
+            length: "30s" | "60s" | "90s";
+            /**
+             * @default [
+             *       "minimal"
+             *     ]
+             */
+            selectedStyles: ("minimal" | "modern" | "cartoon" | "anime" | "cinematic" | "documentary" | "retro" | "claymation" | "watercolor" | "pixel-art")[];
+            /**
+             * @description One genre, as the seed names the field
+             * @default kpop
+             * @enum {string}
+             */
+            selectedGenres: "hiphop" | "kpop" | "ballad" | "rock" | "edm" | "trot" | "jazz" | "folk" | "children" | "reggae";
+            /** @default  */
+            additionalRequirements: string;
+            /**
+             * @default gpt-4o-mini
+             * @enum {string}
+             */
+            llm_model: "gpt-4o-mini" | "gpt-4o" | "gpt-4.1-mini" | "gpt-4.1" | "gpt-5-mini";
+            /** @default 0.4 */
+            llm_temperature: number;
+            /**
+             * @description skip: never ask; always: always; auto: when QA flags the chosen concept
+             * @default auto
+             * @enum {string}
+             */
+            hitl_mode: "skip" | "always" | "auto";
+        };
+        MvPlanUpload: {
+            /**
+             * Format: binary
+             * @description Required: the guidelines as a PDF, at most 20 MB and 100 pages, not encrypted, with a text layer
+             */
+            file?: string;
+            guidelines?: string;
+            length?: string;
+            /** @example minimal,modern */
+            selectedStyles?: string;
+            selectedGenres?: string;
+            additionalRequirements?: string;
+            llm_model?: string;
+            /** @example 0.4 */
+            llm_temperature?: string;
+            hitl_mode?: string;
+        };
+        MvPlan: {
+            job_id: string;
+            /** @enum {string} */
+            status: "running" | "hitl_required" | "completed" | "failed";
+            progress: number;
+            /**
+             * @description The state it is in (beyond the seed: also while running)
+             * @enum {string}
+             */
+            state: "INIT" | "CONCEPT_GEN" | "QA" | "HITL" | "LOCK_BLUEPRINT_CORE" | "STYLE_BIND";
+            state_history: ("INIT" | "CONCEPT_GEN" | "QA" | "HITL" | "LOCK_BLUEPRINT_CORE" | "STYLE_BIND")[];
+            /** @description What was asked (beyond the seed) */
+            request: {
+                /** @enum {string} */
+                length: "30s" | "60s" | "90s";
+                length_seconds: number;
+                selectedStyles: ("minimal" | "modern" | "cartoon" | "anime" | "cinematic" | "documentary" | "retro" | "claymation" | "watercolor" | "pixel-art")[];
+                /** @enum {string} */
+                selectedGenres: "hiphop" | "kpop" | "ballad" | "rock" | "edm" | "trot" | "jazz" | "folk" | "children" | "reggae";
+                /** @enum {string} */
+                llm_model: "gpt-4o-mini" | "gpt-4o" | "gpt-4.1-mini" | "gpt-4.1" | "gpt-5-mini";
+                llm_temperature: number;
+                /** @enum {string} */
+                hitl_mode: "skip" | "always" | "auto";
+                pdf: {
+                    filename: string;
+                    pages: number;
+                } | null;
+            };
+            /** @description The readable trace, also while running (beyond the seed; result.trace once there is a result) */
+            trace: string[];
+            render: components["schemas"]["MvRender"];
+            result: {
+                job: {
+                    /** @enum {string} */
+                    state: "INIT" | "CONCEPT_GEN" | "QA" | "HITL" | "LOCK_BLUEPRINT_CORE" | "STYLE_BIND";
+                    artifacts: {
+                        extracted_keywords?: string[];
+                        key_points?: string[];
+                        /** @description text.slice(start_offset, end_offset) of the page (GET .../pages) is the keyword as written; page 0 is typed text */
+                        keyword_evidence?: components["schemas"]["MvKeywordEvidence"][];
+                        prohibitions?: string[];
+                        /** @enum {string} */
+                        language?: "ko" | "en" | "mixed";
+                        concepts?: components["schemas"]["MvConcept"][];
+                        blueprint?: components["schemas"]["MvBlueprint"];
+                        character_asset?: components["schemas"]["MvCharacterAsset"];
+                        media_plan?: components["schemas"]["MvMediaPlan"];
+                    };
+                };
+                hitl: {
+                    requires_human: boolean;
+                    /** @description While waiting: the concept QA suggests; after a review: the one chosen */
+                    selected_concept_id?: string | null;
+                    /**
+                     * @description Why a person is asked: hitl_mode always, or auto and QA flagged the suggested concept
+                     * @enum {string}
+                     */
+                    reason?: "always" | "qa_flagged";
+                    reviewed?: boolean;
+                };
+                state_history: ("INIT" | "CONCEPT_GEN" | "QA" | "HITL" | "LOCK_BLUEPRINT_CORE" | "STYLE_BIND")[];
+                trace: string[];
+            } | null;
+            error: string | null;
+            error_code: string | null;
+        };
+        /** @description The newest render of the plan (POST .../render), beyond the seed */
+        MvRender: {
+            job_id: string;
+            /** @enum {string} */
+            status: "running" | "completed" | "failed";
+            progress: number;
+            clips_done: number;
+            clips_total: number;
+            music_done: boolean;
+            /** @description H.264/AAC MP4 with the lyrics as a mov_text subtitle track; signed, expires */
+            video_url: string | null;
+            poster_url: string | null;
+            /** @description The lyrics as WebVTT, for a <track> beside the video */
+            subtitles_url: string | null;
+            duration_seconds: number | null;
+            error: string | null;
+            error_code: string | null;
+        } | null;
+        MvKeywordEvidence: {
+            keyword: string;
+            sources: {
+                page_number: number;
+                start_offset: number;
+                end_offset: number;
+                text: string;
+            }[];
+        };
+        MvConcept: {
+            concept_id: string;
+            title: string;
+            logline: string;
+            lyrics: string;
+            mv_script: {
+                scene_id: string;
+                start: number;
+                end: number;
+                description: string;
+            }[];
+            /** @enum {string} */
+            source: "model" | "draft";
+            qa: components["schemas"]["MvQaReport"];
+        };
+        MvQaReport: {
+            concept_id: string;
+            passed: boolean;
+            coverage: number;
+            uncovered_key_points: string[];
+            unsafe_scenes: {
+                scene_id: string;
+                reason: string;
+            }[];
+            timing_problems: string[];
+        } | null;
+        MvBlueprint: {
+            concept_id: string;
+            title: string;
+            logline: string;
+            lyrics: string;
+            mv_script: {
+                scene_id: string;
+                start: number;
+                end: number;
+                description: string;
+            }[];
+            lyric_timeline: {
+                start: number;
+                end: number;
+                text: string;
+            }[];
+            length_seconds: number;
+            edited: boolean;
+            qa: {
+                concept_id: string;
+                passed: boolean;
+                coverage: number;
+                uncovered_key_points: string[];
+                unsafe_scenes: {
+                    scene_id: string;
+                    reason: string;
+                }[];
+                timing_problems: string[];
+            };
+        };
+        MvCharacterAsset: {
+            provider: string;
+            asset_id: string;
+            /** @enum {string} */
+            status: "submitted" | "ready" | "failed";
+            prompt: string;
+        };
+        MvMediaPlan: {
+            character_asset_id: string;
+            character_job: {
+                /** @enum {string} */
+                job_id: "character_ref";
+                provider: string;
+                api_key_env: string | null;
+                /** @enum {string} */
+                type: "image";
+                prompt: string;
+                asset_id: string;
+                /** @enum {string} */
+                status: "submitted" | "ready" | "failed";
+            };
+            video_jobs: {
+                scene_id: string;
+                part: number;
+                start: number;
+                end: number;
+                provider: string;
+                api_key_env: string | null;
+                /** @enum {string} */
+                type: "video";
+                duration_seconds: number;
+                prompt: string;
+                /** @enum {string} */
+                character_reference: "character_ref";
+                character_asset_id: string;
+            }[];
+            music_job: {
+                provider: string;
+                api_key_env: string | null;
+                prompt: string;
+                duration_seconds: number;
+            };
+        };
+        MvRenderStarted: {
+            job_id: string;
+            render_job_id: string;
+            /** @enum {string} */
+            status: "running";
+        };
+        MvSourcePages: {
+            pages: {
+                page_number: number;
+                text: string;
+            }[];
+        };
+        MvHitlAccepted: {
+            job_id: string;
+            /** @enum {string} */
+            status: "running";
+            message: string;
+        };
+        MvHitlRequest: {
+            /** @description When sent, it must be the job of the path */
+            job_id?: string;
+            selected_concept_id: string;
+            edited_lyrics?: string;
+            edited_mv_script?: {
+                start: number;
+                end: number;
+                description: string;
+            }[];
+        };
+        MvCharacter: {
+            asset_id: string;
+            /** @enum {string} */
+            status: "submitted" | "ready" | "failed";
+            /** @description A signed URL that expires (MEDIA_URL_TTL_SEC); null until ready */
+            preview_url: string | null;
         };
     };
     responses: never;
@@ -6786,6 +7261,480 @@ export interface operations {
                 };
             };
             /** @description IMAGE_NOT_FOUND: not an image of this origchat */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMvOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Choices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MvOptions"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createMvJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MvPlanRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MvJobId"];
+                };
+            };
+            /** @description 400: a field is wrong (the message names it), GUIDELINES_REQUIRED, PROMPT_REFUSED (additionalRequirements); */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INSUFFICIENT_CREDITS */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DAILY_LIMIT: plans a day; CONCURRENCY_LIMIT: plans at once */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description MODERATION_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    uploadMvJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["MvPlanUpload"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MvJobId"];
+                };
+            };
+            /** @description 400: a field is wrong (the message names it), GUIDELINES_REQUIRED, PROMPT_REFUSED (additionalRequirements); FILE_REQUIRED, PDF_TOO_LARGE, NOT_A_PDF, PDF_ENCRYPTED, PDF_TOO_MANY_PAGES, PDF_NO_TEXT, PDF_UNREADABLE */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INSUFFICIENT_CREDITS */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the request is far over 20 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: not multipart/form-data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DAILY_LIMIT or CONCURRENCY_LIMIT */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description MODERATION_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMvJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MvPlan"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description JOB_NOT_FOUND: no such plan job of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    renderMvJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MvRenderStarted"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description INSUFFICIENT_CREDITS */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description JOB_NOT_FOUND: no such plan job of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PLAN_NOT_READY, CHARACTER_NOT_READY, CHARACTER_FAILED, or ENTITY_BUSY: a render of this plan runs */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONCURRENCY_LIMIT */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMvJobPages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Pages (0: typed guidelines; 1..: the PDF) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MvSourcePages"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description JOB_NOT_FOUND: no such plan job of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reviewMvJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MvHitlRequest"];
+            };
+        };
+        responses: {
+            /** @description Resumed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MvHitlAccepted"];
+                };
+            };
+            /** @description CONCEPT_NOT_FOUND, INVALID_MV_SCRIPT (scenes must run from 0 to the length without gaps or overlaps), INVALID_LYRICS, JOB_ID_MISMATCH, or a field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description JOB_NOT_FOUND: no such plan job of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description JOB_NOT_IN_REVIEW: the job is not waiting for a review */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMvCharacter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The character */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MvCharacter"];
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description JOB_NOT_FOUND, or CHARACTER_NOT_READY before STYLE_BIND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMvCharacterImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description AUTH_REQUIRED or AUTH_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description JOB_NOT_FOUND, or CHARACTER_NOT_READY */
             404: {
                 headers: {
                     [name: string]: unknown;

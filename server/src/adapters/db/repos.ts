@@ -87,6 +87,7 @@ export function createRepos(db: Db, clock: Clock, hot: HotQueries = new HotQueri
         if (q.app) conds.push(eq(t.jobs.app, q.app));
         if (q.pipelines) conds.push(inArray(t.jobs.pipeline, [...q.pipelines]));
         if (q.status) conds.push(eq(t.jobs.status, q.status));
+        if (q.entityKey) conds.push(eq(t.jobs.entityKey, q.entityKey));
         if (q.after) {
           conds.push(
             or(

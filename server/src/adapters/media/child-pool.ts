@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { MediaLimitError } from '../../core/ports/media';
-import type { ChildReply } from './child-serve';
+import type { ChildError, ChildReply } from './child-serve';
 import { processMemory } from './process-memory';
 
 // Children run TypeScript like the CLI does: through tsx, registered by this small JS entry.
@@ -23,8 +23,8 @@ export interface ChildPoolOptions {
   pollMs?: number;
   /** Names the child in errors: "image worker". */
   name: string;
-  /** Turns a child's error back into the parent's class (by `name`). */
-  reviveError?: (name: string, message: string) => Error | undefined;
+  /** Turns a child's error back into the parent's class (by `name`; `reason` when the error had one). */
+  reviveError?: (name: string, message: string, reason?: string) => Error | undefined;
 }
 
 /** What the pool has seen, for tests and measurements. */
@@ -153,7 +153,7 @@ export class ChildPool {
           if (settled) return;
           if (mem) this.counters.peakRssBytes = Math.max(this.counters.peakRssBytes, mem.peak);
           if (mem && mem.peak > memoryCapBytes) return overCap();
-          settle(() => (m.ok ? task.resolve(m.value) : task.reject(this.revive(m.error.name, m.error.message))));
+          settle(() => (m.ok ? task.resolve(m.value) : task.reject(this.revive(m.error))));
         });
       };
       const onExit = (code: number | null, signal: string | null) => settle(() => task.reject(this.exitError(sent, signal ?? `exit ${code}`)));
@@ -210,8 +210,8 @@ export class ChildPool {
     return new Error(`${name} could not start (${how})`);
   }
 
-  private revive(errName: string, message: string): Error {
-    const revived = this.opts.reviveError?.(errName, message);
+  private revive({ name: errName, message, reason }: ChildError): Error {
+    const revived = this.opts.reviveError?.(errName, message, reason);
     if (revived) return revived;
     const err = new Error(message);
     err.name = errName;

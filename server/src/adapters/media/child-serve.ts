@@ -7,7 +7,17 @@ export interface ChildRequest {
   args: unknown[];
 }
 
-export type ChildReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string } };
+/**
+ * A call's answer. An error crosses as its name and message, and its `reason` when it has a string
+ * one (PdfRejectedError): the parent's reviveError rebuilds the class from them.
+ */
+export type ChildReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: ChildError };
+
+export interface ChildError {
+  name: string;
+  message: string;
+  reason?: string;
+}
 
 /** Serves `handlers` to the parent; exits when the parent goes away, so no child outlives it. */
 export function serveChild(handlers: ChildHandlers): void {
@@ -22,7 +32,8 @@ export function serveChild(handlers: ChildHandlers): void {
       reply = { id: msg.id, ok: true, value: await fn(...msg.args) };
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      reply = { id: msg.id, ok: false, error: { name: e.name, message: e.message } };
+      const { reason } = e as { reason?: unknown };
+      reply = { id: msg.id, ok: false, error: { name: e.name, message: e.message, ...(typeof reason === 'string' ? { reason } : {}) } };
     }
     send(reply);
   });

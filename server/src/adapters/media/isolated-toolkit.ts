@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { ImageOverLimitError, InvalidMediaError, type AssembleClip, type AssembleOptions, type ImageInfo, type ImageScreening, type MediaToolkit, type VideoInfo } from '../../core/ports/media';
+import { ImageOverLimitError, InvalidMediaError, PdfRejectedError, isPdfRejection, type AssembleClip, type AssembleOptions, type ImageInfo, type ImageScreening, type MediaToolkit, type PdfLimits, type PdfText, type VideoInfo } from '../../core/ports/media';
 import { ChildPool, type ChildPoolStats } from './child-pool';
 
 const CHILD = fileURLToPath(new URL('./media-child.ts', import.meta.url));
@@ -19,7 +19,7 @@ export interface IsolatedToolkitOptions {
 }
 
 /**
- * The MediaToolkit the product uses: image work (decoding untrusted uploads) runs in a pool of
+ * The MediaToolkit the product uses: image work (decoding untrusted uploads) and PDF reading run in a pool of
  * child processes with a memory cap and a time limit (ChildPool), so a runaway input fails its own
  * call with MediaLimitError and the server lives on. Video work is forwarded to `video`.
  */
@@ -35,8 +35,9 @@ export class IsolatedMediaToolkit implements MediaToolkit {
       size: opts.workers ?? 2,
       memoryCapBytes: opts.memoryCapBytes ?? 1024 ** 3,
       timeoutMs: opts.timeoutMs ?? 30_000,
-      reviveError: (name, message) =>
-        name === 'ImageOverLimitError' ? new ImageOverLimitError(message)
+      reviveError: (name, message, reason) =>
+        name === 'PdfRejectedError' && isPdfRejection(reason) ? new PdfRejectedError(reason, message)
+        : name === 'ImageOverLimitError' ? new ImageOverLimitError(message)
         : name === 'InvalidMediaError' ? new InvalidMediaError(message)
         : name === 'RangeError' ? new RangeError(message)
         : undefined,
@@ -69,6 +70,14 @@ export class IsolatedMediaToolkit implements MediaToolkit {
   async thumbnail(buf: Buffer, width: number) {
     const out = await this.pool.run<{ jpeg: Uint8Array; width: number; height: number }>('thumbnail', [buf, width]);
     return { ...out, jpeg: toBuffer(out.jpeg) };
+  }
+
+  /**
+   * An uploaded PDF is untrusted bytes: parsed in the pool, under the worker's memory cap and time
+   * limit. PdfRejectedError comes back with its reason.
+   */
+  readPdf(buf: Buffer, limits: PdfLimits): Promise<PdfText> {
+    return this.pool.run('readPdf', [buf, limits]);
   }
 
   posterFrame(mp4: Buffer, width: number) {

@@ -1,9 +1,10 @@
 /**
- * The image worker: a child process of IsolatedMediaToolkit running the sharp operations, so a
- * runaway decode is killed with its process instead of taking the server down.
+ * The image worker: a child process of IsolatedMediaToolkit running the sharp operations and the
+ * PDF reader, so a runaway decode or parse is killed with its process instead of taking the server down.
  * argv[2]: JSON of the SharpFfmpegToolkit options that cross a process (numbers only).
  */
 import sharp from 'sharp';
+import type { PdfLimits } from '../../core/ports/media';
 import { serveChild } from './child-serve';
 import { FfmpegRunner } from './ffmpeg-runner';
 import { SharpFfmpegToolkit } from './media-toolkit';
@@ -23,4 +24,5 @@ serveChild({
   cropImage: (buf: Uint8Array, rect: { left: number; top: number; width: number; height: number }) => toolkit.cropImage(buffer(buf), rect),
   conformImage: (buf: Uint8Array) => toolkit.conformImage(buffer(buf)),
   thumbnail: (buf: Uint8Array, width: number) => toolkit.thumbnail(buffer(buf), width),
+  readPdf: (buf: Uint8Array, limits: PdfLimits) => toolkit.readPdf(buffer(buf), limits),
 });

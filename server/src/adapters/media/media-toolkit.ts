@@ -3,12 +3,13 @@ import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import { IMAGE_LIMITS, imageLimitProblem, type ImageLimits } from '../../core/media/image-limits';
-import { ImageOverLimitError, InvalidMediaError, MediaLimitError, type AssembleClip, type AssembleOptions, type AssembledVideo, type ImageInfo, type ImageMime, type ImageScreening, type MediaToolkit, type VideoInfo } from '../../core/ports/media';
+import { ImageOverLimitError, InvalidMediaError, MediaLimitError, type AssembleClip, type AssembleOptions, type AssembledVideo, type ImageInfo, type ImageMime, type ImageScreening, type MediaToolkit, type PdfLimits, type PdfText, type SubtitleCue, type VideoInfo } from '../../core/ports/media';
 import { assembleFilterGraph } from './assemble-graph';
 import { dHashHex } from './dhash';
 import { NSFW_INPUT_SIZE, NsfwClassifier } from './nsfw-classifier';
 import { FfmpegError, type FfmpegRunner } from './ffmpeg-runner';
 import { withTempDir } from './temp-dir';
+import { readPdfText } from './pdf-text';
 import { parseProbe } from './video-probe';
 
 const FORMATS: Record<string, ImageMime> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
@@ -146,7 +147,7 @@ export class SharpFfmpegToolkit implements MediaToolkit {
     // The first clip's frame rate, as an editor's timeline takes it: no frames made up for clips
     // of a lower rate (a 15 fps clip at 25 fps is 40% more frames to encode, none of them new).
     const fps = first.fps && first.fps >= MIN_ASSEMBLE_FPS && first.fps <= MAX_ASSEMBLE_FPS ? first.fps : this.fps;
-    const { graph, durationSec } = assembleFilterGraph(facts, { width, height, fps, clipGain: this.clipGain, bedGain: this.bedGain });
+    const { graph, durationSec } = assembleFilterGraph(facts, { width, height, fps, clipGain: opts.clipGain ?? this.clipGain, bedGain: opts.bedGain ?? this.bedGain });
     return withTempDir(async (dir) => {
       const inputs: string[] = [];
       for (const [i, clip] of clips.entries()) {
@@ -156,6 +157,13 @@ export class SharpFfmpegToolkit implements MediaToolkit {
       }
       const bedFile = path.join(dir, 'bed.audio');
       await writeFile(bedFile, audio);
+      const cues = opts.subtitles?.filter((c) => c.end > c.start && c.text.trim()) ?? [];
+      const subtitleFile = path.join(dir, 'subtitles.srt');
+      if (cues.length) await writeFile(subtitleFile, srtOf(cues), 'utf8');
+      // The subtitle file is the input after the clips and the bed.
+      const subtitleArgs = cues.length
+        ? ['-map', `${clips.length + 1}:s`, '-c:s', 'mov_text', '-metadata:s:s:0', `language=${opts.subtitleLanguage ?? 'und'}`]
+        : [];
       const output = path.join(dir, 'final.mp4');
       const posterFile = path.join(dir, 'poster.jpg');
       // The poster comes from the same decode as the video: a second output, not a second run; one
@@ -164,8 +172,8 @@ export class SharpFfmpegToolkit implements MediaToolkit {
         ? `;[v]split=2[vout][vp];[vp]trim=start=0.1,setpts=PTS-STARTPTS,trim=end_frame=1,scale=${even(posterWidth)}:-2[poster]`
         : '';
       await this.ffmpegOnInput('cannot assemble', [
-        '-y', ...inputs, '-stream_loop', '-1', '-i', bedFile,
-        '-filter_complex', graph + posterGraph, '-map', posterWidth ? '[vout]' : '[v]', '-map', '[a]',
+        '-y', ...inputs, '-stream_loop', '-1', '-i', bedFile, ...(cues.length ? ['-i', subtitleFile] : []),
+        '-filter_complex', graph + posterGraph, '-map', posterWidth ? '[vout]' : '[v]', '-map', '[a]', ...subtitleArgs,
         '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
         // No mid/side stereo search: it is half the AAC encoder's time (ffmpeg encodes the sound on
         // its main thread, after each frame), and at 128 kb/s left/right coding loses nothing heard.
@@ -233,6 +241,11 @@ export class SharpFfmpegToolkit implements MediaToolkit {
     });
   }
 
+  /** In this process, with no memory or time bound of its own: IsolatedMediaToolkit runs it in a child. */
+  readPdf(buf: Buffer, limits: PdfLimits): Promise<PdfText> {
+    return readPdfText(buf, limits);
+  }
+
   private async jpegFacts(jpeg: Buffer) {
     const meta = await sharp(jpeg).metadata();
     return { jpeg, width: meta.width, height: meta.height };
@@ -294,3 +307,13 @@ const toFacts = (v: VideoInfo) => ({ durationSec: v.durationSec, width: v.width,
 const MIN_ASSEMBLE_FPS = 10;
 const MAX_ASSEMBLE_FPS = 60;
 const exists = (file: string) => stat(file).then((s) => s.size > 0, () => false);
+
+/** Cues as SubRip text: numbered blocks `HH:MM:SS,mmm --> HH:MM:SS,mmm` and the text (blank lines inside a cue dropped). */
+export function srtOf(cues: readonly SubtitleCue[]): string {
+  const at = (sec: number) => {
+    const ms = Math.max(0, Math.round(sec * 1000));
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    return `${pad(Math.floor(ms / 3_600_000))}:${pad(Math.floor(ms / 60_000) % 60)}:${pad(Math.floor(ms / 1000) % 60)},${pad(ms % 1000, 3)}`;
+  };
+  return cues.map((c, i) => `${i + 1}\n${at(c.start)} --> ${at(c.end)}\n${c.text.replace(/\r/g, '').replace(/\n{2,}/g, '\n').trim()}\n`).join('\n');
+}

@@ -1,10 +1,10 @@
 import sharp from 'sharp';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidMediaError } from '../../core/ports/media';
 import { FfmpegRunner, defaultFfmpegPath } from './ffmpeg-runner';
-import { SharpFfmpegToolkit } from './media-toolkit';
+import { SharpFfmpegToolkit, srtOf } from './media-toolkit';
 import { withTempDir } from './temp-dir';
 
 let ffmpeg: FfmpegRunner;
@@ -103,6 +103,24 @@ describe('assemble', () => {
     const out = await musicOnly.assemble([{ mp4: clips[0]! }, { mp4: clips[2]! }], bed);
     expect(await musicOnly.probeVideo(out.mp4)).toMatchObject({ audioCodec: 'aac', width: 320, height: 180 });
     expect(Math.abs(out.durationSec - 2)).toBeLessThan(0.15);
+  });
+
+  it('carries timed lyrics as a mov_text subtitle track with their language, Korean text intact', async () => {
+    const cues = [{ start: 0, end: 1.2, text: '보호구 쓰고' }, { start: 1.2, end: 2.5, text: 'check the\n\nladder' }, { start: 3, end: 3, text: 'empty cue' }];
+    expect(srtOf(cues.slice(0, 2))).toBe('1\n00:00:00,000 --> 00:00:01,200\n보호구 쓰고\n\n2\n00:00:01,200 --> 00:00:02,500\ncheck the\nladder\n');
+    const out = await media.assemble(clips.map((mp4) => ({ mp4 })), bed, { subtitles: cues, subtitleLanguage: 'kor' });
+    expect(await media.probeVideo(out.mp4)).toMatchObject({ videoCodec: 'h264', audioCodec: 'aac', subtitleCodec: 'mov_text' });
+    // The track's text, read back by ffmpeg as SubRip: the two cues with text, in order.
+    const srt = await withTempDir(async (dir) => {
+      await writeFile(path.join(dir, 'in.mp4'), out.mp4);
+      await ffmpeg.run(['-y', '-i', path.join(dir, 'in.mp4'), '-map', '0:s:0', path.join(dir, 'out.srt')]);
+      return readFile(path.join(dir, 'out.srt'), 'utf8');
+    });
+    expect(srt).toContain('보호구 쓰고');
+    expect(srt).toContain('00:00:01,200 --> 00:00:02,500');
+    expect(srt).toContain('ladder');
+    expect(srt).not.toContain('empty cue');
+    expect((await media.probeVideo((await media.assemble([{ mp4: clips[0]! }], bed)).mp4)).subtitleCodec).toBeNull();
   });
 
   it('rejects no clips and an unreadable bed', async () => {

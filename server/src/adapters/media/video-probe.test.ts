@@ -17,11 +17,11 @@ const rotatedPhone = `  Duration: 00:00:04.00, start: 0.000000, bitrate: 16000 k
 
 describe('parseProbe', () => {
   it('reads duration, size, codecs and frame rate', () => {
-    expect(parseProbe(modern)).toEqual({ durationSec: 62.52, width: 1920, height: 1080, videoCodec: 'h264', audioCodec: 'aac', fps: 30 });
+    expect(parseProbe(modern)).toEqual({ durationSec: 62.52, width: 1920, height: 1080, videoCodec: 'h264', audioCodec: 'aac', subtitleCodec: null, fps: 30 });
   });
 
   it('gives the displayed size of a rotated video, and no audio codec when there is none', () => {
-    expect(parseProbe(rotatedPhone)).toEqual({ durationSec: 4, width: 1080, height: 1920, videoCodec: 'hevc', audioCodec: null, fps: 29.97 });
+    expect(parseProbe(rotatedPhone)).toEqual({ durationSec: 4, width: 1080, height: 1920, videoCodec: 'hevc', audioCodec: null, subtitleCodec: null, fps: 29.97 });
   });
 
   it('rejects a log without a duration or a video stream', () => {

@@ -8,6 +8,7 @@ export function parseProbe(stderr: string): VideoInfo {
   const dur = stderr.match(/Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/);
   const video = stderr.match(/Stream #\S+.*?: Video: (\w+)[^\n]*?, (\d{1,5})x(\d{1,5})/);
   const audio = stderr.match(/Stream #\S+.*?: Audio: (\w+)/);
+  const subtitle = stderr.match(/Stream #\S+.*?: Subtitle: (\w+)/);
   const rate = stderr.match(/Stream #\S+.*?: Video: [^\n]*?, (\d+(?:\.\d+)?) fps/);
   if (!dur || !video) throw new InvalidMediaError('not a readable video');
   let width = Number(video[2]);
@@ -21,6 +22,7 @@ export function parseProbe(stderr: string): VideoInfo {
     height,
     videoCodec: video[1] ?? null,
     audioCodec: audio?.[1] ?? null,
+    subtitleCodec: subtitle?.[1] ?? null,
     ...(rate && Number(rate[1]) > 0 ? { fps: Number(rate[1]) } : {}),
   };
 }

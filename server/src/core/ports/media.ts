@@ -19,6 +19,8 @@ export interface VideoInfo {
   height: number;
   videoCodec: string | null;
   audioCodec: string | null;
+  /** The first subtitle track's codec (`mov_text` in an MP4), null when it has none. */
+  subtitleCodec?: string | null;
   /** Frames per second of the video stream, when the container says. */
   fps?: number;
 }
@@ -29,9 +31,25 @@ export interface AssembleClip {
   facts?: { durationSec: number; width: number; height: number; hasAudio: boolean; fps?: number };
 }
 
+/** A subtitle cue: seconds from the start of the video and its text (one or more lines). */
+export interface SubtitleCue {
+  start: number;
+  end: number;
+  text: string;
+}
+
 export interface AssembleOptions {
   /** Also make a poster frame this many px wide, in the same ffmpeg run. */
   posterWidth?: number;
+  /**
+   * Timed text carried as the MP4's subtitle track (mov_text, shown by players that read it) with
+   * `subtitleLanguage` (ISO 639-2, default `und`); nothing is drawn into the picture.
+   */
+  subtitles?: SubtitleCue[];
+  subtitleLanguage?: string;
+  /** Gains for this call (else the toolkit's): the clips' own sound (0 drops it) and the bed under it. */
+  clipGain?: number;
+  bedGain?: number;
 }
 
 export interface AssembledVideo {
@@ -41,6 +59,16 @@ export interface AssembledVideo {
   height: number;
   /** Set when `posterWidth` was asked for. */
   poster?: { jpeg: Buffer; width: number; height: number };
+}
+
+export interface PdfLimits {
+  /** A PDF with more pages is refused (`too_many_pages`) before its text is read. */
+  maxPages: number;
+}
+
+export interface PdfText {
+  /** One string per page, index 0 is page 1 (MediaToolkit.readPdf says how each is built). */
+  pages: string[];
 }
 
 export interface MediaToolkit {
@@ -86,6 +114,30 @@ export interface MediaToolkit {
   conformVideo(buf: Buffer): Promise<{ mp4: Buffer; durationSec: number; width: number; height: number }>;
   /** A provider's audio output (mp3, wav, flac, ogg...) as 16-bit PCM WAV, 44.1 kHz stereo: what GeneratedAudio holds. */
   conformAudio(buf: Buffer): Promise<{ wav: Buffer; durationSec: number }>;
+  /**
+   * The text of a PDF, one string per page (index 0 is page 1), from its text layer (the adapters
+   * use pdf.js). The caller has already checked the file's size (this reads the whole buffer).
+   *
+   * Each page's string is built once, here, by one rule, and downstream code computes character
+   * offsets into exactly these strings: the page's text items in content order, a '\n' after an
+   * item that ends a line, a single space between two items of one line when neither side has
+   * whitespace and the gap between them is wider than 0.15 x the font size (a space the PDF drew
+   * as a gap); then NFC, control characters other than tab and newline dropped, runs of spaces
+   * and tabs made one space, each line trimmed, and blank lines at the start and end of the page
+   * dropped. A page with no text is ''. Lines are separated by '\n' alone (never '\r').
+   *
+   * Throws PdfRejectedError (an InvalidMediaError) with its `reason`, and a message saying what is
+   * wrong and what to do:
+   * - `not_pdf`: `%PDF-` is not within the first 1024 bytes;
+   * - `encrypted`: the file has an encryption dictionary, whether it needs a password to open or
+   *   opens with the empty user password (owner password only);
+   * - `too_many_pages`: it has more than `limits.maxPages` pages (checked before any text is read);
+   * - `no_text`: no page has a letter or a digit (an image-only scan);
+   * - `unreadable`: anything else pdf.js cannot open or read (corrupt, truncated).
+   * RangeError when `limits.maxPages` is not a positive integer. The isolated toolkit runs it in
+   * a child process: a PDF over that process's memory or time limit fails with MediaLimitError.
+   */
+  readPdf(buf: Buffer, limits: PdfLimits): Promise<PdfText>;
 }
 
 /** The input is not media we accept; the message says why in words. */
@@ -104,4 +156,17 @@ export class ImageOverLimitError extends InvalidMediaError {
  */
 export class MediaLimitError extends Error {
   override readonly name = 'MediaLimitError';
+}
+
+/** Why a PDF was refused (PdfRejectedError.reason). */
+export const PDF_REJECTIONS = ['not_pdf', 'encrypted', 'too_many_pages', 'no_text', 'unreadable'] as const;
+export type PdfRejection = (typeof PDF_REJECTIONS)[number];
+export const isPdfRejection = (value: unknown): value is PdfRejection => (PDF_REJECTIONS as readonly unknown[]).includes(value);
+
+/** A PDF MediaToolkit.readPdf does not read; `reason` says why for code, the message for people. */
+export class PdfRejectedError extends InvalidMediaError {
+  override readonly name = 'PdfRejectedError';
+  constructor(readonly reason: PdfRejection, message: string) {
+    super(message);
+  }
 }

@@ -20,6 +20,10 @@ export interface TextRequest {
    * (letters, digits, `_` and `-`, at most 64: OpenAI's rule for `json_schema.name`).
    */
   json?: { name: string; schema: Record<string, unknown> };
+  /** The model to ask, when the caller chooses one (seed 002's `llm_model`); else the provider's configured model. */
+  model?: string;
+  /** Sampling temperature 0..2 (seed 002's `llm_temperature`); else the provider's default. */
+  temperature?: number;
 }
 
 /** The output is the completion's text (with `json`, the JSON text of the answer). */

@@ -267,6 +267,8 @@ export interface JobListQuery {
   /** Only jobs of these pipelines (e.g. one kind of an app's work). */
   pipelines?: readonly string[];
   status?: JobStatus;
+  /** Only jobs of this entity (admission's `entity.key`, e.g. the plan a render belongs to). */
+  entityKey?: string;
   limit: number;
   /** Exclusive (createdAt, id) position to continue after, newest first. */
   after?: { createdAt: Date; id: string };

@@ -19,9 +19,17 @@ export const validationHook: Hook<unknown, Env, string, unknown> = (result, c) =
     const message = bad.path ? `${bad.path} ${bad.fault}` : `The body ${bad.fault}`;
     return errorResponse(c, new AppError('invalid', 'INVALID_REQUEST', message, { issues: [{ path: bad.path, message: bad.fault }] }));
   }
-  const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  return errorResponse(c, validationError(result.error));
+};
+
+/**
+ * A failed zod validation as the 400 every route answers: INVALID_REQUEST, its message the first
+ * issue (naming the field), `issues` all of them. For what a route validates itself (a multipart form's fields).
+ */
+export function validationError(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): AppError {
+  const issues = error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
   const first = issues[0];
   // Messages written for a field already name it (seed wording such as "size invalid (<=10MB)").
   const message = !first ? 'Invalid request' : !first.path || first.message.includes(first.path) ? first.message : `${first.path}: ${first.message}`;
-  return errorResponse(c, new AppError('invalid', 'INVALID_REQUEST', message, { issues }));
-};
+  return new AppError('invalid', 'INVALID_REQUEST', message, { issues });
+}

@@ -51,6 +51,12 @@ describe('OpenAITextProvider', () => {
     expect(await provider.get('chatcmpl-unknown|0000000000000000')).toBeNull();
   });
 
+  it("sends the request's own model and temperature over the configured ones (seed 002's llm_model, llm_temperature)", async () => {
+    const { server, provider } = await setup(() => ({ body: chatCompletion('ok') }), { temperature: 0.7 });
+    await provider.submit({ prompt: 'x', seed: 3, model: 'gpt-4o-mini', temperature: 0 });
+    expect(server.requests[0]!.json).toMatchObject({ model: 'gpt-4o-mini', temperature: 0, seed: 3 });
+  });
+
   it('sends no Authorization and no temperature when none is configured (a local server), and cuts to maxChars', async () => {
     const { server, provider } = await setup(() => ({ body: chatCompletion('<think>hmm</think>\nOne two three four five six seven') }), { apiKey: undefined });
     expect(await predictionOutput(provider, { prompt: 'x', seed: 1, maxChars: 16 })).toBe('One two three');

@@ -76,7 +76,7 @@ export class OpenAITextProvider implements TextProvider {
   }
 
   private async completeText(req: TextRequest): Promise<{ id?: string; text: string }> {
-    const answer = await this.complete(messages(req), req.seed);
+    const answer = await this.complete(req, messages(req));
     return { id: answer.id, text: req.maxChars !== undefined ? cut(answer.text, req.maxChars) : answer.text };
   }
 
@@ -86,18 +86,18 @@ export class OpenAITextProvider implements TextProvider {
     let answer: { id?: string; text: string } | undefined;
     if (!this.refusedSchemas.has(name)) {
       try {
-        answer = await this.complete(messages(req), req.seed, format);
+        answer = await this.complete(req, messages(req), format);
       } catch (err) {
         if (!refusesFormat(err)) throw err;
         this.refusedSchemas.add(name);
       }
     }
     const structured = answer !== undefined;
-    answer ??= await this.complete(messages(req, json.schema), req.seed);
+    answer ??= await this.complete(req, messages(req, json.schema));
     const first = readJson(answer.text, json.schema);
     if (first.ok) return { id: answer.id, text: JSON.stringify(first.value) };
 
-    const repair = await this.complete(repairMessages(answer.text, first.problem, json.schema), req.seed, structured ? format : undefined);
+    const repair = await this.complete(req, repairMessages(answer.text, first.problem, json.schema), structured ? format : undefined);
     const second = readJson(repair.text, json.schema);
     if (second.ok) return { id: answer.id, text: JSON.stringify(second.value) };
     throw new ProviderError(
@@ -106,13 +106,14 @@ export class OpenAITextProvider implements TextProvider {
     );
   }
 
-  /** One Chat Completions call; the text of its first choice. */
-  private async complete(msgs: Message[], seed: number, responseFormat?: unknown): Promise<{ id?: string; text: string }> {
+  /** One Chat Completions call for `req` (its model, seed and temperature, else the configured ones); the text of its first choice. */
+  private async complete(req: TextRequest, msgs: Message[], responseFormat?: unknown): Promise<{ id?: string; text: string }> {
+    const temperature = req.temperature ?? this.opts.temperature;
     const body = {
-      model: this.opts.model,
+      model: req.model ?? this.opts.model,
       messages: msgs,
-      seed,
-      ...(this.opts.temperature !== undefined ? { temperature: this.opts.temperature } : {}),
+      seed: req.seed,
+      ...(temperature !== undefined ? { temperature } : {}),
       ...(responseFormat ? { response_format: responseFormat } : {}),
     };
     const res = await this.client.json(ChatCompletion, { method: 'POST', path: 'chat/completions', json: body });
