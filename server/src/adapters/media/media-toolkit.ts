@@ -3,8 +3,9 @@ import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import { IMAGE_LIMITS, imageLimitProblem, type ImageLimits } from '../../core/media/image-limits';
-import { ImageOverLimitError, InvalidMediaError, MediaLimitError, type AssembleClip, type AssembleOptions, type AssembledVideo, type ImageInfo, type ImageMime, type ImageScreening, type MediaToolkit, type PdfLimits, type PdfText, type SubtitleCue, type VideoInfo } from '../../core/ports/media';
+import { ImageOverLimitError, InvalidMediaError, MediaLimitError, type AssembleClip, type AssembleOptions, type AssembledVideo, type ImageInfo, type ImageMime, type ImageScreening, type MediaToolkit, type PdfLimits, type PdfText, type VideoInfo } from '../../core/ports/media';
 import { assembleFilterGraph } from './assemble-graph';
+import { srtOf } from '../../core/media/subtitles';
 import { dHashHex } from './dhash';
 import { NSFW_INPUT_SIZE, NsfwClassifier } from './nsfw-classifier';
 import { FfmpegError, type FfmpegRunner } from './ffmpeg-runner';
@@ -307,13 +308,3 @@ const toFacts = (v: VideoInfo) => ({ durationSec: v.durationSec, width: v.width,
 const MIN_ASSEMBLE_FPS = 10;
 const MAX_ASSEMBLE_FPS = 60;
 const exists = (file: string) => stat(file).then((s) => s.size > 0, () => false);
-
-/** Cues as SubRip text: numbered blocks `HH:MM:SS,mmm --> HH:MM:SS,mmm` and the text (blank lines inside a cue dropped). */
-export function srtOf(cues: readonly SubtitleCue[]): string {
-  const at = (sec: number) => {
-    const ms = Math.max(0, Math.round(sec * 1000));
-    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-    return `${pad(Math.floor(ms / 3_600_000))}:${pad(Math.floor(ms / 60_000) % 60)}:${pad(Math.floor(ms / 1000) % 60)},${pad(ms % 1000, 3)}`;
-  };
-  return cues.map((c, i) => `${i + 1}\n${at(c.start)} --> ${at(c.end)}\n${c.text.replace(/\r/g, '').replace(/\n{2,}/g, '\n').trim()}\n`).join('\n');
-}

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidMediaError } from '../../core/ports/media';
 import { FfmpegRunner, defaultFfmpegPath } from './ffmpeg-runner';
-import { SharpFfmpegToolkit, srtOf } from './media-toolkit';
+import { SharpFfmpegToolkit } from './media-toolkit';
+import { srtOf, webVttOf } from '../../core/media/subtitles';
 import { withTempDir } from './temp-dir';
 
 let ffmpeg: FfmpegRunner;
@@ -108,6 +109,7 @@ describe('assemble', () => {
   it('carries timed lyrics as a mov_text subtitle track with their language, Korean text intact', async () => {
     const cues = [{ start: 0, end: 1.2, text: '보호구 쓰고' }, { start: 1.2, end: 2.5, text: 'check the\n\nladder' }, { start: 3, end: 3, text: 'empty cue' }];
     expect(srtOf(cues.slice(0, 2))).toBe('1\n00:00:00,000 --> 00:00:01,200\n보호구 쓰고\n\n2\n00:00:01,200 --> 00:00:02,500\ncheck the\nladder\n');
+    expect(webVttOf([{ start: 61.5, end: 3723.25, text: 'a --> b' }])).toBe('WEBVTT\n\n00:01:01.500 --> 01:02:03.250\na -> b\n');
     const out = await media.assemble(clips.map((mp4) => ({ mp4 })), bed, { subtitles: cues, subtitleLanguage: 'kor' });
     expect(await media.probeVideo(out.mp4)).toMatchObject({ videoCodec: 'h264', audioCodec: 'aac', subtitleCodec: 'mov_text' });
     // The track's text, read back by ffmpeg as SubRip: the two cues with text, in order.

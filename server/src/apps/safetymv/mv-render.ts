@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FatalStepError } from '../../core/jobs/step-errors';
+import { webVttOf } from '../../core/media/subtitles';
 import { stepsFor, type PipelineDef, type StepDef } from '../../engine/pipeline';
 import { MV_APP } from './mv-options';
 
@@ -83,18 +84,6 @@ const music = step({
 /** ISO 639-2 of the subtitles' language, as MP4 tracks name it. */
 const TRACK_LANGUAGE = { ko: 'kor', en: 'eng', mixed: 'kor' } as const;
 
-/** WebVTT of the lyrics: what a browser's <track> shows beside the video. */
-export function webVtt(cues: readonly { start: number; end: number; text: string }[]): string {
-  const at = (sec: number) => {
-    const ms = Math.max(0, Math.round(sec * 1000));
-    const pad = (x: number, w = 2) => String(x).padStart(w, '0');
-    return `${pad(Math.floor(ms / 3_600_000))}:${pad(Math.floor(ms / 60_000) % 60)}:${pad(Math.floor(ms / 1000) % 60)}.${pad(ms % 1000, 3)}`;
-  };
-  // A cue's text may not hold "-->" or a blank line (WebVTT's cue syntax).
-  const body = cues.map((c) => `${at(c.start)} --> ${at(c.end)}\n${c.text.replace(/-->/g, '->').replace(/\n{2,}/g, '\n').trim()}`);
-  return ['WEBVTT', '', ...body.flatMap((b) => [b, ''])].join('\n');
-}
-
 /**
  * The finished music video: the clips in order, each cut to its planned length, the music under
  * them (the clips' own sound dropped), the lyrics as a timed subtitle track (and a WebVTT file
@@ -121,7 +110,7 @@ const assemble = step({
     });
     const video = await ctx.saveAsset({ slot: 'video', kind: 'video', body: out.mp4, mime: 'video/mp4', ext: 'mp4', width: out.width, height: out.height, durationSec: out.durationSec, meta: { plan: ctx.input.planJobId } });
     const poster = await ctx.saveAsset({ slot: 'poster', kind: 'thumb', body: out.poster!.jpeg, mime: 'image/jpeg', ext: 'jpg', width: out.poster!.width, height: out.poster!.height });
-    const vtt = await ctx.saveAsset({ slot: 'subtitles', kind: 'document', body: Buffer.from(webVtt(ctx.input.subtitles), 'utf8'), mime: 'text/vtt', ext: 'vtt' });
+    const vtt = await ctx.saveAsset({ slot: 'subtitles', kind: 'document', body: Buffer.from(webVttOf(ctx.input.subtitles), 'utf8'), mime: 'text/vtt', ext: 'vtt' });
     await ctx.trace(`assembled ${clips.length} clip(s), ${out.durationSec.toFixed(1)} s, ${ctx.input.subtitles.length} subtitle line(s)`);
     return { output: { videoId: video.id, posterId: poster.id, subtitlesId: vtt.id, durationSec: out.durationSec } };
   },
