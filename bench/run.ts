@@ -18,6 +18,7 @@ import { median, percentile } from './percentile';
 import { predictionOutput } from '../server/src/testing/prediction-output';
 import { benchRulesGpu, type BenchKit } from './rules-gpu';
 import { benchGallery } from './gallery';
+import { benchSafetymv } from './safetymv';
 import { tuneHeapForMedia } from '../server/src/composition/heap-tuning';
 
 /** A row's verdict against its bar: `ok`, `BELOW BAR` (counted and flagged), or '' when it has none. */
@@ -433,11 +434,11 @@ async function benchStudioImage(mode: string, env: Record<string, string>) {
   }
 }
 
-/** What a measure in a file of its own (bench/rules-gpu.ts, bench/gallery.ts) reports through. */
+/** What a measure in a file of its own (bench/rules-gpu.ts, bench/gallery.ts, bench/safetymv.ts) reports through. */
 const kit: BenchKit = { row, verdict, fmt, listen, platformFor };
 
 /** `npm run bench -- bc` runs only measures b and c; `npm run bench -- e embedded` only measure e, embedded. */
-const only = process.argv[2] ?? 'abcdefghi';
+const only = process.argv[2] ?? 'abcdefghij';
 const modes = process.argv[3] ?? 'embedded,server';
 
 async function main() {
@@ -457,6 +458,7 @@ async function main() {
     if (only.includes('g')) await benchStudioImage('embedded', {});
     if (only.includes('h')) await benchRulesGpu(kit, 'embedded', {});
     if (only.includes('i')) await benchGallery(kit, 'embedded', {});
+    if (only.includes('j')) await benchSafetymv(kit, 'embedded', {});
   }
   if (server && modes.includes('server')) {
     process.env.DATABASE_URL = server.DATABASE_URL;
@@ -469,6 +471,7 @@ async function main() {
     if (only.includes('g')) await benchStudioImage('server', {});
     if (only.includes('h')) await benchRulesGpu(kit, 'server', server);
     if (only.includes('i')) await benchGallery(kit, 'server', {});
+    if (only.includes('j')) await benchSafetymv(kit, 'server', {});
   } else if (modes.includes('server')) {
     row('', 'server', 'skipped', 'PostgreSQL or Redis did not answer', '', '');
   }
