@@ -11,7 +11,9 @@ import { launchChromium, recordOnFailure, shot } from './browser';
 /**
  * The safety MV app (seed 002) in a real browser against the real server on embedded defaults:
  * the stub text provider leaves the concepts to the app's own drafts (c1..c3), the stub image
- * provider makes a real PNG for the character. A new user has 10 credits; a plan costs 3 (2 + 1).
+ * provider makes a real PNG for the character, the stub video and music providers the clips and
+ * the song the render joins into an MP4. A new user has 20 credits here (SIGNUP_CREDITS); a plan
+ * costs 3 (2 + 1), its render a credit a clip plus 2 for the music.
  */
 let server: ConsoleServer;
 let browser: Browser;
@@ -22,7 +24,7 @@ let tmp: string;
 let reviewedJobUrl: string;
 
 beforeAll(async () => {
-  server = await ConsoleServer.start('safetymv');
+  server = await ConsoleServer.start('safetymv', { SIGNUP_CREDITS: '20' });
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
@@ -40,10 +42,10 @@ const status = () => page.getByTestId('mv-status').getAttribute('data-status');
 const noSidewaysScroll = (p: Page) => p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 describe('the safety MV app in a browser', () => {
-  it('plans from typed Korean guidelines with a review: evidence marked, a gap caught, the edits kept, the character shown', async () => {
+  it('plans from typed Korean guidelines with a review: evidence marked, a gap caught, the edits kept, the character shown, then renders it', async () => {
     recordOnFailure(page, 'safetymv-review');
     await page.goto(server.base);
-    await page.getByTestId('credits').getByText('10').waitFor();
+    await page.getByTestId('credits').getByText('20').waitFor();
     await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: '안전 뮤비' }).click();
     await page.waitForURL(/\/safetymv$/);
     await page.getByLabel('안전 지침').fill(KOREAN_GUIDELINES);
@@ -96,10 +98,42 @@ describe('the safety MV app in a browser', () => {
     await img.waitFor({ timeout: 30_000 });
     await poll(() => img.evaluate((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0)).toBe(true);
     await expect(page.getByTestId('mv-clips').locator('tbody tr').count()).resolves.toBeGreaterThan(0);
-    await page.getByTestId('mv-render-slot').waitFor();
-    await page.getByTestId('credits').getByText('7').waitFor();
+    await page.getByTestId('mv-render').waitFor();
+    await page.getByTestId('credits').getByText('17').waitFor();
     await page.screenshot({ path: shot('safetymv-4-completed'), fullPage: true });
-  }, 120_000);
+
+    // The render: priced a credit a clip plus the music, the progress while it runs, then the video.
+    const clips = await page.getByTestId('mv-clips').locator('tbody tr').count();
+    const price = clips + 2;
+    await expect(page.getByTestId('mv-render-price').textContent()).resolves.toBe(`가격: ${price} 크레딧 (클립 ${clips}개 × 1 + 음악 2)`);
+    await page.getByRole('button', { name: `뮤직비디오 만들기 (${price} 크레딧)` }).click();
+    await page.getByRole('progressbar', { name: '렌더링 진행률' }).or(page.getByTestId('mv-video')).first().waitFor();
+    const video = page.getByTestId('mv-video');
+    await video.waitFor({ timeout: 90_000 });
+    await page.getByTestId('credits').getByText(String(17 - price)).waitFor();
+    // The server's URLs are same-origin paths: the <track> needs no CORS.
+    const urls = await video.evaluate((v) => {
+      const el = v as HTMLVideoElement;
+      return { video: el.currentSrc || el.src, track: el.querySelector('track')!.src, origin: location.origin };
+    });
+    expect(new URL(urls.video).origin).toBe(urls.origin);
+    expect(new URL(urls.track).origin).toBe(urls.origin);
+    await poll(() => video.evaluate((v) => (v as HTMLVideoElement).readyState)).toBeGreaterThanOrEqual(1);
+    const duration = await video.evaluate((v) => (v as HTMLVideoElement).duration);
+    expect(Math.abs(duration - 30)).toBeLessThanOrEqual(0.5);
+    await video.evaluate((v) => { (v as HTMLVideoElement).textTracks[0]!.mode = 'showing'; });
+    await poll(() => video.evaluate((v) => (v as HTMLVideoElement).textTracks[0]?.cues?.length ?? 0)).toBeGreaterThan(0);
+    const track = await video.evaluate((v) => {
+      const t = (v as HTMLVideoElement).textTracks[0]!;
+      return { kind: t.kind, language: t.language, label: t.label, first: (t.cues![0] as VTTCue).text };
+    });
+    expect(track).toMatchObject({ kind: 'subtitles', language: 'ko', label: '가사' });
+    expect(track.first.length).toBeGreaterThan(0);
+    await expect(page.getByRole('link', { name: 'MP4 내려받기' }).evaluate((a) => (a as HTMLAnchorElement).href)).resolves.toBe(urls.video);
+    await page.getByRole('button', { name: `다시 만들기 (${price} 크레딧)` }).waitFor();
+    await video.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot('safetymv-render'), fullPage: true });
+  }, 180_000);
 
   it('plans from an uploaded Korean PDF without a review; a keyword on page 2 shows as p.2', async () => {
     recordOnFailure(page, 'safetymv-pdf');

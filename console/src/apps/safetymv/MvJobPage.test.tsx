@@ -68,7 +68,7 @@ describe('/safetymv/:jobId', () => {
     expect(screen.getByTestId('mv-prohibitions').textContent).toContain('안전대 없이 작업하지 않는다.');
   });
 
-  it('shows the completed plan: blueprint, media plan with key variable names only, the character once ready, the render slot', async () => {
+  it('shows the completed plan: blueprint, media plan with key variable names only, the character once ready, the render', async () => {
     let character = 0;
     fakeServer.routes.set('GET /mv/jobs/{job_id}/character', () => ({
       body: character++ < 2 ? { asset_id: 'chr_1', status: 'submitted', preview_url: null } : { asset_id: 'chr_1', status: 'ready', preview_url: '/media/assets/chr_1?sig=x' },
@@ -93,7 +93,8 @@ describe('/safetymv/:jobId', () => {
     expect(reads).toBe(3);
     await wait(POLL * 5);
     expect(fakeServer.sent('GET /mv/jobs/{job_id}/character')).toHaveLength(reads);
-    expect(screen.getByTestId('mv-render-slot').textContent).toContain('영상 렌더링 (다음 단계)');
+    expect(screen.getByRole('heading', { name: '뮤직비디오' })).toBeTruthy();
+    expect((screen.getByRole('button', { name: '뮤직비디오 만들기 (5 크레딧)' }) as HTMLButtonElement).disabled).toBe(false);
     expect(screen.queryByRole('button', { name: '작업 취소' })).toBeNull();
   });
 

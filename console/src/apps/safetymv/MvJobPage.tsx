@@ -9,29 +9,19 @@ import { CharacterImage } from './CharacterImage';
 import { EvidencePanel } from './EvidencePanel';
 import { MediaPlanView } from './MediaPlanView';
 import { explain } from './mv-errors';
-import { artifactsOf, hitlOf, isPolled, MV_PATH, mvApi, mvKeys, type MvPlan } from './mv-api';
+import { artifactsOf, hitlOf, isPolled, isRendering, MV_PATH, mvApi, mvKeys, type MvPlan } from './mv-api';
+import { RenderPanel } from './RenderPanel';
 import { RequestSummary } from './RequestSummary';
 import { ReviewPanel } from './ReviewPanel';
 import { StateStepper } from './StateStepper';
 import { TracePanel } from './TracePanel';
 
-/** How often a running plan is read (seed 002 has no events stream). */
+/** How often a running plan (or its running render) is read (seed 002 has no events stream). */
 export const POLL_MS = 1500;
 
 const BADGE: Record<MvPlan['status'], string> = {
   running: 'bg-blue-100 text-blue-800', hitl_required: 'bg-amber-100 text-amber-900', completed: 'bg-green-100 text-green-800', failed: 'bg-red-100 text-red-800',
 };
-
-/** Where the render will go: the next step of seed 002, not in the API yet. */
-function RenderSlot() {
-  const { t } = useI18n();
-  return (
-    <section aria-labelledby="mv-render-h" data-testid="mv-render-slot" className="rounded border-2 border-dashed border-slate-300 p-4 text-slate-600">
-      <h2 id="mv-render-h" className="font-semibold">{t('mv.render.heading')}</h2>
-      <p className="text-sm">{t('mv.render.note')}</p>
-    </section>
-  );
-}
 
 /** What the job holds at its status: a note while it runs, the review, the locked plan, or why it failed. */
 function PlanBody({ plan, pollMs }: { plan: MvPlan; pollMs: number }) {
@@ -54,7 +44,7 @@ function PlanBody({ plan, pollMs }: { plan: MvPlan; pollMs: number }) {
             {artifacts.media_plan && <MediaPlanView plan={artifacts.media_plan} />}
             <CharacterImage jobId={plan.job_id} pollMs={pollMs} />
           </div>
-          <RenderSlot />
+          <RenderPanel plan={plan} pollMs={pollMs} />
         </>
       )}
     </>
@@ -63,14 +53,14 @@ function PlanBody({ plan, pollMs }: { plan: MvPlan; pollMs: number }) {
 
 /**
  * `/safetymv/:jobId` (and the platform's `/jobs/:id` for this app's jobs): the plan read every
- * `pollMs` while it runs, its steps and progress, then its review, result or failure, and its trace.
+ * `pollMs` while it (or its render) runs, its steps and progress, then its review, result or failure, and its trace.
  */
 export function MvJobPage({ id, pollMs = POLL_MS }: { id: string; pollMs?: number }) {
   const { t } = useI18n();
   const plan = useQuery({
     queryKey: mvKeys.plan(id),
     queryFn: () => mvApi.plan(id),
-    refetchInterval: (q) => (q.state.error || !isPolled(q.state.data?.status) ? false : pollMs),
+    refetchInterval: (q) => (q.state.error || !(isPolled(q.state.data?.status) || isRendering(q.state.data)) ? false : pollMs),
   });
   const data = plan.data;
   const queryClient = useQueryClient();

@@ -13,7 +13,13 @@ beforeEach(() => {
   history.replaceState(null, '', '/safetymv');
   fakeServer.routes.set('GET /mv/options', () => ({ body: OPTIONS }));
   fakeServer.routes.set('GET /v1/jobs', () => ({
-    body: { jobs: [{ id: 'job_old', app: 'safetymv', pipeline: 'safetymv.plan', status: 'completed', progress: 1, createdAt: '2026-12-03T09:00:00.000Z', updatedAt: '2026-12-03T09:00:00.000Z', finishedAt: null }], nextCursor: null },
+    body: {
+      jobs: [
+        { id: 'job_render', app: 'safetymv', pipeline: 'safetymv.render', status: 'completed', progress: 1, createdAt: '2026-12-03T09:10:00.000Z', updatedAt: '2026-12-03T09:10:00.000Z', finishedAt: null },
+        { id: 'job_old', app: 'safetymv', pipeline: 'safetymv.plan', status: 'completed', progress: 1, createdAt: '2026-12-03T09:00:00.000Z', updatedAt: '2026-12-03T09:00:00.000Z', finishedAt: null },
+      ],
+      nextCursor: null,
+    },
   }));
 });
 afterEach(cleanup);
@@ -98,10 +104,11 @@ describe('/safetymv form', () => {
     expect(location.pathname).toBe('/safetymv');
   });
 
-  it('lists my recent safety MV jobs as links to their pages', async () => {
+  it('lists my recent safety MV plans as links to their pages, not their renders', async () => {
     renderWith(<MvFormPage />);
     const list = await screen.findByTestId('mv-recent');
     const link = await within(list).findByRole('link');
+    expect(within(list).getAllByRole('link')).toHaveLength(1);
     expect(link.getAttribute('href')).toBe('/safetymv/job_old');
     expect(fakeServer.sent('GET /v1/jobs')[0]!.params?.query).toEqual({ app: 'safetymv', limit: 10 });
   });

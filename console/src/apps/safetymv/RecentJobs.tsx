@@ -2,13 +2,17 @@ import { useQuery } from '@tanstack/react-query';
 import { navigate } from '../../platform/hooks/use-route';
 import { useI18n } from '../../platform/i18n/i18n';
 import type { MessageKey } from '../../platform/i18n/messages';
-import { jobPath, mvApi, mvKeys } from './mv-api';
+import { jobPath, MV_PLAN_PIPELINE, mvApi, mvKeys } from './mv-api';
 
-/** The user's latest safety MV jobs (the platform's jobs list, app `safetymv`), each a link to its page. */
+/**
+ * The user's latest safety MV plans (the platform's jobs list, app `safetymv`), each a link to its
+ * page. The list has the app's renders too (pipeline `safetymv.render`, no page of their own: a
+ * plan's page shows its newest render), and cannot be asked for one pipeline: they are left out here.
+ */
 export function RecentJobs() {
   const { t, lang } = useI18n();
   const recent = useQuery({ queryKey: mvKeys.recent, queryFn: mvApi.recent, refetchInterval: 5000 });
-  const jobs = recent.data?.jobs ?? [];
+  const jobs = (recent.data?.jobs ?? []).filter((j) => j.pipeline === MV_PLAN_PIPELINE);
   return (
     <section aria-labelledby="mv-recent" className="space-y-2">
       <h2 id="mv-recent" className="text-lg font-semibold">{t('mv.recent')}</h2>

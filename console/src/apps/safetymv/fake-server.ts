@@ -1,5 +1,5 @@
 import { createFakeApi, type FakeReply as Reply } from '../../platform/testing/fake-api';
-import type { Artifacts, Concept, MediaPlan, MvOptions, MvPlan, MvRequest, MvState, QaReport, SourcePage } from './mv-api';
+import type { Artifacts, Concept, MediaPlan, MvOptions, MvPlan, MvRender, MvRequest, MvState, QaReport, SourcePage } from './mv-api';
 
 /** The safety MV app's tests' stand-in for the server behind the typed client (platform/testing/fake-api.ts). */
 const fake = createFakeApi();
@@ -117,9 +117,35 @@ export function completedPlan(over: Partial<Artifacts> = {}): MvPlan {
   };
 }
 
-/** Answers GET /mv/jobs/{job_id} with each plan in turn, then the last one again. */
+/** A render of the completed plan (its 3 clips and the music), running unless `over` says otherwise. */
+export function renderOf(over: Partial<MvRender> = {}): MvRender {
+  return {
+    job_id: 'job_r1', status: 'running', progress: 0, clips_done: 0, clips_total: 3, music_done: false,
+    video_url: null, poster_url: null, subtitles_url: null, duration_seconds: null, error: null, error_code: null, ...over,
+  };
+}
+
+/** The render as GET /mv/jobs/{job_id} shows it once done: signed URLs of the local store (`${PUBLIC_URL}/files/…`), here the page's own origin. */
+const signed = (key: string) => `${window.location.origin}/files/${key}?exp=1900000000&sig=x`;
+export const RENDERED = renderOf({
+  status: 'completed', progress: 1, clips_done: 3, music_done: true, duration_seconds: 30.02,
+  video_url: signed('assets/job_r1/video.mp4'), poster_url: signed('assets/job_r1/poster.jpg'), subtitles_url: signed('assets/job_r1/subtitles.vtt'),
+});
+
+/** A completed plan with its newest render. */
+export const renderedPlan = (render: MvRender | null): MvPlan => ({ ...completedPlan(), render });
+
+/** Answers GET /mv/jobs/{job_id} with each plan in turn, then the last one again (and GET /mv/options). */
 export function servePlans(...plans: MvPlan[]) {
   let n = 0;
   fakeServer.routes.set('GET /mv/jobs/{job_id}', () => ({ body: plans[Math.min(n++, plans.length - 1)] }));
   fakeServer.routes.set('GET /mv/jobs/{job_id}/pages', () => ({ body: { pages: PAGES } }));
+  fakeServer.routes.set('GET /mv/options', () => ({ body: OPTIONS }));
+}
+
+/** The character image as GET /mv/jobs/{job_id}/character answers once made (or `status`). */
+export function serveCharacter(status: 'submitted' | 'ready' | 'failed' = 'ready') {
+  fakeServer.routes.set('GET /mv/jobs/{job_id}/character', () => ({
+    body: { asset_id: 'chr_1', status, preview_url: status === 'ready' ? '/media/assets/chr_1?sig=x' : null },
+  }));
 }

@@ -30,6 +30,8 @@ export type QaReport = NonNullable<Schemas['MvQaReport']>;
 export type Blueprint = Schemas['MvBlueprint'];
 export type CharacterAsset = Schemas['MvCharacterAsset'];
 export type MediaPlan = Schemas['MvMediaPlan'];
+/** The plan's newest render (POST .../render); the schema's `MvRender` is itself nullable. */
+export type MvRender = NonNullable<MvPlan['render']>;
 
 /** The artifacts of a plan that has them (at the review and after); null while it runs. */
 export const artifactsOf = (plan: MvPlan): Artifacts | null => plan.result?.job.artifacts ?? null;
@@ -64,6 +66,7 @@ export const mvApi = {
   pages: async (id: string) => unwrap(await api.GET('/mv/jobs/{job_id}/pages', job(id))),
   review: async (id: string, body: HitlRequest) => unwrap(await api.POST('/mv/jobs/{job_id}/hitl', { ...job(id), body })),
   character: async (id: string) => unwrap(await api.GET('/mv/jobs/{job_id}/character', job(id))),
+  render: async (id: string) => unwrap(await api.POST('/mv/jobs/{job_id}/render', job(id))),
   cancel: async (id: string) => unwrap(await api.POST('/v1/jobs/{id}/cancel', { params: { path: { id } } })),
   recent: async () => unwrap(await api.GET('/v1/jobs', { params: { query: { app: 'safetymv', limit: 10 } } })),
 };
@@ -78,9 +81,16 @@ export const mvKeys = {
 
 /** While a plan runs it is polled; at the review, completed or failed it changes only by a person's act. */
 export const isPolled = (status: MvStatus | undefined) => status === undefined || status === 'running';
+/** A render of the plan runs: the plan is read again until it ends (its `render` has the progress). */
+export const isRendering = (plan: MvPlan | undefined) => plan?.render?.status === 'running';
+
+/** A render's price in credits: a clip each (the media plan's video jobs) plus the music. */
+export const renderPrice = (clips: number, prices: MvOptions['prices']) => clips * prices.clip + prices.music;
 
 /** The console's pages (not `/mv`: that is the API's prefix). */
 export const MV_PATH = '/safetymv';
+/** The plan's pipeline: the app's jobs list also has its renders (`safetymv.render`). */
+export const MV_PLAN_PIPELINE = 'safetymv.plan';
 export const jobPath = (id: string) => `${MV_PATH}/${encodeURIComponent(id)}`;
 
 export function mvRoute(pathname: string): { page: 'form' } | { page: 'job'; id: string } {
