@@ -44,7 +44,7 @@ export async function runStep(step: StepDef, ctx: StepContext, signal: AbortSign
 async function runStepOnce(step: StepDef, ctx: StepContext, signal: AbortSignal): Promise<StepResult> {
   let outcome: StepOutcome | void;
   try {
-    outcome = await Promise.race([step.run(ctx), aborted(signal)]);
+    outcome = await untilAborted(step.run(ctx), signal);
   } catch (err) {
     if (err instanceof LeaseLostError || signal.aborted) throw err instanceof LeaseLostError ? err : new LeaseLostError('aborted');
     // ctx.predict found its prediction unsettled: the step waits for it (engine/predict.ts).
@@ -81,11 +81,18 @@ export function stepWaitOf(wait: WaitRequest, now: Date): StepWait {
   };
 }
 
-export function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    const fail = () => reject(signal.reason instanceof Error ? signal.reason : new LeaseLostError('aborted'));
-    if (signal.aborted) fail();
-    else signal.addEventListener('abort', fail, { once: true });
+/**
+ * `work`, or a rejection as soon as `signal` aborts (LeaseLostError unless it carries its own
+ * reason). The abort listener is removed once `work` settles: every step of a run shares the run's
+ * signal, and a listener per step left behind would pile up on it (a render has 38 steps).
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  const reason = () => (signal.reason instanceof Error ? signal.reason : new LeaseLostError('aborted'));
+  if (signal.aborted) return Promise.reject(reason());
+  return new Promise<T>((resolve, reject) => {
+    const fail = () => reject(reason());
+    signal.addEventListener('abort', fail, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', fail));
   });
 }
 

@@ -45,7 +45,7 @@ export function createApp(platform: Platform) {
   // validator refuses it with a 400.
   const limit = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: (c) => errorResponse(c, tooLarge()) });
   for (const { prefix, uploads = [] } of mounts) {
-    const uploadLimits = new Map(uploads.map((u) => [u.path, bodyLimit({ maxSize: u.maxBytes, onError: (c) => errorResponse(c, tooLarge(u.maxBytes)) })]));
+    const uploadLimits = new Map(uploads.map((u) => [u.path, bodyLimit({ maxSize: u.maxBytes, onError: (c) => errorResponse(c, uploadTooLarge(u.maxBytes)) })]));
     app.on(BODY_METHODS, `${prefix}*`, (c, next) => {
       const uploadLimit = uploadLimits.get(c.req.path);
       if (uploadLimit) {
@@ -112,7 +112,10 @@ const isJsonType = (value: string | undefined) => value !== undefined && /^appli
 const notJson = (sent: string | undefined) =>
   new AppError('unsupported_media', 'UNSUPPORTED_MEDIA_TYPE', `Send the body as JSON with the header Content-Type: application/json (got ${sent === undefined ? 'no Content-Type' : JSON.stringify(sent)})`);
 
-const tooLarge = (max = JSON_BODY_LIMIT) => new AppError('too_large', 'PAYLOAD_TOO_LARGE', `Request body is larger than ${max} bytes`);
+const tooLarge = () => new AppError('too_large', 'PAYLOAD_TOO_LARGE', `Request body is larger than ${JSON_BODY_LIMIT} bytes`);
+
+const uploadTooLarge = (max: number) =>
+  new AppError('too_large', 'PAYLOAD_TOO_LARGE', `The upload is larger than ${Math.floor(max / 1024 / 1024)} MB in all; send a smaller file`);
 
 const isMultipart = (value: string | undefined) => value !== undefined && value.split(';')[0]!.trim().toLowerCase() === 'multipart/form-data';
 

@@ -7322,7 +7322,7 @@ export interface operations {
                     "application/json": components["schemas"]["MvJobId"];
                 };
             };
-            /** @description 400: a field is wrong (the message names it), GUIDELINES_REQUIRED, PROMPT_REFUSED (additionalRequirements); */
+            /** @description 400: a field is wrong (the message names it), GUIDELINES_REQUIRED, NO_GUIDELINES_FOUND (nothing to teach in the text), PROMPT_REFUSED (additionalRequirements); */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7391,7 +7391,7 @@ export interface operations {
                     "application/json": components["schemas"]["MvJobId"];
                 };
             };
-            /** @description 400: a field is wrong (the message names it), GUIDELINES_REQUIRED, PROMPT_REFUSED (additionalRequirements); FILE_REQUIRED, PDF_TOO_LARGE, NOT_A_PDF, PDF_ENCRYPTED, PDF_TOO_MANY_PAGES, PDF_NO_TEXT, PDF_UNREADABLE */
+            /** @description 400: a field is wrong (the message names it), GUIDELINES_REQUIRED, NO_GUIDELINES_FOUND (nothing to teach in the text), PROMPT_REFUSED (additionalRequirements); FILE_REQUIRED, ONE_FILE_ONLY, NO_GUIDELINES_FOUND, PDF_TOO_LARGE, NOT_A_PDF, PDF_ENCRYPTED, PDF_TOO_MANY_PAGES, PDF_NO_TEXT, PDF_UNREADABLE */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectExactEvidence, planWhen, submitPlan } from '../../testing/mv-flow';
+import { expectExactEvidence, KOREAN_GUIDELINES, planWhen, submitPlan } from '../../testing/mv-flow';
 import { balanceOf, fetchMedia } from '../../testing/studio-flow';
 import { createTestPlatform, TEST_ADMIN_KEY, type TestPlatform } from '../../testing/test-platform';
 
@@ -138,6 +138,16 @@ describe('seed 002 over HTTP on the stubs', () => {
     expect(late.body.error.code).toBe('JOB_NOT_IN_REVIEW');
   });
 
+  it('reads Korean typed in decomposed form (NFD, as pasted from macOS) as the same text', async () => {
+    const { token } = await t.signUp();
+    const jobId = await submitPlan(t, token, { guidelines: KOREAN_GUIDELINES.normalize('NFD') });
+    const done = await planWhen(t, token, jobId, ['completed', 'failed']);
+    expect(done.result.job.artifacts.extracted_keywords).toEqual(expect.arrayContaining(['보호구', '장비']));
+    const pages = await pagesOf(token, jobId);
+    expect(pages[0].text).toBe(KOREAN_GUIDELINES);
+    expectExactEvidence(done.result.job.artifacts.keyword_evidence, pages);
+  });
+
   it('a cancelled plan is failed with its error, and its credits come back', async () => {
     const { token } = await t.signUp();
     const before = await balanceOf(t, token);
@@ -165,6 +175,10 @@ describe('seed 002 over HTTP on the stubs', () => {
       [{ llm_model: 'gpt-2' }, 'INVALID_REQUEST', 'llm_model must be one of'],
       [{ hitl_mode: 'sometimes' }, 'INVALID_REQUEST', 'hitl_mode must be one of skip, always, auto'],
       [{ extra: 1 }, 'INVALID_REQUEST', 'extra'],
+      [{ selectedStyles: ['minimal', 'minimal'] }, 'INVALID_REQUEST', 'selectedStyles names a style twice'],
+      [{ guidelines: '!!!... ???,,, ;;; ---' }, 'NO_GUIDELINES_FOUND', 'found no safety guidelines'],
+      [{ guidelines: '⛑️🦺🔥🚧🧯😀' }, 'NO_GUIDELINES_FOUND', 'found no safety guidelines'],
+      [{ guidelines: '1 2 3 4 5 2024 3.14' }, 'NO_GUIDELINES_FOUND', 'found no safety guidelines'],
     ];
     for (const [over, code, words] of cases) {
       const res = await t.call('POST', '/mv/jobs', { token, body: { guidelines: '작업 전 보호구를 착용한다.', ...over } });

@@ -21,15 +21,22 @@ const MAX_PAGES_JSON = 16 * 1024 * 1024;
 
 
 
-/** The guidelines as pages: a PDF's (1..n, extracted at upload) after the typed text (page 0), when there is any. */
+/** The guidelines as pages: the typed text as page 0 (when there is any), then a PDF's pages 1..n. */
+export function pagesFrom(guidelines: string, pdfPages: readonly string[] | null): SourcePage[] {
+  const pages: SourcePage[] = guidelines.trim() ? [{ pageNumber: 0, text: guidelines }] : [];
+  pdfPages?.forEach((text, i) => pages.push({ pageNumber: i + 1, text }));
+  return pages;
+}
+
+/** The job's guidelines as pages, a PDF's read back from where the upload stored them. */
 export async function sourcePages(ctx: Pick<StepContext<PlanJobInput>, 'input' | 'storage'>): Promise<SourcePage[]> {
-  const pages: SourcePage[] = ctx.input.guidelines.trim() ? [{ pageNumber: 0, text: ctx.input.guidelines }] : [];
+  let pdfPages: string[] | null = null;
   if (ctx.input.pdf) {
     const raw = await ctx.storage.get(ctx.input.pdf.pagesKey, MAX_PAGES_JSON);
     if (!raw) throw new FatalStepError('The text of the uploaded PDF is no longer stored', 'SOURCE_MISSING');
-    (JSON.parse(raw.toString('utf8')) as string[]).forEach((text, i) => pages.push({ pageNumber: i + 1, text }));
+    pdfPages = JSON.parse(raw.toString('utf8')) as string[];
   }
-  return pages;
+  return pagesFrom(ctx.input.guidelines, pdfPages);
 }
 
 const artifactsOf = (a: GuidelineAnalysis): Artifacts => ({

@@ -24,6 +24,9 @@ describe('MV script timing', () => {
     ]);
     expect(timelineProblems([{ start: 0, end: 1, description: 'x' }, { start: 1, end: 0.5, description: 'y' }], 30)[0]).toBe('scene 1 lasts 1s; a scene lasts at least 2s');
     expect(timelineProblems([], 30)).toEqual(['the script has no scenes']);
+    // A hair under the minimum is under it; contiguity forgives rounding (0.1 + 0.2).
+    expect(timelineProblems([{ start: 0, end: 1.9999999, description: 'x' }, { start: 1.9999999, end: 30, description: 'y' }], 30)).toEqual(['scene 1 lasts 2s; a scene lasts at least 2s']);
+    expect(timelineProblems([{ start: 0, end: 0.1 + 0.2 + 2, description: 'x' }, { start: 2.3, end: 30, description: 'y' }], 30)).toEqual([]);
   });
 
   it('splits the length into whole seconds and long scenes into clips no longer than the longest clip', () => {

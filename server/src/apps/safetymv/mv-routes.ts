@@ -20,7 +20,7 @@ const ok = <T extends z.ZodTypeAny>(description: string, schema: T) => ({ descri
 const JobParam = z.object({ job_id: z.string().min(1).max(100) });
 const authFail = err('AUTH_REQUIRED or AUTH_INVALID');
 const notFound404 = err('JOB_NOT_FOUND: no such plan job of yours');
-const refused = '400: a field is wrong (the message names it), GUIDELINES_REQUIRED, PROMPT_REFUSED (additionalRequirements); ';
+const refused = '400: a field is wrong (the message names it), GUIDELINES_REQUIRED, NO_GUIDELINES_FOUND (nothing to teach in the text), PROMPT_REFUSED (additionalRequirements); ';
 
 /** The multipart form's strings as PlanBody's fields: `selectedStyles` comma separated, `llm_temperature` a number. */
 function formFields(form: Record<string, unknown>): Record<string, unknown> {
@@ -29,7 +29,8 @@ function formFields(form: Record<string, unknown>): Record<string, unknown> {
     if (key === 'file' || value === undefined) continue;
     if (typeof value !== 'string') { out[key] = value; continue; }
     if (key === 'selectedStyles') out[key] = value.split(',').map((s) => s.trim()).filter(Boolean);
-    else if (key === 'llm_temperature') out[key] = value.trim() === '' ? undefined : Number.isFinite(Number(value)) ? Number(value) : value;
+    // Decimal only: Number() would also read '0x1' and '1e0'.
+    else if (key === 'llm_temperature') out[key] = value.trim() === '' ? undefined : /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
     else out[key] = value;
   }
   return out;
@@ -73,13 +74,15 @@ export function mvRoutes(platform: Platform) {
     request: { body: { required: true, content: { 'multipart/form-data': { schema: UploadForm } } } },
     responses: {
       200: ok('Accepted', JobIdResponse),
-      400: err(`${refused}FILE_REQUIRED, PDF_TOO_LARGE, NOT_A_PDF, PDF_ENCRYPTED, PDF_TOO_MANY_PAGES, PDF_NO_TEXT, PDF_UNREADABLE`),
+      400: err(`${refused}FILE_REQUIRED, ONE_FILE_ONLY, NO_GUIDELINES_FOUND, PDF_TOO_LARGE, NOT_A_PDF, PDF_ENCRYPTED, PDF_TOO_MANY_PAGES, PDF_NO_TEXT, PDF_UNREADABLE`),
       401: authFail, 402: err('INSUFFICIENT_CREDITS'), 413: err('PAYLOAD_TOO_LARGE: the request is far over 20 MB'), 415: err('UNSUPPORTED_MEDIA_TYPE: not multipart/form-data'),
       429: err('DAILY_LIMIT or CONCURRENCY_LIMIT'), 503: err('MODERATION_UNAVAILABLE'),
     },
   }), async (c) => {
-    const form = (await c.req.parseBody({ all: false })) as Record<string, unknown>;
+    // `all`: a field sent twice comes as a list, refused below, rather than the last one silently winning.
+    const form = (await c.req.parseBody({ all: true })) as Record<string, unknown>;
     const file = form.file;
+    if (Array.isArray(file)) throw invalid('ONE_FILE_ONLY', `file: send one PDF (got ${file.length})`);
     if (!(file instanceof File)) throw invalid('FILE_REQUIRED', 'file: attach the guidelines PDF as the multipart field `file`');
     const parsed = PlanBody.safeParse(formFields(form));
     if (!parsed.success) throw validationError(parsed.error);

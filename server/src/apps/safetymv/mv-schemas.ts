@@ -12,7 +12,9 @@ const MAX_SCENES = 24;
 /** Text that may be empty (textField's rules otherwise): direction overrides make text display as something else than it is. */
 const freeText = (name: string, max: number) =>
   z.string({ error: typeError(name, 'a string') }).max(max, `${name} must be at most ${max} characters`)
-    .refine((s) => !/[\u202A-\u202E\u2066-\u2069]/u.test(s), `${name} must not contain text-direction override characters (U+202A-202E, U+2066-2069)`);
+    .refine((s) => !/[\u202A-\u202E\u2066-\u2069]/u.test(s), `${name} must not contain text-direction override characters (U+202A-202E, U+2066-2069)`)
+    // One form of each letter: Korean pasted from macOS arrives decomposed (NFD) and would match nothing.
+    .transform((s) => s.normalize('NFC'));
 
 /** Seed 002 section 1 `POST /jobs`: the guidelines (or a PDF, through /upload) and the options. */
 export const PlanBody = z
@@ -21,6 +23,7 @@ export const PlanBody = z
     length: oneOf('length', keysOf(LENGTHS)).default('30s'),
     selectedStyles: z.array(oneOf('selectedStyles', keysOf(STYLES)), { error: typeError('selectedStyles', `a list of styles (${keysOf(STYLES).join(', ')})`) })
       .min(1, `selectedStyles must name at least one of ${keysOf(STYLES).join(', ')}`).max(MAX_STYLES, `selectedStyles may name at most ${MAX_STYLES} styles`)
+      .refine((a) => new Set(a).size === a.length, 'selectedStyles names a style twice; name each once')
       .default(['minimal']),
     selectedGenres: oneOf('selectedGenres', keysOf(GENRES)).default('kpop').openapi({ description: 'One genre, as the seed names the field' }),
     additionalRequirements: freeText('additionalRequirements', MAX_REQUIREMENTS_CHARS).default(''),
@@ -114,7 +117,8 @@ export const PlanResponse = z
 const SceneBody = z.object({
   start: z.number({ error: typeError('start', 'a number of seconds') }).min(0, 'start must be 0 or more'),
   end: z.number({ error: typeError('end', 'a number of seconds') }),
-  description: z.string({ error: typeError('description', 'a string') }).trim().min(1, 'description is required').max(1000, 'description must be at most 1000 characters'),
+  description: z.string({ error: typeError('description', 'a string') }).trim().min(1, 'description is required').max(1000, 'description must be at most 1000 characters')
+    .transform((s) => s.normalize('NFC')),
 }).strict();
 
 /** Seed 002 section 4. */
@@ -122,7 +126,8 @@ export const HitlBody = z
   .object({
     job_id: z.string().max(100).optional().openapi({ description: 'When sent, it must be the job of the path' }),
     selected_concept_id: z.string({ error: typeError('selected_concept_id', 'a string', 'the concept to keep, e.g. c1') }).min(1).max(20),
-    edited_lyrics: z.string({ error: typeError('edited_lyrics', 'a string') }).max(5000, 'edited_lyrics must be at most 5000 characters').optional(),
+    edited_lyrics: z.string({ error: typeError('edited_lyrics', 'a string') }).max(5000, 'edited_lyrics must be at most 5000 characters')
+      .transform((s) => s.normalize('NFC')).optional(),
     edited_mv_script: z.array(SceneBody, { error: typeError('edited_mv_script', 'a list of scenes {start, end, description}') })
       .min(1, 'edited_mv_script must have at least one scene').max(MAX_SCENES, `edited_mv_script may have at most ${MAX_SCENES} scenes`).optional(),
   })

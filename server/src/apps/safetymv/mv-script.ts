@@ -18,7 +18,7 @@ export function timelineProblems(scenes: readonly Scene[], lengthSec: number): s
   scenes.forEach((s, i) => {
     const n = i + 1;
     if (!(s.end > s.start)) out.push(`scene ${n} ends (${s.end}s) before it starts (${s.start}s)`);
-    else if (s.end - s.start < MIN_SCENE_SECONDS - EPSILON) out.push(`scene ${n} lasts ${round(s.end - s.start)}s; a scene lasts at least ${MIN_SCENE_SECONDS}s`);
+    else if (s.end - s.start < MIN_SCENE_SECONDS - 1e-9) out.push(`scene ${n} lasts ${round(s.end - s.start)}s; a scene lasts at least ${MIN_SCENE_SECONDS}s`);
     if (!s.description.trim()) out.push(`scene ${n} has no description`);
     const next = scenes[i + 1];
     if (!next) return;

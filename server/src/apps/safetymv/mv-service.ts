@@ -10,7 +10,8 @@ import { resumeWait } from '../../services/jobs/waits';
 import { moderate } from '../../services/moderation/moderate-prompt';
 import type { PlanJobInput } from './mv-input';
 import { LENGTHS, MAX_PDF_BYTES, MAX_PDF_PAGES, MV_APP } from './mv-options';
-import { PLAN_PIPELINE, PLAN_STEPS } from './mv-pipeline';
+import { analyzeGuidelines } from '../../core/text/guidelines/analyze-guidelines';
+import { pagesFrom, PLAN_PIPELINE, PLAN_STEPS } from './mv-pipeline';
 import { checkDecision, type HitlDecision } from './mv-review';
 import { RENDER_PIPELINE, type RenderJobInput } from './mv-render';
 import { characterState, isWaitingForReview, planView } from './mv-views';
@@ -58,6 +59,10 @@ export async function submitPlan(deps: Deps, actor: Actor, fields: PlanFields, p
   if (!fields.guidelines.trim() && !pdf) throw invalid('GUIDELINES_REQUIRED', 'guidelines: send the safety guidelines as text, or upload them as a PDF (POST /mv/jobs/upload)');
   await moderate(deps, fields.additionalRequirements || undefined);
   const pages = pdf ? await readUploadedPdf(deps, pdf) : null;
+  // The same analysis INIT runs: a text with nothing to teach is refused before it is charged.
+  if (analyzeGuidelines(pagesFrom(fields.guidelines, pages), { maxKeywords: 1, maxKeyPoints: 1 }).keywords.length === 0) {
+    throw invalid('NO_GUIDELINES_FOUND', `${pdf ? 'file' : 'guidelines'}: found no safety guidelines in the text (no words a rule is made of); send the guidelines as sentences, e.g. "작업 전 보호구를 착용한다."`);
+  }
   const jobId = newJobId();
   const input: PlanJobInput = { ...fields, seed: seedOf(fields, pages) };
   if (pages && pdf) {

@@ -90,6 +90,18 @@ describe('seed 002 POST /mv/jobs/upload', () => {
     expect(badStyle.body.error.message).toContain('selectedStyles');
     const badTemp = await uploadPlan(t, token, textPdf([['작업 전 보호구를 착용한다.']]), { llm_temperature: 'warm' });
     expect(badTemp.body.error.message).toBe('llm_temperature must be a number from 0 to 2');
+    const hexTemp = await uploadPlan(t, token, textPdf([['작업 전 보호구를 착용한다.']]), { llm_temperature: '0x1' });
+    expect(hexTemp.body.error.message).toBe('llm_temperature must be a number from 0 to 2');
+    const two = new FormData();
+    for (const name of ['a.pdf', 'b.pdf']) two.append('file', new Blob([new Uint8Array(textPdf([['작업 전 보호구를 착용한다.']]))], { type: 'application/pdf' }), name);
+    const twoFiles = await t.app.request('/mv/jobs/upload', { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: two });
+    expect(twoFiles.status).toBe(400);
+    expect((await twoFiles.json()).error).toMatchObject({ code: 'ONE_FILE_ONLY', message: 'file: send one PDF (got 2)' });
+    const numbers = await uploadPlan(t, token, textPdf([['1 2 3 4 5'], ['2024 3.14']]));
+    expect(numbers.body.error).toMatchObject({ code: 'NO_GUIDELINES_FOUND', message: expect.stringMatching(/^file: found no safety guidelines/) });
+    const huge = await uploadPlan(t, token, oversizedPdf(30 * 1024 * 1024));
+    expect(huge.status).toBe(413);
+    expect(huge.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: 'The upload is larger than 24 MB in all; send a smaller file' });
     const json = await t.call('POST', '/mv/jobs/upload', { token, body: { guidelines: 'x' } });
     expect(json.status).toBe(415);
     expect(json.body.error.message).toContain('multipart/form-data');

@@ -132,7 +132,12 @@ export interface CharacterState {
  */
 export function characterState(detail: CachedJobDetail): CharacterState {
   const bind = detail.steps.find((s) => s.name === PLAN_STEPS.styleBind.name);
-  if (bind?.status !== 'done') throw notFound('CHARACTER_NOT_READY', `Job ${detail.job.id} has no character yet: it is planned at STYLE_BIND`);
+  if (bind?.status !== 'done') {
+    const ended = ['failed', 'cancelled'].includes(detail.job.status);
+    throw notFound('CHARACTER_NOT_READY', ended
+      ? `Job ${detail.job.id} ended (${detail.job.status}) before its character was planned; make a new plan`
+      : `Job ${detail.job.id} has no character yet: it is planned at STYLE_BIND`);
+  }
   const planned = PLAN_STEPS.styleBind.output.parse(bind.output).character_asset;
   const item = detail.items.find((i) => i.idx === CHARACTER_ITEM);
   const asset = item?.status === 'done' ? detail.assets.find((a) => a.slot === 'character') ?? null : null;
