@@ -12,8 +12,11 @@ export const typeError = (name: string, kind: string, hint?: string) => (iss: { 
 export const textField = (name: string, max: number) =>
   z.string({ error: typeError(name, 'a string') }).trim().min(1, `${name} is required`).max(max, `${name} must be at most ${max} characters`)
     .refine((s) => /[\p{L}\p{N}]/u.test(s), `${name} must contain letters or digits`)
-    // Direction overrides make text display as something else than it is ("\u202Eevil" shows "live").
-    .refine((s) => !/[\u202A-\u202E\u2066-\u2069]/u.test(s), `${name} must not contain text-direction override characters (U+202A-202E, U+2066-2069)`);
+    .refine(withoutDirectionOverrides, directionOverrideMessage(name));
+
+/** Direction overrides make text display as something else than it is ("\u202Eevil" shows "live"). */
+export const withoutDirectionOverrides = (s: string) => !/[\u202A-\u202E\u2066-\u2069]/u.test(s);
+export const directionOverrideMessage = (name: string) => `${name} must not contain text-direction override characters (U+202A-202E, U+2066-2069)`;
 
 /** One word of a vocabulary; anything else says which words there are. */
 export const oneOf = <T extends readonly [string, ...string[]]>(name: string, values: T) =>

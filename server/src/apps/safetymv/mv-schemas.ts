@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { keysOf } from '../../core/enum-keys';
-import { oneOf, typeError } from '../../http/field-errors';
+import { directionOverrideMessage, oneOf, typeError, withoutDirectionOverrides } from '../../http/field-errors';
 import { Blueprint, Evidence, QaReportSchema } from './mv-artifacts';
 import { Concept } from './mv-concepts';
 import { CharacterAsset, MediaPlan } from './mv-media-plan';
@@ -9,10 +9,10 @@ import { DEFAULT_LLM_MODEL, DEFAULT_TEMPERATURE, GENRES, HITL_MODES, LENGTHS, LL
 const MAX_STYLES = 3;
 /** Scenes a reviewed script may have: with the parts of longer scenes, a render stays within its clips (MAX_RENDER_CLIPS). */
 const MAX_SCENES = 24;
-/** Text that may be empty (textField's rules otherwise): direction overrides make text display as something else than it is. */
+/** Text that may be empty (textField's rules otherwise). */
 const freeText = (name: string, max: number) =>
   z.string({ error: typeError(name, 'a string') }).max(max, `${name} must be at most ${max} characters`)
-    .refine((s) => !/[\u202A-\u202E\u2066-\u2069]/u.test(s), `${name} must not contain text-direction override characters (U+202A-202E, U+2066-2069)`)
+    .refine(withoutDirectionOverrides, directionOverrideMessage(name))
     // One form of each letter: Korean pasted from macOS arrives decomposed (NFD) and would match nothing.
     .transform((s) => s.normalize('NFC'));
 

@@ -14,7 +14,7 @@ import { analyzeGuidelines } from '../../core/text/guidelines/analyze-guidelines
 import { pagesFrom, PLAN_PIPELINE, PLAN_STEPS } from './mv-pipeline';
 import { checkDecision, type HitlDecision } from './mv-review';
 import { RENDER_PIPELINE, type RenderJobInput } from './mv-render';
-import { characterState, isWaitingForReview, planView } from './mv-views';
+import { characterState, doneOutput, isWaitingForReview, statusOf } from './mv-views';
 
 /** The request's fields (seed 002 section 1), checked by the route's schema. */
 export type PlanFields = Omit<PlanJobInput, 'pdf' | 'seed'>;
@@ -109,7 +109,7 @@ export async function ownPlan(jobs: JobDetailCache, actor: Actor, jobId: string)
 export async function submitReview(deps: Deps, jobs: JobDetailCache, actor: Actor, jobId: string, decision: HitlDecision): Promise<void> {
   const detail = await ownPlan(jobs, actor, jobId);
   if (!isWaitingForReview(detail)) throw notInReview(jobId);
-  const concepts = PLAN_STEPS.conceptGen.output.parse(detail.steps.find((s) => s.name === PLAN_STEPS.conceptGen.name)!.output).concepts;
+  const { concepts } = doneOutput(detail, PLAN_STEPS.conceptGen)!;
   checkDecision(decision, concepts.map((c) => c.concept_id), LENGTHS[(detail.job.input as PlanJobInput).length]);
   const { resumed } = await resumeWait(deps, jobId, { step: PLAN_STEPS.hitl.name }, { ...decision });
   // Another review (or the wait's deadline) got there first.
@@ -130,14 +130,15 @@ export const renderEntityOf = (planJobId: string) => `${MV_APP}.render:${planJob
  */
 export async function startRender(deps: Deps, jobs: JobDetailCache, actor: Actor, planJobId: string): Promise<{ renderJobId: string }> {
   const detail = await ownPlan(jobs, actor, planJobId);
-  const view = planView(detail);
-  if (view.status !== 'completed') throw new AppError('conflict', 'PLAN_NOT_READY', `The plan is ${view.status}; it can be rendered once it is completed`);
+  const status = statusOf(detail);
+  if (status !== 'completed') throw new AppError('conflict', 'PLAN_NOT_READY', `The plan is ${status}; it can be rendered once it is completed`);
   const character = characterState(detail);
   if (character.status === 'failed') throw new AppError('conflict', 'CHARACTER_FAILED', 'The plan\'s character image failed; make a new plan to render');
   if (!character.asset) throw new AppError('conflict', 'CHARACTER_NOT_READY', 'The character image is still being made; render once GET .../character says ready');
-  const blueprint = PLAN_STEPS.lock.output.parse(stepOutput(detail, PLAN_STEPS.lock.name));
-  const { media_plan: plan } = PLAN_STEPS.styleBind.output.parse(stepOutput(detail, PLAN_STEPS.styleBind.name));
-  const { artifacts } = PLAN_STEPS.conceptGen.output.parse(stepOutput(detail, PLAN_STEPS.conceptGen.name));
+  // A completed plan has every step up to STYLE_BIND done.
+  const blueprint = doneOutput(detail, PLAN_STEPS.lock)!;
+  const { media_plan: plan } = doneOutput(detail, PLAN_STEPS.styleBind)!;
+  const { artifacts } = doneOutput(detail, PLAN_STEPS.conceptGen)!;
   const input: RenderJobInput = {
     planJobId, characterKey: character.asset.storageKey,
     clips: plan.video_jobs.map((v) => ({ scene_id: v.scene_id, part: v.part, start: v.start, end: v.end, duration_seconds: v.duration_seconds, prompt: v.prompt })),
@@ -151,8 +152,6 @@ export async function startRender(deps: Deps, jobs: JobDetailCache, actor: Actor
   });
   return { renderJobId: job.id };
 }
-
-const stepOutput = (detail: CachedJobDetail, name: string) => detail.steps.find((s) => s.name === name)?.output;
 
 /** The newest render of a plan, or null. */
 export async function latestRender(deps: Deps, jobs: JobDetailCache, plan: CachedJobDetail): Promise<CachedJobDetail | null> {

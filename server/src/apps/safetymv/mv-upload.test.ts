@@ -65,7 +65,7 @@ describe('seed 002 POST /mv/jobs/upload', () => {
       ['over 100 pages', longPdf(101), 'PDF_TOO_MANY_PAGES', '101 pages'],
       ['over 20 MB', oversizedPdf(20 * 1024 * 1024 + 1), 'PDF_TOO_LARGE', 'at most 20 MB'],
       ['not a PDF', Buffer.from('\x89PNG\r\n\x1a\n not a pdf at all'), 'NOT_A_PDF', 'not a PDF'],
-      ['truncated', textPdf([['작업 전 보호구를 착용한다.']]).subarray(0, 200), 'PDF_UNREADABLE', ''],
+      ['truncated', textPdf([['작업 전 보호구를 착용한다.']]).subarray(0, 200), 'PDF_UNREADABLE', 'cannot be read'],
     ];
     for (const [what, pdf, code, words] of cases) {
       const res = await uploadPlan(t, token, pdf);

@@ -21,7 +21,14 @@ export function isWaitingForReview(detail: CachedJobDetail): boolean {
   return detail.job.status === 'waiting' && step?.status === 'waiting' && !!step.wait;
 }
 
-function statusOf(detail: CachedJobDetail): MvStatus {
+/** The recorded output of a plan step once it is done, parsed by the step's schema; null before. */
+export function doneOutput<T>(detail: CachedJobDetail, def: { name: string; output: { parse(v: unknown): T } }): T | null {
+  const step = stepOf(detail, def.name);
+  return step?.status === 'done' ? def.output.parse(step.output) : null;
+}
+
+/** The plan's status in the seed's words. */
+export function statusOf(detail: CachedJobDetail): MvStatus {
   if (detail.job.status === 'failed' || detail.job.status === 'cancelled') return 'failed';
   if (isDone(detail, PLAN_STEPS.styleBind.name)) return 'completed';
   if (isWaitingForReview(detail)) return 'hitl_required';
@@ -51,10 +58,7 @@ function stateHistory(detail: CachedJobDetail): MvState[] {
   return out;
 }
 
-const output = <T>(detail: CachedJobDetail, def: { name: string; output: { parse(v: unknown): T } }): T | null => {
-  const step = stepOf(detail, def.name);
-  return step?.status === 'done' ? def.output.parse(step.output) : null;
-};
+
 
 /**
  * Seed 002 section 3 `GET /jobs/{job_id}`: `result` null while running, as the seed writes it
@@ -84,12 +88,12 @@ export function planView(detail: CachedJobDetail, render: CachedJobDetail | null
   };
   if (status === 'running') return { ...base, result: null };
 
-  const concepts = output(detail, PLAN_STEPS.conceptGen);
-  const first = output(detail, PLAN_STEPS.init);
-  const qa = output(detail, PLAN_STEPS.qa);
-  const hitl = output(detail, PLAN_STEPS.hitl);
-  const blueprint = output(detail, PLAN_STEPS.lock);
-  const bind = output(detail, PLAN_STEPS.styleBind);
+  const concepts = doneOutput(detail, PLAN_STEPS.conceptGen);
+  const first = doneOutput(detail, PLAN_STEPS.init);
+  const qa = doneOutput(detail, PLAN_STEPS.qa);
+  const hitl = doneOutput(detail, PLAN_STEPS.hitl);
+  const blueprint = doneOutput(detail, PLAN_STEPS.lock);
+  const bind = doneOutput(detail, PLAN_STEPS.styleBind);
   const artifacts = concepts?.artifacts ?? first;
   const reports = new Map((qa?.reports ?? []).map((r) => [r.concept_id, r]));
   const character = bind ? characterState(detail) : null;
@@ -131,14 +135,14 @@ export interface CharacterState {
  * stored (`ready`, with a signed URL that expires) or has failed. 404 CHARACTER_NOT_READY before STYLE_BIND.
  */
 export function characterState(detail: CachedJobDetail): CharacterState {
-  const bind = detail.steps.find((s) => s.name === PLAN_STEPS.styleBind.name);
-  if (bind?.status !== 'done') {
+  const bind = doneOutput(detail, PLAN_STEPS.styleBind);
+  if (!bind) {
     const ended = ['failed', 'cancelled'].includes(detail.job.status);
     throw notFound('CHARACTER_NOT_READY', ended
       ? `Job ${detail.job.id} ended (${detail.job.status}) before its character was planned; make a new plan`
       : `Job ${detail.job.id} has no character yet: it is planned at STYLE_BIND`);
   }
-  const planned = PLAN_STEPS.styleBind.output.parse(bind.output).character_asset;
+  const planned = bind.character_asset;
   const item = detail.items.find((i) => i.idx === CHARACTER_ITEM);
   const asset = item?.status === 'done' ? detail.assets.find((a) => a.slot === 'character') ?? null : null;
   const failed = item?.status === 'failed' || item?.status === 'cancelled' || (!asset && ['failed', 'cancelled'].includes(detail.job.status));
